@@ -1,0 +1,223 @@
+package io.mist.codec;
+
+import com.dslplatform.json.DslJson;
+import com.dslplatform.json.JsonReader;
+
+import java.io.IOException;
+
+/**
+ * Parses one complete frame (as found by {@link JsonFrameScanner}) into a {@link MistFrame} with mist's field
+ * rules: member names match case-insensitively, unknown members are skipped, the last duplicate wins, a
+ * top-level {@code null} is an empty message, and a member of the wrong type is an error.
+ * dsl-json's reader walks the structure and skips unknown values; strings are decoded by
+ * {@link JsonStringDecoder} straight from the frame bytes. Owned by the IO thread of one connection.
+ */
+public final class MistFrameParser
+{
+    private static final int OTHER = 0;
+    private static final int COMMAND = 1;
+    private static final int TAGS = 2;
+    private static final int DATA = 3;
+    private static final int ERROR = 4;
+    private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
+        "error".getBytes() };
+
+    private final JsonReader<Object> reader = new DslJson<Object>(
+        new DslJson.Settings<Object>().errorInfo(JsonReader.ErrorInfo.DESCRIPTION_AND_POSITION)).newReader();
+    private final GrowableBytes scratch = new GrowableBytes(32);
+
+    /** Parses {@code frame[0, length)}; on error {@code out} holds whatever was read before the error. */
+    public void parse(final byte[] frame, final int length, final MistFrame out) throws FrameException
+    {
+        out.reset();
+        try
+        {
+            reader.process(frame, length);
+            byte token = reader.getNextToken();
+            if (token == 'n' && isNullLiteral(frame, reader.getCurrentIndex() - 1, length))
+            {
+                return;
+            }
+            if (token != '{')
+            {
+                throw new FrameException("invalid message: expected a JSON object");
+            }
+            token = reader.getNextToken();
+            while (token != '}')
+            {
+                if (token != '"')
+                {
+                    throw new FrameException("invalid JSON: expected a member name");
+                }
+                scratch.clear();
+                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, scratch);
+                final int member = memberOf(scratch.array(), scratch.length());
+                if (reader.skip() != ':')
+                {
+                    throw new FrameException("invalid JSON: expected ':' after a member name");
+                }
+                token = readValue(member, reader.getNextToken(), frame, length, out);
+                if (token == ',')
+                {
+                    token = reader.getNextToken();
+                }
+                else if (token != '}')
+                {
+                    throw new FrameException("invalid JSON: expected ',' or '}'");
+                }
+            }
+        }
+        catch (final FrameException ex)
+        {
+            throw ex;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new FrameException("invalid JSON: " + ex.getMessage());
+        }
+        finally
+        {
+            out.resolveCommand();
+        }
+    }
+
+    private byte readValue(final int member, final byte token, final byte[] frame, final int length, final MistFrame out)
+        throws IOException, FrameException
+    {
+        if (token == 'n' && reader.wasNull())
+        {
+            // As Go: null leaves a string member unchanged and empties a slice.
+            if (member == TAGS)
+            {
+                out.clearTags();
+            }
+            return reader.getNextToken();
+        }
+        switch (member)
+        {
+            case COMMAND:
+                out.commandSink().clear();
+                return readString(token, frame, length, out.commandSink(), "command");
+            case DATA:
+                out.dataSink().clear();
+                return readString(token, frame, length, out.dataSink(), "data");
+            case ERROR:
+                scratch.clear();
+                return readString(token, frame, length, scratch, "error");
+            case TAGS:
+                return readTags(token, frame, length, out);
+            default:
+                return reader.skip();
+        }
+    }
+
+    private byte readString(final byte token, final byte[] frame, final int length, final GrowableBytes sink,
+        final String member) throws IOException, FrameException
+    {
+        if (token != '"')
+        {
+            throw new FrameException("invalid message: '" + member + "' must be a string");
+        }
+        JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, sink);
+        return reader.skip();
+    }
+
+    private byte readTags(final byte token, final byte[] frame, final int length, final MistFrame out)
+        throws IOException, FrameException
+    {
+        if (token != '[')
+        {
+            throw new FrameException("invalid message: 'tags' must be an array of strings");
+        }
+        out.clearTags();
+        byte next = reader.getNextToken();
+        if (next == ']')
+        {
+            return reader.getNextToken();
+        }
+        final GrowableBytes sink = out.tagSink();
+        while (true)
+        {
+            final int start = sink.length();
+            if (next == '"')
+            {
+                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, sink);
+                next = reader.skip();
+            }
+            else if (next == 'n' && reader.wasNull())
+            {
+                next = reader.getNextToken(); // Go leaves a null element as the empty string
+            }
+            else
+            {
+                throw new FrameException("invalid message: 'tags' must be an array of strings");
+            }
+            out.endTag(start);
+            if (next == ']')
+            {
+                return reader.getNextToken();
+            }
+            if (next != ',')
+            {
+                throw new FrameException("invalid JSON: expected ',' or ']' in 'tags'");
+            }
+            next = reader.getNextToken();
+        }
+    }
+
+    private static boolean isNullLiteral(final byte[] frame, final int at, final int length)
+    {
+        if (at + 4 > length || frame[at + 1] != 'u' || frame[at + 2] != 'l' || frame[at + 3] != 'l')
+        {
+            return false;
+        }
+        for (int i = at + 4; i < length; i++)
+        {
+            final byte b = frame[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
+    static int memberOf(final byte[] name, final int length)
+    {
+        for (int member = COMMAND; member <= ERROR; member++)
+        {
+            if (foldEquals(MEMBER_NAMES[member], name, length))
+            {
+                return member;
+            }
+        }
+        return OTHER;
+    }
+
+    private static boolean foldEquals(final byte[] target, final byte[] name, final int length)
+    {
+        int i = 0;
+        for (final byte expected : target)
+        {
+            if (i >= length)
+            {
+                return false;
+            }
+            final byte b = name[i];
+            if ((b | 0x20) == expected)
+            {
+                i++;
+            }
+            else if (expected == 's' && b == (byte)0xC5 && i + 1 < length && name[i + 1] == (byte)0xBF)
+            {
+                i += 2; // U+017F LATIN SMALL LETTER LONG S folds to 's'
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return i == length;
+    }
+}
