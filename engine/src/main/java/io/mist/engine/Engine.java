@@ -1,0 +1,122 @@
+package io.mist.engine;
+
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.match.Matcher;
+import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.session.ClientSession;
+import io.mist.engine.session.OutboundWakeup;
+import io.mist.engine.tag.TagTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker's core: the inbound Disruptor ring, the matcher thread behind it, the tag table and the counters.
+ * Transports open a {@link ClientSession} per connection and feed it through a {@link FrameDispatcher}.
+ * Started and closed by the server's main thread; {@link #openSession} and {@link #dispatcher} are called by IO threads.
+ */
+public final class Engine implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineConfig config;
+    private final TagTable tagTable = new TagTable();
+    private final EngineCounters counters = new EngineCounters();
+    private final Matcher matcher;
+    private final Disruptor<InboundEvent> disruptor;
+    private final RingBuffer<InboundEvent> ring;
+
+    public Engine(final EngineConfig config)
+    {
+        this.config = config;
+        this.matcher = new Matcher(tagTable, counters);
+        this.disruptor = new Disruptor<>(InboundEvent::new, config.ringSize(), runnable ->
+        {
+            final Thread thread = new Thread(runnable, "mist-matcher");
+            thread.setDaemon(true);
+            return thread;
+        }, ProducerType.MULTI, config.waitStrategy().create());
+        disruptor.handleEventsWith(matcher);
+        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
+        this.ring = disruptor.getRingBuffer();
+    }
+
+    public Engine start()
+    {
+        disruptor.start();
+        return this;
+    }
+
+    /** A new connection: counts it (mist's lifetime connections) and gives it an outbound ring. IO thread. */
+    public ClientSession openSession(final OutboundWakeup wakeup)
+    {
+        final long id = counters.connectionsOpened.incrementAndGet();
+        return new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
+    }
+
+    /** The per-connection entry into the ring. IO thread. */
+    public FrameDispatcher dispatcher(final ClientSession session, final boolean echoUnknown)
+    {
+        return new FrameDispatcher(ring, tagTable, session, echoUnknown,
+            OutboundRing.largestFrame(config.clientBufferSize()));
+    }
+
+    public EngineCounters counters()
+    {
+        return counters;
+    }
+
+    public TagTable tagTable()
+    {
+        return tagTable;
+    }
+
+    public EngineConfig config()
+    {
+        return config;
+    }
+
+    /** Lets the matcher finish what is already in the ring (bounded), then stops it. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            disruptor.shutdown(2, TimeUnit.SECONDS);
+        }
+        catch (final TimeoutException ex)
+        {
+            LOG.warn("Matcher did not drain the inbound ring within 2 s; stopping it");
+            disruptor.halt();
+        }
+    }
+
+    /** Keeps the matcher alive after a failure in one event, and says so. */
+    private static final class LoggingExceptionHandler implements ExceptionHandler<InboundEvent>
+    {
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final InboundEvent event)
+        {
+            LOG.error("Matcher failed on event {} ({}); continuing", sequence, event.type, ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            LOG.error("Matcher failed to start", ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            LOG.error("Matcher failed to shut down", ex);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.mist.engine;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine's operational counts, readable from any thread. Each {@link Counter} is written by the matcher thread
+ * only; the connection count is written by IO threads.
+ */
+public final class EngineCounters
+{
+    /** Connections ever opened (mist's "Lifetime connections"); IO threads. */
+    public final AtomicLong connectionsOpened = new AtomicLong();
+    /** Publishes that reached the matcher. */
+    public final Counter messagesPublished = new Counter();
+    /** Copies of messages enqueued on client rings. */
+    public final Counter messagesDelivered = new Counter();
+    /** Copies dropped because a client's ring was full (sum of every client's drops). */
+    public final Counter clientDropped = new Counter();
+    /** Subscriptions held right now, by all clients. */
+    public final Counter subscriptions = new Counter();
+}

@@ -1,0 +1,277 @@
+package io.mist.engine.match;
+
+import com.lmax.disruptor.EventHandler;
+import io.mist.codec.Command;
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.MistJsonWriter;
+import io.mist.engine.EngineCounters;
+import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.session.ClientSession;
+import io.mist.engine.tag.TagTable;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The matcher: the one thread that owns the subscription index. It takes every request from the inbound ring in
+ * order, updates subscriptions, selects the receivers of each publish and copies the encoded frame into their
+ * outbound rings (dropping and counting when a ring is full), answers list/listall/who, and at the end of each
+ * batch wakes each client it wrote to once. Runs on the matcher thread only.
+ */
+public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
+{
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final TagTable tagTable;
+    private final EngineCounters counters;
+    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
+    private final GrowableBytes reply = new GrowableBytes(1024);
+    private ClientSession[] toWake = new ClientSession[64];
+    private int toWakeCount;
+    private int subscribedClients;
+
+    public Matcher(final TagTable tagTable, final EngineCounters counters)
+    {
+        this.tagTable = tagTable;
+        this.counters = counters;
+    }
+
+    @Override
+    public void onEvent(final InboundEvent event, final long sequence, final boolean endOfBatch)
+    {
+        try
+        {
+            handle(event);
+        }
+        finally
+        {
+            event.release();
+            if (endOfBatch)
+            {
+                wakeClients();
+            }
+        }
+    }
+
+    /** Applies one request. Public for benchmarks and tests that drive the matcher without a ring. */
+    public void handle(final InboundEvent event)
+    {
+        final ClientSession session = event.session;
+        switch (event.type)
+        {
+            case PUBLISH:
+                counters.messagesPublished.increment();
+                frame.wrap(event.payload.array(), 0, event.payload.length());
+                index.match(event.tags, event.tagCount, session, this);
+                break;
+            case SUBSCRIBE:
+                subscribe(session, event.tags, event.tagCount);
+                break;
+            case UNSUBSCRIBE:
+                unsubscribe(session, event.tags, event.tagCount);
+                break;
+            case REPLY:
+                enqueue(session, event.payload);
+                break;
+            case LIST:
+                enqueue(session, listReply(session, event.payload));
+                break;
+            case LISTALL:
+                enqueue(session, listAllReply(event.payload));
+                break;
+            case WHO:
+                enqueue(session, whoReply(event.payload));
+                break;
+            case CLOSE:
+                if (event.payload.length() > 0)
+                {
+                    enqueue(session, event.payload);
+                }
+                session.requestClose();
+                scheduleWake(session);
+                break;
+            case DISCONNECT:
+                final int removed = index.removeAll(session);
+                if (removed > 0)
+                {
+                    subscribedClients--;
+                    counters.subscriptions.add(-removed);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** The subscription index; matcher thread only. */
+    public SubscriptionIndex index()
+    {
+        return index;
+    }
+
+    /** Clients holding at least one subscription. */
+    public int subscribedClients()
+    {
+        return subscribedClients;
+    }
+
+    @Override
+    public void onMatch(final ClientSession session)
+    {
+        if (session.outbound().offer(frame, 0, frame.capacity()))
+        {
+            counters.messagesDelivered.increment();
+            scheduleWake(session);
+        }
+        else
+        {
+            session.dropped().increment();
+            counters.clientDropped.increment();
+        }
+    }
+
+    private void subscribe(final ClientSession session, final int[] tags, final int count)
+    {
+        final boolean first = session.subscriptions().size() == 0;
+        if (index.add(session, tags, count))
+        {
+            counters.subscriptions.increment();
+            if (first)
+            {
+                subscribedClients++;
+            }
+        }
+    }
+
+    private void unsubscribe(final ClientSession session, final int[] tags, final int count)
+    {
+        if (index.remove(session, tags, count))
+        {
+            counters.subscriptions.add(-1);
+            if (session.subscriptions().size() == 0)
+            {
+                subscribedClients--;
+            }
+        }
+    }
+
+    private void enqueue(final ClientSession session, final GrowableBytes bytes)
+    {
+        frame.wrap(bytes.array(), 0, bytes.length());
+        if (session.outbound().offer(frame, 0, bytes.length()))
+        {
+            scheduleWake(session);
+        }
+        else
+        {
+            session.dropped().increment();
+            counters.clientDropped.increment();
+        }
+    }
+
+    private void scheduleWake(final ClientSession session)
+    {
+        if (session.markWakePending())
+        {
+            if (toWakeCount == toWake.length)
+            {
+                toWake = Arrays.copyOf(toWake, toWakeCount << 1);
+            }
+            toWake[toWakeCount++] = session;
+        }
+    }
+
+    private void wakeClients()
+    {
+        for (int i = 0; i < toWakeCount; i++)
+        {
+            toWake[i].wake();
+            toWake[i] = null;
+        }
+        toWakeCount = 0;
+    }
+
+    /** {@code list}: each subscription's tags joined by ',', concatenated; single-tag ones first, each group sorted. */
+    private GrowableBytes listReply(final ClientSession session, final GrowableBytes echo)
+    {
+        final List<byte[]> singles = new ArrayList<>();
+        final List<byte[]> multis = new ArrayList<>();
+        for (final int[] set : session.subscriptions().tagSets())
+        {
+            final GrowableBytes joined = new GrowableBytes(32);
+            for (int i = 0; i < set.length; i++)
+            {
+                if (i > 0)
+                {
+                    joined.put((byte)',');
+                }
+                final byte[] tag = tagTable.bytes(set[i]);
+                joined.put(tag, 0, tag.length);
+            }
+            (set.length == 1 ? singles : multis).add(Arrays.copyOf(joined.array(), joined.length()));
+        }
+        final Comparator<byte[]> order = Arrays::compareUnsigned;
+        singles.sort(order);
+        multis.sort(order);
+        final GrowableBytes data = new GrowableBytes(64);
+        for (final byte[] part : singles)
+        {
+            data.put(part, 0, part.length);
+        }
+        for (final byte[] part : multis)
+        {
+            data.put(part, 0, part.length);
+        }
+        return replyWith(Command.LIST, echo, data);
+    }
+
+    /** {@code listall}: every tag some client subscribes to, sorted, joined by spaces. */
+    private GrowableBytes listAllReply(final GrowableBytes echo)
+    {
+        final List<byte[]> tags = new ArrayList<>();
+        for (int tag = 0, limit = index.tagIdLimit(); tag < limit; tag++)
+        {
+            if (index.isInUse(tag))
+            {
+                tags.add(tagTable.bytes(tag));
+            }
+        }
+        tags.sort(Arrays::compareUnsigned);
+        final GrowableBytes data = new GrowableBytes(64);
+        for (int i = 0; i < tags.size(); i++)
+        {
+            if (i > 0)
+            {
+                data.put((byte)' ');
+            }
+            data.put(tags.get(i), 0, tags.get(i).length);
+        }
+        return replyWith(Command.LISTALL, echo, data);
+    }
+
+    /** {@code who}: mist's two counts, with its double space. */
+    private GrowableBytes whoReply(final GrowableBytes echo)
+    {
+        final byte[] text = ("Lifetime  connections: " + counters.connectionsOpened.get() +
+            "\nSubscribers connected: " + subscribedClients).getBytes(StandardCharsets.UTF_8);
+        final GrowableBytes data = new GrowableBytes(text.length);
+        data.put(text, 0, text.length);
+        return replyWith(Command.WHO, echo, data);
+    }
+
+    private GrowableBytes replyWith(final Command command, final GrowableBytes echo, final GrowableBytes data)
+    {
+        reply.clear();
+        MistJsonWriter.openCommand(reply, command);
+        reply.put(echo.array(), 0, echo.length());
+        if (data.length() > 0)
+        {
+            MistJsonWriter.data(reply, data.array(), 0, data.length());
+        }
+        MistJsonWriter.close(reply);
+        return reply;
+    }
+}

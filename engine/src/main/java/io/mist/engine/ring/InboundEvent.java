@@ -1,0 +1,48 @@
+package io.mist.engine.ring;
+
+import io.mist.codec.GrowableBytes;
+import io.mist.engine.session.ClientSession;
+
+import java.util.Arrays;
+
+/**
+ * One slot of the inbound ring: a request from a client on its way to the matcher. Pre-allocated by the
+ * Disruptor and reused; filled by an IO thread between claim and publish, read by the matcher thread after.
+ */
+public final class InboundEvent
+{
+    /** Event payloads beyond this size are released after use so one huge frame does not pin memory in the ring. */
+    static final int RETAINED_PAYLOAD = 64 * 1024;
+    private static final int INITIAL_PAYLOAD = 256;
+
+    public InboundEventType type = InboundEventType.NONE;
+    public ClientSession session;
+    /** Tag ids: the subscription set (canonical order) or the published message's known tags. */
+    public int[] tags = new int[8];
+    public int tagCount;
+    /**
+     * Bytes the matcher forwards or completes: the encoded delivery for {@code PUBLISH}, the encoded reply for
+     * {@code REPLY} and {@code CLOSE}, the encoded {@code ,"tags":[...]} echo for {@code LIST}, {@code LISTALL} and
+     * {@code WHO}.
+     */
+    public final GrowableBytes payload = new GrowableBytes(INITIAL_PAYLOAD);
+
+    /** Makes room for {@code count} tag ids. */
+    public int[] tagCapacity(final int count)
+    {
+        if (tags.length < count)
+        {
+            tags = Arrays.copyOf(tags, Math.max(count, tags.length << 1));
+        }
+        return tags;
+    }
+
+    /** Called by the matcher after handling: drops references and oversized buffers. */
+    public void release()
+    {
+        session = null;
+        type = InboundEventType.NONE;
+        tagCount = 0;
+        payload.shrinkIfLargerThan(RETAINED_PAYLOAD, INITIAL_PAYLOAD);
+    }
+}

@@ -1,0 +1,67 @@
+package io.mist.engine.ring;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+/** How the matcher thread waits for work: the trade between idle CPU use and wake-up latency. */
+public enum WaitStrategyKind
+{
+    /** Spins: lowest latency, one core fully busy even when idle. */
+    BUSY_SPIN("busy-spin"),
+    /** Spins, then yields: low latency, a core busy while idle unless others need it. */
+    YIELD("yield"),
+    /** Spins, yields, then parks briefly: little idle CPU, tens of microseconds to wake. The default. */
+    SLEEP("sleep"),
+    /** Parks on a lock and condition: no idle CPU, producers signal under a lock. */
+    BLOCK("block");
+
+    private final String flagValue;
+
+    WaitStrategyKind(final String flagValue)
+    {
+        this.flagValue = flagValue;
+    }
+
+    public String flagValue()
+    {
+        return flagValue;
+    }
+
+    public WaitStrategy create()
+    {
+        switch (this)
+        {
+            case BUSY_SPIN:
+                return new BusySpinWaitStrategy();
+            case YIELD:
+                return new YieldingWaitStrategy();
+            case BLOCK:
+                return new BlockingWaitStrategy();
+            default:
+                return new SleepingWaitStrategy();
+        }
+    }
+
+    /** Parses a flag value such as {@code busy-spin}; throws with the accepted values otherwise. */
+    public static WaitStrategyKind parse(final String value)
+    {
+        for (final WaitStrategyKind kind : values())
+        {
+            if (kind.flagValue.equalsIgnoreCase(value))
+            {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException(
+            "unknown wait strategy '" + value + "' (expected busy-spin, yield, sleep or block)");
+    }
+
+    @Override
+    public String toString()
+    {
+        return flagValue;
+    }
+}

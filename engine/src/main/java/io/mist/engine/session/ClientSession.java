@@ -1,0 +1,87 @@
+package io.mist.engine.session;
+
+import io.mist.engine.Counter;
+import io.mist.engine.match.SessionSubscriptions;
+import io.mist.engine.outbound.OutboundRing;
+
+/**
+ * One client connection as the engine sees it: its outbound ring, its drop count and (matcher-owned) its
+ * subscriptions. Created by a transport on an IO thread; afterwards its state is written by the matcher thread
+ * only, and the transport reads the ring and the close request.
+ */
+public final class ClientSession
+{
+    private final long id;
+    private final OutboundRing outbound;
+    private final OutboundWakeup wakeup;
+    private final Counter dropped = new Counter();
+    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
+    private volatile boolean closeRequested;
+    /** Matcher thread: already in this batch's list of clients to wake. */
+    private boolean wakePending;
+
+    public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup)
+    {
+        this.id = id;
+        this.outbound = outbound;
+        this.wakeup = wakeup;
+    }
+
+    /** The connection number (mist's proxy id): unique for the process lifetime. */
+    public long id()
+    {
+        return id;
+    }
+
+    public OutboundRing outbound()
+    {
+        return outbound;
+    }
+
+    /** Frames dropped for this client because its ring was full; written by the matcher thread. */
+    public Counter dropped()
+    {
+        return dropped;
+    }
+
+    /** Matcher thread only. */
+    public SessionSubscriptions subscriptions()
+    {
+        return subscriptions;
+    }
+
+    /** Set by the matcher once the frames before it are queued: the transport closes after draining them. */
+    public boolean closeRequested()
+    {
+        return closeRequested;
+    }
+
+    public void requestClose()
+    {
+        closeRequested = true;
+    }
+
+    /** Matcher thread only: returns true the first time in a batch, so each client is woken once per batch. */
+    public boolean markWakePending()
+    {
+        if (wakePending)
+        {
+            return false;
+        }
+        wakePending = true;
+        return true;
+    }
+
+    /** Matcher thread only: ends the batch's pending state and wakes the transport. */
+    public void wake()
+    {
+        wakePending = false;
+        wakeup.wake();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "client#" + id;
+    }
+}

@@ -1,0 +1,146 @@
+package io.mist.engine.tag;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * Interns tags: UTF-8 bytes to a dense int id, so the matcher works on ids instead of strings.
+ * {@link #lookup} is lock-free and allocation-free and may be called by any thread (IO threads on every publish);
+ * {@link #intern} adds a new tag under a lock, which only subscribe needs. Ids are never reused.
+ */
+public final class TagTable
+{
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
+
+    private static final class Entry
+    {
+        final byte[] bytes;
+        final int hash;
+        final int id;
+
+        Entry(final byte[] bytes, final int hash, final int id)
+        {
+            this.bytes = bytes;
+            this.hash = hash;
+            this.id = id;
+        }
+    }
+
+    /** Open addressing, power-of-two length, at most half full; entries are published with release stores. */
+    private volatile Entry[] slots = new Entry[1024];
+    /** Index by id; replaced (never shrunk) when full. */
+    private volatile Entry[] byId = new Entry[512];
+    private int size; // guarded by this
+
+    /** @return the id of the tag, or -1 when it has never been interned. */
+    public int lookup(final byte[] src, final int offset, final int length)
+    {
+        return find(slots, src, offset, length, hash(src, offset, length));
+    }
+
+    /** @return the id of the tag, interning it first if it is new. */
+    public int intern(final byte[] src, final int offset, final int length)
+    {
+        final int hash = hash(src, offset, length);
+        final int existing = find(slots, src, offset, length, hash);
+        if (existing >= 0)
+        {
+            return existing;
+        }
+        synchronized (this)
+        {
+            Entry[] table = slots;
+            final int raced = find(table, src, offset, length, hash);
+            if (raced >= 0)
+            {
+                return raced;
+            }
+            final Entry entry = new Entry(Arrays.copyOfRange(src, offset, offset + length), hash, size);
+            Entry[] ids = byId;
+            if (size == ids.length)
+            {
+                ids = Arrays.copyOf(ids, size << 1);
+            }
+            ids[size] = entry;
+            byId = ids;
+            size++;
+            if (size * 2 > table.length)
+            {
+                table = rehash(table, table.length << 1);
+                insert(table, entry);
+                slots = table;
+            }
+            else
+            {
+                insert(table, entry);
+            }
+            return entry.id;
+        }
+    }
+
+    /** The bytes of an interned tag; the id must come from this table. Do not modify the array. */
+    public byte[] bytes(final int id)
+    {
+        return byId[id].bytes;
+    }
+
+    /** How many tags have been interned; any thread. */
+    public synchronized int size()
+    {
+        return size;
+    }
+
+    private static int find(final Entry[] table, final byte[] src, final int offset, final int length, final int hash)
+    {
+        final int mask = table.length - 1;
+        int i = hash & mask;
+        while (true)
+        {
+            final Entry e = (Entry)SLOT.getAcquire(table, i);
+            if (e == null)
+            {
+                return -1;
+            }
+            if (e.hash == hash && Arrays.equals(e.bytes, 0, e.bytes.length, src, offset, offset + length))
+            {
+                return e.id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private static void insert(final Entry[] table, final Entry entry)
+    {
+        final int mask = table.length - 1;
+        int i = entry.hash & mask;
+        while (table[i] != null)
+        {
+            i = (i + 1) & mask;
+        }
+        SLOT.setRelease(table, i, entry);
+    }
+
+    private static Entry[] rehash(final Entry[] old, final int newLength)
+    {
+        final Entry[] table = new Entry[newLength];
+        for (final Entry e : old)
+        {
+            if (e != null)
+            {
+                insert(table, e);
+            }
+        }
+        return table;
+    }
+
+    private static int hash(final byte[] src, final int offset, final int length)
+    {
+        int h = 0x811C9DC5;
+        for (int i = offset, end = offset + length; i < end; i++)
+        {
+            h = (h ^ src[i]) * 0x01000193;
+        }
+        return h ^ (h >>> 16);
+    }
+}
