@@ -1,0 +1,182 @@
+package io.mist.server;
+
+import io.mist.engine.EngineConfig;
+import io.mist.engine.ring.WaitStrategyKind;
+import io.mist.transport.TransportConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code mist} command line: {@code mist --server [flags]} runs the broker; without {@code --server} it prints
+ * its help, as mist does. Runs on the main thread.
+ */
+@Command(name = "mist", sortOptions = false, versionProvider = MistCommand.Version.class,
+    description = "A low-latency, tag-based pub/sub broker, wire-compatible with nanopack/mist.",
+    footer = "%nExample:%n  mist --server --listeners tcp://127.0.0.1:1445")
+public final class MistCommand implements Callable<Integer>
+{
+    @Option(names = "--server", description = "Run the server.")
+    boolean server;
+
+    @Option(names = "--listeners", split = ",", paramLabel = "URI",
+        description = "Listeners to start, comma-separated or repeated; replaces the default list. " +
+            "Default: ${DEFAULT-VALUE}. Built so far: tcp://; others are skipped with a warning.",
+        defaultValue = "tcp://127.0.0.1:1445,ws://127.0.0.1:8888")
+    List<String> listeners = new ArrayList<>();
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
+        description = "TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Default: ${DEFAULT-VALUE}.")
+    String logLevel;
+
+    @Option(names = "--authenticator", paramLabel = "URI", hidden = true)
+    String authenticator;
+
+    @Option(names = "--token", paramLabel = "TOKEN", hidden = true)
+    String token;
+
+    @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "256k",
+        description = "Largest request frame (e.g. 65536, 256k, 1m); larger ones get an error reply. Default: ${DEFAULT-VALUE}.")
+    String maxFrameSize;
+
+    @Option(names = "--client-buffer-size", paramLabel = "BYTES", defaultValue = "1m",
+        description = "Each client's outbound ring (power of two); when full, new messages for that client are " +
+            "dropped and counted. Default: ${DEFAULT-VALUE}.")
+    String clientBufferSize;
+
+    @Option(names = "--ring-size", paramLabel = "EVENTS", defaultValue = "16384",
+        description = "Slots in the inbound ring between IO threads and the matcher (power of two). Default: ${DEFAULT-VALUE}.")
+    int ringSize;
+
+    @Option(names = "--wait-strategy", paramLabel = "KIND", defaultValue = "sleep",
+        description = "How the matcher waits for work: busy-spin, yield, sleep or block. Default: ${DEFAULT-VALUE}.")
+    String waitStrategy;
+
+    @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
+        description = "Connection IO threads; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+    int ioThreads;
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean versionRequested;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean helpRequested;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if (!server)
+        {
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
+        final ServerConfig config = toConfig();
+        if (authenticator != null && !authenticator.isEmpty())
+        {
+            // Starting an open server when authentication was asked for would be a silent security hole.
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--authenticator: authentication is not built yet in this version; refusing to start an open server");
+        }
+        Logging.configure(config.logLevel());
+        return runServer(config);
+    }
+
+    ServerConfig toConfig()
+    {
+        try
+        {
+            final List<ListenerUri> uris = new ArrayList<>();
+            for (final String listener : listeners)
+            {
+                if (!listener.isBlank())
+                {
+                    uris.add(ListenerUri.parse(listener));
+                }
+            }
+            final EngineConfig engine = new EngineConfig(ringSize, WaitStrategyKind.parse(waitStrategy),
+                ByteSize.parse("--client-buffer-size", clientBufferSize));
+            final TransportConfig transport =
+                new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads);
+            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+    }
+
+    private static int runServer(final ServerConfig config)
+    {
+        final MistServer server = new MistServer(config);
+        try
+        {
+            server.start();
+        }
+        catch (final StartupException ex)
+        {
+            org.slf4j.LoggerFactory.getLogger("mist").error(ex.getMessage());
+            return 1;
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            org.slf4j.LoggerFactory.getLogger("mist").info("Shutting down...");
+            server.close();
+            stopped.countDown();
+        }, "mist-shutdown"));
+        try
+        {
+            stopped.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Builds the command line, with its error and exit-code handling. */
+    public static CommandLine commandLine()
+    {
+        final CommandLine commandLine = new CommandLine(new MistCommand());
+        commandLine.setParameterExceptionHandler((ex, args) ->
+        {
+            final PrintWriter err = ex.getCommandLine().getErr();
+            err.println("Error: " + ex.getMessage());
+            err.println("Run 'mist --help' for usage.");
+            return 2;
+        });
+        return commandLine;
+    }
+
+    /** The version baked in at build time. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion() throws IOException
+        {
+            final Properties properties = new Properties();
+            try (InputStream in = MistCommand.class.getResourceAsStream("version.properties"))
+            {
+                if (in != null)
+                {
+                    properties.load(in);
+                }
+            }
+            return new String[] { "mist " + properties.getProperty("version", "unknown") + " (jvm, Java " +
+                Runtime.version().feature() + ")" };
+        }
+    }
+}

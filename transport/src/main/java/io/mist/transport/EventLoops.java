@@ -1,0 +1,62 @@
+package io.mist.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IO threads every listener shares: native epoll where available, NIO otherwise. One acceptor thread and
+ * {@link TransportConfig#ioThreads()} connection threads. Created and closed by the server's main thread.
+ */
+public final class EventLoops implements AutoCloseable
+{
+    private final boolean epoll;
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workers;
+
+    public EventLoops(final TransportConfig config)
+    {
+        this.epoll = Epoll.isAvailable();
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-accept", true), factory);
+        this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mist-io", true),
+            factory);
+    }
+
+    /** "epoll" or "nio". */
+    public String kind()
+    {
+        return epoll ? "epoll" : "nio";
+    }
+
+    public Class<? extends ServerChannel> serverChannelType()
+    {
+        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    public EventLoopGroup acceptors()
+    {
+        return acceptors;
+    }
+
+    public EventLoopGroup workers()
+    {
+        return workers;
+    }
+
+    @Override
+    public void close()
+    {
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

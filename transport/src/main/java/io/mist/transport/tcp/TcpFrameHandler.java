@@ -1,0 +1,187 @@
+package io.mist.transport.tcp;
+
+import io.mist.codec.FrameException;
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.JsonFrameScanner;
+import io.mist.codec.MistFrame;
+import io.mist.codec.MistFrameParser;
+import io.mist.engine.Engine;
+import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.session.ClientSession;
+import io.mist.transport.outbound.ChannelOutbound;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * One TCP connection speaking mist's protocol: finds JSON values in the byte stream, parses each and hands it to
+ * the engine, in order. A bad frame gets an error reply and the stream resynchronises at the next newline; when no
+ * newline comes within the frame limit the connection is closed after the reply. Owned by the connection's event loop.
+ */
+public final class TcpFrameHandler extends ByteToMessageDecoder
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TcpFrameHandler.class);
+    /** Scratch beyond this size is released after the frame that needed it. */
+    private static final int RETAINED_SCRATCH = 64 * 1024;
+
+    private final Engine engine;
+    private final int maxFrameSize;
+    private final JsonFrameScanner scanner;
+    private final MistFrameParser parser = new MistFrameParser();
+    private final MistFrame frame = new MistFrame();
+    private final GrowableBytes frameBytes = new GrowableBytes(512);
+    private ChannelOutbound outbound;
+    private FrameDispatcher dispatcher;
+    private boolean discarding;
+    private long discarded;
+    private boolean closing;
+
+    public TcpFrameHandler(final Engine engine, final int maxFrameSize)
+    {
+        this.engine = engine;
+        this.maxFrameSize = maxFrameSize;
+        this.scanner = new JsonFrameScanner(maxFrameSize);
+    }
+
+    /** The engine's view of this connection; null before it is active. */
+    public ClientSession session()
+    {
+        return dispatcher == null ? null : dispatcher.session();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception
+    {
+        outbound = new ChannelOutbound(ctx.channel());
+        final ClientSession session = engine.openSession(outbound);
+        outbound.attach(session);
+        dispatcher = engine.dispatcher(session, true);
+        LOG.debug("TCP client {} connected from {}", session.id(), ctx.channel().remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (dispatcher != null)
+        {
+            dispatcher.disconnected();
+            LOG.debug("TCP client {} disconnected", dispatcher.session().id());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (ctx.channel().isWritable())
+        {
+            outbound.resume();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("TCP client {} failed: {}", dispatcher == null ? "?" : dispatcher.session().id(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
+    {
+        while (in.isReadable())
+        {
+            if (closing)
+            {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
+            if (discarding)
+            {
+                skipToNewline(in);
+                continue;
+            }
+            if (!scanner.inFrame() && !JsonFrameScanner.skipWhitespace(in))
+            {
+                return;
+            }
+            final int length = scanner.scan(in);
+            if (length == JsonFrameScanner.NEED_MORE)
+            {
+                return;
+            }
+            if (length == JsonFrameScanner.TOO_LONG)
+            {
+                frame.trim(0);
+                reject("frame exceeds the maximum frame size of " + maxFrameSize + " bytes");
+                continue;
+            }
+            if (length == JsonFrameScanner.TOO_DEEP)
+            {
+                frame.trim(0);
+                reject("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
+                continue;
+            }
+            handleFrame(in, length);
+        }
+    }
+
+    private void handleFrame(final ByteBuf in, final int length)
+    {
+        frameBytes.clear();
+        frameBytes.ensureSpare(length + 1);
+        in.readBytes(frameBytes.array(), 0, length);
+        try
+        {
+            parser.parse(frameBytes.array(), length, frame);
+            dispatcher.dispatch(frame);
+        }
+        catch (final FrameException ex)
+        {
+            reject(ex.getMessage());
+        }
+        if (length > RETAINED_SCRATCH)
+        {
+            frameBytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
+            frame.trim(RETAINED_SCRATCH);
+        }
+    }
+
+    /** Error reply, then skip to the next newline. */
+    private void reject(final String error)
+    {
+        dispatcher.reject(frame, error, false);
+        discarding = true;
+        discarded = 0;
+    }
+
+    private void skipToNewline(final ByteBuf in)
+    {
+        final int newline = in.indexOf(in.readerIndex(), in.writerIndex(), (byte)'\n');
+        if (newline >= 0)
+        {
+            discarded += newline - in.readerIndex();
+            in.readerIndex(newline + 1);
+            discarding = false;
+        }
+        else
+        {
+            discarded += in.readableBytes();
+            in.skipBytes(in.readableBytes());
+        }
+        if (discarded > maxFrameSize)
+        {
+            // A client that sends no newline after a bad frame cannot be resynchronised.
+            closing = true;
+            frame.trim(0);
+            dispatcher.reject(frame, "closing connection: no newline within " + maxFrameSize +
+                " bytes after a bad frame", true);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.mist.transport.tcp;
+
+import io.mist.engine.Engine;
+import io.mist.transport.EventLoops;
+import io.mist.transport.TransportConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+
+import java.net.InetSocketAddress;
+
+/**
+ * mist's TCP listener ({@code tcp://host:port}): JSON frames in both directions, one {@link TcpFrameHandler} per
+ * connection. Bound and closed by the server's main thread.
+ */
+public final class TcpListener implements AutoCloseable
+{
+    /** Netty's own outbound buffer stays small; the client's outbound ring is the real queue. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final Engine engine;
+    private final TransportConfig config;
+    private final EventLoops loops;
+    private final InetSocketAddress requested;
+    private Channel serverChannel;
+
+    public TcpListener(final Engine engine, final TransportConfig config, final EventLoops loops,
+        final InetSocketAddress address)
+    {
+        this.engine = engine;
+        this.config = config;
+        this.loops = loops;
+        this.requested = address;
+    }
+
+    /** Binds and starts accepting; returns the bound address (the real port when 0 was asked for). */
+    public InetSocketAddress bind() throws InterruptedException
+    {
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(loops.acceptors(), loops.workers())
+            .channel(loops.serverChannelType())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, config.maxFrameSize()));
+                }
+            });
+        serverChannel = bootstrap.bind(requested).sync().channel();
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /** Stops accepting; open connections are closed with the event loops. */
+    @Override
+    public void close()
+    {
+        if (serverChannel != null)
+        {
+            serverChannel.close().syncUninterruptibly();
+        }
+    }
+}
