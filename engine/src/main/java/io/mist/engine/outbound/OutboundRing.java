@@ -1,11 +1,13 @@
 package io.mist.engine.outbound;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.align;
 import static org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT;
 import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
@@ -28,7 +30,9 @@ public final class OutboundRing
     /** @param capacity bytes, a power of two of at least 1 KiB. */
     public OutboundRing(final int capacity)
     {
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(new byte[capacity + RingBufferDescriptor.TRAILER_LENGTH]));
+        // Direct and cache-line aligned: the ring's ordered 8-byte stores need alignment a heap array cannot promise.
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, CACHE_LINE_LENGTH)));
         this.capacity = capacity;
         this.maxRecord = ring.maxMsgLength();
         this.largestFrame = largestFrame(capacity);
@@ -74,7 +78,11 @@ public final class OutboundRing
         return true;
     }
 
-    /** Hands queued records to {@code handler} in order, at most {@code limit}. Consumer thread only. */
+    /**
+     * Hands queued records to {@code handler} in order, at most {@code limit}. The buffer handed over is backed by a
+     * direct {@link java.nio.ByteBuffer} ({@code buffer.byteBuffer()}) whose position and limit the consumer may use.
+     * Consumer thread only.
+     */
     public int drain(final ControlledMessageHandler handler, final int limit)
     {
         return ring.controlledRead(handler, limit);

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -119,7 +120,10 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         {
             return Action.ABORT;
         }
-        batch.writeBytes(buffer.byteArray(), index, length);
+        // The ring's memory is a direct ByteBuffer; its position and limit belong to this (the consumer) thread.
+        final ByteBuffer memory = buffer.byteBuffer();
+        memory.clear().position(index).limit(index + length);
+        batch.writeBytes(memory);
         return Action.CONTINUE;
     }
 }
