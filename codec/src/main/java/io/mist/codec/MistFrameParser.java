@@ -60,6 +60,10 @@ public final class MistFrameParser
                 if (token == ',')
                 {
                     token = reader.getNextToken();
+                    if (token != '"')
+                    {
+                        throw new FrameException("invalid JSON: expected a member name after ','");
+                    }
                 }
                 else if (token != '}')
                 {
@@ -107,8 +111,148 @@ public final class MistFrameParser
             case TAGS:
                 return readTags(token, frame, length, out);
             default:
-                return reader.skip();
+                return skipValue(token, frame, length);
         }
+    }
+
+    /**
+     * Skips an unknown member's value, validating it: dsl-json's own skip accepts any bytes up to a delimiter where a
+     * number should be, so numbers and strings are checked here. Depth is bounded by the frame scanner.
+     */
+    private byte skipValue(final byte token, final byte[] frame, final int length) throws IOException, FrameException
+    {
+        switch (token)
+        {
+            case '"':
+                scratch.clear();
+                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, scratch);
+                return reader.skip();
+            case 't':
+            case 'f':
+            case 'n':
+                return reader.skip(); // dsl-json checks the literal
+            case '{':
+                return skipObject(frame, length);
+            case '[':
+                return skipArray(frame, length);
+            default:
+                if (token == '-' || (token >= '0' && token <= '9'))
+                {
+                    final int start = reader.getCurrentIndex() - 1;
+                    final byte next = reader.skip(); // stops at the ',', '}' or ']' after the number
+                    checkNumber(frame, start, reader.getCurrentIndex() - 1);
+                    return next;
+                }
+                throw new FrameException("invalid JSON: unexpected character '" + (char)token + "'");
+        }
+    }
+
+    private byte skipObject(final byte[] frame, final int length) throws IOException, FrameException
+    {
+        byte token = reader.getNextToken();
+        if (token == '}')
+        {
+            return reader.getNextToken();
+        }
+        while (true)
+        {
+            if (token != '"')
+            {
+                throw new FrameException("invalid JSON: expected a member name");
+            }
+            if (reader.skip() != ':')
+            {
+                throw new FrameException("invalid JSON: expected ':' after a member name");
+            }
+            token = skipValue(reader.getNextToken(), frame, length);
+            if (token == '}')
+            {
+                return reader.getNextToken();
+            }
+            if (token != ',')
+            {
+                throw new FrameException("invalid JSON: expected ',' or '}'");
+            }
+            token = reader.getNextToken();
+        }
+    }
+
+    private byte skipArray(final byte[] frame, final int length) throws IOException, FrameException
+    {
+        byte token = reader.getNextToken();
+        if (token == ']')
+        {
+            return reader.getNextToken();
+        }
+        while (true)
+        {
+            token = skipValue(token, frame, length);
+            if (token == ']')
+            {
+                return reader.getNextToken();
+            }
+            if (token != ',')
+            {
+                throw new FrameException("invalid JSON: expected ',' or ']'");
+            }
+            token = reader.getNextToken();
+        }
+    }
+
+    /** JSON number grammar over {@code frame[start, end)}, trailing whitespace allowed. */
+    private static void checkNumber(final byte[] frame, final int start, final int end) throws FrameException
+    {
+        int i = start;
+        int stop = end;
+        while (stop > i && (frame[stop - 1] == ' ' || frame[stop - 1] == '\t' || frame[stop - 1] == '\r' ||
+            frame[stop - 1] == '\n'))
+        {
+            stop--;
+        }
+        if (i < stop && frame[i] == '-')
+        {
+            i++;
+        }
+        if (i < stop && frame[i] == '0')
+        {
+            i++;
+        }
+        else
+        {
+            i = digits(frame, i, stop, true);
+        }
+        if (i < stop && frame[i] == '.')
+        {
+            i = digits(frame, i + 1, stop, true);
+        }
+        if (i < stop && (frame[i] == 'e' || frame[i] == 'E'))
+        {
+            i++;
+            if (i < stop && (frame[i] == '+' || frame[i] == '-'))
+            {
+                i++;
+            }
+            i = digits(frame, i, stop, true);
+        }
+        if (i != stop)
+        {
+            throw new FrameException("invalid JSON: malformed number");
+        }
+    }
+
+    private static int digits(final byte[] frame, final int from, final int stop, final boolean required)
+        throws FrameException
+    {
+        int i = from;
+        while (i < stop && frame[i] >= '0' && frame[i] <= '9')
+        {
+            i++;
+        }
+        if (required && i == from)
+        {
+            throw new FrameException("invalid JSON: malformed number");
+        }
+        return i;
     }
 
     private byte readString(final byte token, final byte[] frame, final int length, final GrowableBytes sink,

@@ -1,0 +1,144 @@
+package io.mist.codec;
+
+import org.junit.jupiter.api.Test;
+
+import static io.mist.codec.FrameTestSupport.data;
+import static io.mist.codec.FrameTestSupport.parse;
+import static io.mist.codec.FrameTestSupport.tags;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MistFrameParserTest
+{
+    @Test
+    void readsCommandTagsAndData() throws FrameException
+    {
+        final MistFrame frame = parse("{\"command\":\"publish\",\"tags\":[\"b\",\"a\"],\"data\":\"hello\"}");
+        assertEquals(Command.PUBLISH, frame.command());
+        assertArrayEquals(new String[] { "b", "a" }, tags(frame));
+        assertEquals("hello", data(frame));
+    }
+
+    @Test
+    void memberNamesMatchCaseInsensitively() throws FrameException
+    {
+        final MistFrame frame = parse("{\"COMMAND\":\"ping\",\"Tags\":[\"x\"],\"dAtA\":\"d\"}");
+        assertEquals(Command.PING, frame.command());
+        assertArrayEquals(new String[] { "x" }, tags(frame));
+        assertEquals("d", data(frame));
+    }
+
+    @Test
+    void longSFoldsToSInMemberNamesAsInGo() throws FrameException
+    {
+        assertArrayEquals(new String[] { "x" }, tags(parse("{\"tag\u017F\":[\"x\"]}")));
+    }
+
+    @Test
+    void commandNamesAreCaseSensitive() throws FrameException
+    {
+        assertEquals(Command.UNKNOWN, parse("{\"command\":\"PING\"}").command());
+    }
+
+    @Test
+    void unknownMembersOfAnyShapeAreSkipped() throws FrameException
+    {
+        final MistFrame frame = parse(
+            "{\"x\":{\"y\":[1,2,{\"z\":null}]},\"n\":-1.5e3,\"t\":true,\"f\":false,\"command\":\"ping\",\"e\":\"s\"}");
+        assertEquals(Command.PING, frame.command());
+    }
+
+    @Test
+    void lastDuplicateMemberWins() throws FrameException
+    {
+        final MistFrame frame = parse("{\"command\":\"ping\",\"command\":\"list\",\"tags\":[\"a\"],\"tags\":[\"b\",\"c\"]}");
+        assertEquals(Command.LIST, frame.command());
+        assertArrayEquals(new String[] { "b", "c" }, tags(frame));
+    }
+
+    @Test
+    void topLevelNullIsAnEmptyMessage() throws FrameException
+    {
+        final MistFrame frame = parse("null");
+        assertEquals(Command.UNKNOWN, frame.command());
+        assertEquals(0, frame.commandLength());
+        assertEquals(0, frame.tagCount());
+    }
+
+    @Test
+    void nullMembersLeaveStringsAndEmptyTags() throws FrameException
+    {
+        final MistFrame frame = parse("{\"command\":\"ping\",\"command\":null,\"tags\":[\"a\"],\"tags\":null,\"data\":null}");
+        assertEquals(Command.PING, frame.command());
+        assertEquals(0, frame.tagCount());
+        assertEquals(0, frame.dataLength());
+    }
+
+    @Test
+    void nullTagElementIsTheEmptyTag() throws FrameException
+    {
+        assertArrayEquals(new String[] { "a", "" }, tags(parse("{\"tags\":[\"a\",null]}")));
+    }
+
+    @Test
+    void errorMemberIsAcceptedAndIgnored() throws FrameException
+    {
+        assertEquals(Command.PING, parse("{\"command\":\"ping\",\"error\":\"x\"}").command());
+    }
+
+    @Test
+    void escapedMemberNameStillMatches() throws FrameException
+    {
+        assertEquals(Command.PING, parse("{\"comm\\u0061nd\":\"ping\"}").command());
+    }
+
+    @Test
+    void wrongTypesAreErrorsNamingTheMember()
+    {
+        assertTrue(assertThrows(FrameException.class, () -> parse("{\"tags\":\"a\"}")).getMessage().contains("'tags'"));
+        assertTrue(assertThrows(FrameException.class, () -> parse("{\"data\":5}")).getMessage().contains("'data'"));
+        assertTrue(assertThrows(FrameException.class, () -> parse("{\"command\":[]}")).getMessage().contains("'command'"));
+        assertTrue(assertThrows(FrameException.class, () -> parse("{\"tags\":[1]}")).getMessage().contains("'tags'"));
+        assertThrows(FrameException.class, () -> parse("{\"error\":{}}"));
+    }
+
+    @Test
+    void nonObjectsAreErrors()
+    {
+        assertThrows(FrameException.class, () -> parse("hello"));
+        assertThrows(FrameException.class, () -> parse("[1,2]"));
+        assertThrows(FrameException.class, () -> parse("\"ping\""));
+        assertThrows(FrameException.class, () -> parse("nul"));
+    }
+
+    @Test
+    void malformedJsonIsAnError()
+    {
+        assertThrows(FrameException.class, () -> parse("{\"command\":pi}"));
+        assertThrows(FrameException.class, () -> parse("{\"command\" \"ping\"}"));
+        assertThrows(FrameException.class, () -> parse("{\"command\":\"ping\",}"));
+        assertThrows(FrameException.class, () -> parse("{\"tags\":[\"a\" \"b\"]}"));
+        assertThrows(FrameException.class, () -> parse("{command:\"ping\"}"));
+        assertThrows(FrameException.class, () -> parse("{\"command\":\"ping\",\"x\":garbage}"));
+        assertThrows(FrameException.class, () -> parse("{\"x\":[1,abc]}"));
+        assertThrows(FrameException.class, () -> parse("{\"x\":1x2}"));
+        assertThrows(FrameException.class, () -> parse("{\"x\":01}"));
+        assertThrows(FrameException.class, () -> parse("{\"x\":{\"y\":-}}"));
+        assertThrows(FrameException.class, () -> parse("{\"x\":\"bad \\q escape\"}"));
+    }
+
+    @Test
+    void parserIsReusableAfterAnError() throws FrameException
+    {
+        final MistFrameParser parser = new MistFrameParser();
+        final MistFrame frame = new MistFrame();
+        final byte[] bad = "{\"tags\":5}".getBytes();
+        assertThrows(FrameException.class, () -> parser.parse(bad, bad.length, frame));
+        final byte[] good = "{\"command\":\"subscribe\",\"tags\":[\"a\"]}".getBytes();
+        parser.parse(good, good.length, frame);
+        assertEquals(Command.SUBSCRIBE, frame.command());
+        assertArrayEquals(new String[] { "a" }, tags(frame));
+    }
+}

@@ -1,0 +1,94 @@
+package io.mist.engine.tag;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class TagTableTest
+{
+    private static byte[] b(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void internGivesStableDenseIdsAndLookupFindsThem()
+    {
+        final TagTable table = new TagTable();
+        assertEquals(-1, table.lookup(b("a"), 0, 1));
+        final int a = table.intern(b("a"), 0, 1);
+        final int bId = table.intern(b("xbx"), 1, 1);
+        assertEquals(0, a);
+        assertEquals(1, bId);
+        assertEquals(a, table.intern(b("a"), 0, 1));
+        assertEquals(bId, table.lookup(b("b"), 0, 1));
+        assertArrayEquals(b("b"), table.bytes(bId));
+        assertNotEquals(a, table.intern(b(""), 0, 0));
+    }
+
+    @Test
+    void survivesGrowthWithManyTags()
+    {
+        final TagTable table = new TagTable();
+        for (int i = 0; i < 50_000; i++)
+        {
+            final byte[] tag = b("tag-" + i);
+            assertEquals(i, table.intern(tag, 0, tag.length));
+        }
+        for (int i = 0; i < 50_000; i++)
+        {
+            final byte[] tag = b("tag-" + i);
+            assertEquals(i, table.lookup(tag, 0, tag.length));
+            assertArrayEquals(tag, table.bytes(i));
+        }
+    }
+
+    @Test
+    void concurrentInternersAgreeOnIds() throws Exception
+    {
+        final TagTable table = new TagTable();
+        final int threads = 4;
+        final int tags = 20_000;
+        final ExecutorService pool = Executors.newFixedThreadPool(threads);
+        final CountDownLatch start = new CountDownLatch(1);
+        final List<Future<int[]>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final int offset = t;
+            results.add(pool.submit(() ->
+            {
+                start.await();
+                final int[] ids = new int[tags];
+                for (int i = 0; i < tags; i++)
+                {
+                    final int k = (i + offset * 997) % tags;
+                    final byte[] tag = b("t" + k);
+                    ids[k] = table.intern(tag, 0, tag.length);
+                    if (table.lookup(tag, 0, tag.length) != ids[k])
+                    {
+                        throw new AssertionError("lookup disagrees with intern for t" + k);
+                    }
+                }
+                return ids;
+            }));
+        }
+        start.countDown();
+        final int[] first = results.get(0).get();
+        for (final Future<int[]> result : results)
+        {
+            assertArrayEquals(first, result.get());
+        }
+        pool.shutdown();
+        assertEquals(tags, table.size());
+    }
+}
