@@ -260,7 +260,7 @@ public final class MistFrameParser
     {
         if (token != '"')
         {
-            throw new FrameException("invalid message: '" + member + "' must be a string");
+            throw wrongType(token, "'" + member + "' must be a string");
         }
         JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, sink);
         return reader.skip();
@@ -271,7 +271,7 @@ public final class MistFrameParser
     {
         if (token != '[')
         {
-            throw new FrameException("invalid message: 'tags' must be an array of strings");
+            throw wrongType(token, "'tags' must be an array of strings");
         }
         out.clearTags();
         byte next = reader.getNextToken();
@@ -294,7 +294,7 @@ public final class MistFrameParser
             }
             else
             {
-                throw new FrameException("invalid message: 'tags' must be an array of strings");
+                throw wrongType(next, "'tags' must be an array of strings");
             }
             out.endTag(start);
             if (next == ']')
@@ -307,6 +307,15 @@ public final class MistFrameParser
             }
             next = reader.getNextToken();
         }
+    }
+
+    /** A value of the wrong type, or no JSON value at all where one should start. */
+    private static FrameException wrongType(final byte token, final String expectation)
+    {
+        final boolean valueStart = token == '"' || token == '{' || token == '[' || token == 't' || token == 'f' ||
+            token == 'n' || token == '-' || (token >= '0' && token <= '9');
+        return new FrameException(valueStart ? "invalid message: " + expectation :
+            "invalid JSON: unexpected character '" + (char)token + "'");
     }
 
     private static boolean isNullLiteral(final byte[] frame, final int at, final int length)

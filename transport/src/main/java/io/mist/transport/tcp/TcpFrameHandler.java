@@ -120,6 +120,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             {
                 frame.trim(0);
                 reject("frame exceeds the maximum frame size of " + maxFrameSize + " bytes");
+                // The frame's own bytes up to the limit do not count against the resynchronisation budget.
+                discarded = -(maxFrameSize + 1L);
                 continue;
             }
             if (length == JsonFrameScanner.TOO_DEEP)
@@ -153,7 +155,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         }
     }
 
-    /** Error reply, then skip to the next newline. */
+    /** Error reply, then skip to the next newline (at most max-frame-size bytes further, else close). */
     private void reject(final String error)
     {
         dispatcher.reject(frame, error, false);

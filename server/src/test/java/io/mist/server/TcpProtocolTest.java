@@ -1,0 +1,202 @@
+package io.mist.server;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** mist's TCP protocol over a real socket: spec §2.1–§2.4, byte for byte, plus our error replies. */
+class TcpProtocolTest
+{
+    private static final String PONG = "{\"command\":\"ping\",\"data\":\"pong\"}";
+    private static ServerFixture fixture;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        fixture = new ServerFixture(64 * 1024, 4096);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        fixture.close();
+    }
+
+    @Test
+    void pingAnswersPong() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"ping\",\"tags\":[\"ignored\"],\"data\":\"ignored\"}");
+            c.expect(PONG);
+        }
+    }
+
+    @Test
+    void specSessionWithoutAuthenticator() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"subscribe\",\"tags\":[\"b\",\"a\"]}");
+            c.send("{\"command\":\"list\"}");
+            c.expect("{\"command\":\"list\",\"data\":\"a,b\"}");
+            c.send("{\"command\":\"subscribe\",\"tags\":[\"c\"]}");
+            c.send("{\"command\":\"list\",\"tags\":[\"q\"]}");
+            c.expect("{\"command\":\"list\",\"tags\":[\"q\"],\"data\":\"ca,b\"}");
+            c.send("{\"command\":\"foo\",\"tags\":[\"x\"],\"data\":\"d\"}");
+            c.expect("{\"command\":\"foo\",\"tags\":[\"x\"],\"data\":\"d\",\"error\":\"Unknown Command\"}");
+            c.send("{\"tags\":[\"x\"]}");
+            c.expect("{\"command\":\"\",\"tags\":[\"x\"],\"error\":\"Unknown Command\"}");
+            c.send("null");
+            c.expect("{\"command\":\"\",\"error\":\"Unknown Command\"}");
+            c.send("{\"command\":\"register\",\"data\":\"x\"}");
+            c.expect("{\"command\":\"register\",\"data\":\"x\",\"error\":\"Unknown Command\"}");
+            c.send("{\"command\":\"foo\",\"data\":\"h\\u00e9<>&\"}");
+            c.expect("{\"command\":\"foo\",\"data\":\"h\u00e9\\u003c\\u003e\\u0026\",\"error\":\"Unknown Command\"}");
+        }
+    }
+
+    @Test
+    void subscribeUnsubscribePublishAndAuthAreSilent() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"subscribe\",\"tags\":[\"s\"]}");
+            c.send("{\"command\":\"subscribe\"}");
+            c.send("{\"command\":\"unsubscribe\",\"tags\":[\"nope\"]}");
+            c.send("{\"command\":\"unsubscribe\",\"tags\":[\"s\"]}");
+            c.send("{\"command\":\"publish\",\"tags\":[\"s\"],\"data\":\"x\"}");
+            c.send("{\"command\":\"publish\",\"data\":\"no tags\"}");
+            c.send("{\"command\":\"auth\",\"data\":\"whatever\"}");
+            c.expectNothing();
+        }
+    }
+
+    @Test
+    void listWithoutSubscriptionsOmitsData() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"list\"}");
+            c.expect("{\"command\":\"list\"}");
+        }
+    }
+
+    @Test
+    void memberNamesAreCaseInsensitive() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"COMMAND\":\"ping\"}");
+            c.expect(PONG);
+        }
+    }
+
+    @Test
+    void framingAcceptsBlankLinesSplitObjectsAndSeveralPerLine() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.sendRaw("\n\n   \r\n{\"command\":\n\"ping\"}\n{\"command\":\"ping\"}{\"command\":\"ping\"}\n");
+            c.expect(PONG);
+            c.expect(PONG);
+            c.expect(PONG);
+            c.sendRaw("{\"command\":\"pi");
+            c.sendRaw("ng\"}"); // complete without a trailing newline
+            c.expect(PONG);
+        }
+    }
+
+    @Test
+    void badJsonGetsAnErrorReplyAndTheStreamResynchronisesAtTheNextNewline() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":pi}");
+            final String reply = c.read();
+            assertTrue(reply.startsWith("{\"command\":\"\",\"error\":\"invalid JSON"), reply);
+            c.send("hello");
+            assertTrue(c.read().contains("\"error\":\"invalid message: expected a JSON object\""));
+            c.sync();
+        }
+    }
+
+    @Test
+    void wrongMemberTypeNamesTheMemberAndKeepsTheCommand() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"publish\",\"tags\":\"a\"}");
+            c.expect("{\"command\":\"publish\",\"error\":\"invalid message: 'tags' must be an array of strings\"}");
+            c.send("{\"command\":\"ping\",\"data\":5}");
+            c.expect("{\"command\":\"ping\",\"error\":\"invalid message: 'data' must be a string\"}");
+            c.sync();
+        }
+    }
+
+    @Test
+    void restOfTheLineAfterABadFrameIsSkipped() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("[1]{\"command\":\"ping\"}");
+            assertTrue(c.read().contains("expected a JSON object"));
+            c.expectNothing(); // the ping on the bad line was skipped
+        }
+    }
+
+    @Test
+    void frameOverTheLimitGetsAnErrorAndTheConnectionRecovers() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"" + "x".repeat(5000) + "\"}");
+            c.expect("{\"command\":\"\",\"error\":\"frame exceeds the maximum frame size of 4096 bytes\"}");
+            c.sync();
+        }
+    }
+
+    @Test
+    void badFrameWithoutANewlineClosesTheConnectionAfterSayingWhy() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.sendRaw("{\"bad\":x}" + "y".repeat(5000));
+            assertTrue(c.read().contains("invalid JSON"));
+            c.expect("{\"command\":\"\",\"error\":\"closing connection: no newline within 4096 bytes after a bad frame\"}");
+            c.expectClosed();
+        }
+        try (TestClient other = fixture.connect())
+        {
+            other.sync(); // the server is unharmed
+        }
+    }
+
+    @Test
+    void deeplyNestedFrameIsRefused() throws IOException
+    {
+        try (TestClient c = fixture.connect())
+        {
+            c.send("{\"x\":" + "[".repeat(100) + "]".repeat(100) + "}");
+            assertTrue(c.read().contains("nested deeper than 64 levels"));
+            c.sync();
+        }
+    }
+
+    @Test
+    void tooLargeToDeliverIsRefusedToThePublisher() throws Exception
+    {
+        // 4000 '<' are 4 KB in, 24 KB escaped out: above half of a 16 KiB client buffer.
+        try (ServerFixture small = new ServerFixture(16 * 1024, 8 * 1024); TestClient c = small.connect())
+        {
+            c.send("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"" + "<".repeat(4000) + "\"}");
+            final String reply = c.read();
+            assertTrue(reply.startsWith("{\"command\":\"publish\",\"error\":\"Message too large - "), reply);
+            c.sync();
+        }
+    }
+}
