@@ -1,0 +1,136 @@
+package io.mist.server;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code mist} command line: help, version, validation errors and exit codes. */
+class CommandLineTest
+{
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args)
+    {
+        final CommandLine commandLine = MistCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    private MistCommand parse(final String... args)
+    {
+        final CommandLine commandLine = MistCommand.commandLine();
+        commandLine.parseArgs(args);
+        return commandLine.getCommand();
+    }
+
+    @Test
+    void withoutServerFlagPrintsHelpAndExitsZero()
+    {
+        assertEquals(0, run());
+        assertTrue(out.toString().startsWith("Usage: mist"), out.toString());
+        assertTrue(out.toString().contains("--listeners"));
+    }
+
+    @Test
+    void versionFlagPrintsVersion()
+    {
+        assertEquals(0, run("-v"));
+        assertTrue(out.toString().startsWith("mist "), out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("mist "));
+    }
+
+    @Test
+    void defaultsAreMists()
+    {
+        final ServerConfig config = parse("--server").toConfig();
+        assertEquals(List.of("tcp://127.0.0.1:1445", "ws://127.0.0.1:8888"),
+            config.listeners().stream().map(ListenerUri::toString).toList());
+        assertEquals(LogLevel.INFO, config.logLevel());
+    }
+
+    @Test
+    void listenersFlagReplacesTheDefaultsAndSplitsOnCommas()
+    {
+        final ServerConfig config = parse("--server", "--listeners", "tcp://127.0.0.1:1,tcp://[::1]:2",
+            "--listeners", "tcp://localhost:3").toConfig();
+        assertEquals(List.of("127.0.0.1", "::1", "localhost"),
+            config.listeners().stream().map(ListenerUri::host).toList());
+        assertEquals(List.of(1, 2, 3), config.listeners().stream().map(ListenerUri::port).toList());
+    }
+
+    @Test
+    void tuningFlagsReachTheConfig()
+    {
+        final ServerConfig config = parse("--server", "--max-frame-size", "64k", "--client-buffer-size", "256K",
+            "--ring-size", "4096", "--wait-strategy", "busy-spin", "--io-threads", "3", "--log-level", "debug")
+            .toConfig();
+        assertEquals(65536, config.transport().maxFrameSize());
+        assertEquals(262144, config.engine().clientBufferSize());
+        assertEquals(4096, config.engine().ringSize());
+        assertEquals("busy-spin", config.engine().waitStrategy().flagValue());
+        assertEquals(3, config.transport().ioThreads());
+        assertEquals(LogLevel.DEBUG, config.logLevel());
+    }
+
+    @Test
+    void badValuesExitTwoNamingTheOption()
+    {
+        assertBad("--ring-size", "--server", "--ring-size", "1000");
+        assertBad("--client-buffer-size", "--server", "--client-buffer-size", "3m");
+        assertBad("--max-frame-size", "--server", "--max-frame-size", "lots");
+        assertBad("--max-frame-size", "--server", "--max-frame-size", "2m", "--client-buffer-size", "1m");
+        assertBad("wait strategy", "--server", "--wait-strategy", "nap");
+        assertBad("log level", "--server", "--log-level", "LOUD");
+        assertBad("invalid listener", "--server", "--listeners", "tcp://nohostport");
+        assertBad("Unknown option", "--server", "--bogus");
+    }
+
+    @Test
+    void authenticatorIsRefusedUntilAuthenticationIsBuilt()
+    {
+        assertBad("--authenticator", "--server", "--authenticator", "memory://", "--token", "T",
+            "--listeners", "tcp://127.0.0.1:0");
+    }
+
+    @Test
+    void occupiedPortFailsStartupWithExitOne() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket())
+        {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            assertEquals(1, run("--server", "--listeners", "tcp://127.0.0.1:" + taken.getLocalPort()));
+        }
+    }
+
+    @Test
+    void listenerUriParsing()
+    {
+        final ListenerUri uri = ListenerUri.parse("TCP://0.0.0.0:1445/ignored?x=1");
+        assertEquals("tcp", uri.scheme());
+        assertEquals("0.0.0.0", uri.host());
+        assertEquals(1445, uri.port());
+        assertThrows(IllegalArgumentException.class, () -> ListenerUri.parse("127.0.0.1:1445"));
+        assertThrows(IllegalArgumentException.class, () -> ListenerUri.parse("tcp://127.0.0.1"));
+        assertThrows(IllegalArgumentException.class, () -> ListenerUri.parse("tcp://127.0.0.1:99999"));
+    }
+
+    private void assertBad(final String expectedInMessage, final String... args)
+    {
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(args), String.join(" ", args));
+        assertTrue(err.toString().contains(expectedInMessage), err.toString());
+    }
+}
