@@ -5,11 +5,11 @@ import io.netty.util.ByteProcessor;
 
 /**
  * Finds where one JSON value ends in a TCP byte stream, as mist's streaming decoder does: values may span
- * lines, share a line, or be separated by any whitespace. It tracks only structure (nesting, strings,
- * escapes), keeps its position across reads so each byte is looked at once, and bounds frame size and depth.
- * Owned by the IO thread of one connection.
+ * lines, share a line, or be separated by any whitespace. It tracks only structure (nesting and strings), keeps its
+ * position across reads so each byte is looked at once, jumps through strings with Netty's vectorised
+ * {@code indexOf}, and bounds frame size and depth. Owned by the IO thread of one connection.
  */
-public final class JsonFrameScanner implements ByteProcessor
+public final class JsonFrameScanner
 {
     /** The scanned bytes do not yet hold a complete value. */
     public static final int NEED_MORE = -1;
@@ -24,10 +24,8 @@ public final class JsonFrameScanner implements ByteProcessor
     private static final int START = 0;
     private static final int STRUCTURE = 1;
     private static final int STRING_IN_STRUCTURE = 2;
-    private static final int ESCAPE_IN_STRUCTURE = 3;
-    private static final int TOP_STRING = 4;
-    private static final int ESCAPE_IN_TOP_STRING = 5;
-    private static final int LITERAL = 6;
+    private static final int TOP_STRING = 3;
+    private static final int LITERAL = 4;
 
     private static final ByteProcessor NOT_WHITESPACE = b -> b == ' ' || b == '\n' || b == '\r' || b == '\t';
 
@@ -35,8 +33,6 @@ public final class JsonFrameScanner implements ByteProcessor
     private int state = START;
     private int depth;
     private int scanned;
-    private boolean endsBeforeCurrentByte;
-    private boolean tooDeep;
 
     public JsonFrameScanner(final int maxFrameSize)
     {
@@ -75,30 +71,76 @@ public final class JsonFrameScanner implements ByteProcessor
      */
     public int scan(final ByteBuf in)
     {
-        final int readable = in.readableBytes();
-        final int budget = Math.min(readable, maxFrameSize + 1) - scanned;
-        if (budget > 0)
+        final int start = in.readerIndex();
+        final int limit = start + Math.min(in.readableBytes(), maxFrameSize + 1);
+        int pos = start + scanned;
+        while (pos < limit)
         {
-            endsBeforeCurrentByte = false;
-            final int stoppedAt = in.forEachByte(in.readerIndex() + scanned, budget, this);
-            if (tooDeep)
+            if (state == STRING_IN_STRUCTURE || state == TOP_STRING)
             {
-                reset();
-                return TOO_DEEP;
-            }
-            if (stoppedAt >= 0)
-            {
-                final int length = stoppedAt - in.readerIndex() + (endsBeforeCurrentByte ? 0 : 1);
-                if (length > maxFrameSize)
+                final int quote = in.indexOf(pos, limit, (byte)'"');
+                if (quote < 0)
                 {
-                    reset();
-                    return TOO_LONG;
+                    pos = limit;
+                    break;
                 }
-                reset();
-                return length;
+                pos = quote + 1;
+                if (isEscaped(in, quote))
+                {
+                    continue;
+                }
+                if (state == TOP_STRING)
+                {
+                    return complete(start, pos);
+                }
+                state = STRUCTURE;
+                continue;
             }
-            scanned += budget;
+            final byte b = in.getByte(pos);
+            switch (state)
+            {
+                case START:
+                    if (b == '{' || b == '[')
+                    {
+                        state = STRUCTURE;
+                        depth = 1;
+                    }
+                    else
+                    {
+                        state = b == '"' ? TOP_STRING : LITERAL;
+                    }
+                    pos++;
+                    break;
+                case STRUCTURE:
+                    pos++;
+                    if (b == '"')
+                    {
+                        state = STRING_IN_STRUCTURE;
+                    }
+                    else if (b == '{' || b == '[')
+                    {
+                        if (++depth > MAX_DEPTH)
+                        {
+                            reset();
+                            return TOO_DEEP;
+                        }
+                    }
+                    else if ((b == '}' || b == ']') && --depth == 0)
+                    {
+                        return complete(start, pos);
+                    }
+                    break;
+                default: // LITERAL: ends just before the first delimiter
+                    if (b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == '{' || b == '[' || b == '"' ||
+                        b == '}' || b == ']' || b == ',' || b == ':')
+                    {
+                        return complete(start, pos);
+                    }
+                    pos++;
+                    break;
+            }
         }
+        scanned = pos - start;
         if (scanned > maxFrameSize)
         {
             reset();
@@ -113,84 +155,23 @@ public final class JsonFrameScanner implements ByteProcessor
         state = START;
         depth = 0;
         scanned = 0;
-        tooDeep = false;
     }
 
-    @Override
-    public boolean process(final byte b)
+    private int complete(final int start, final int end)
     {
-        switch (state)
+        reset();
+        final int length = end - start;
+        return length > maxFrameSize ? TOO_LONG : length;
+    }
+
+    /** A quote inside a string is escaped when an odd run of backslashes precedes it (the opening quote stops it). */
+    private static boolean isEscaped(final ByteBuf in, final int quote)
+    {
+        int backslashes = 0;
+        for (int i = quote - 1; in.getByte(i) == '\\'; i--)
         {
-            case START:
-                if (b == '{' || b == '[')
-                {
-                    state = STRUCTURE;
-                    depth = 1;
-                }
-                else if (b == '"')
-                {
-                    state = TOP_STRING;
-                }
-                else
-                {
-                    state = LITERAL;
-                }
-                return true;
-            case STRUCTURE:
-                if (b == '"')
-                {
-                    state = STRING_IN_STRUCTURE;
-                }
-                else if (b == '{' || b == '[')
-                {
-                    if (++depth > MAX_DEPTH)
-                    {
-                        tooDeep = true;
-                        return false;
-                    }
-                }
-                else if (b == '}' || b == ']')
-                {
-                    if (--depth == 0)
-                    {
-                        return false;
-                    }
-                }
-                return true;
-            case STRING_IN_STRUCTURE:
-                if (b == '"')
-                {
-                    state = STRUCTURE;
-                }
-                else if (b == '\\')
-                {
-                    state = ESCAPE_IN_STRUCTURE;
-                }
-                return true;
-            case ESCAPE_IN_STRUCTURE:
-                state = STRING_IN_STRUCTURE;
-                return true;
-            case TOP_STRING:
-                if (b == '"')
-                {
-                    return false;
-                }
-                if (b == '\\')
-                {
-                    state = ESCAPE_IN_TOP_STRING;
-                }
-                return true;
-            case ESCAPE_IN_TOP_STRING:
-                state = TOP_STRING;
-                return true;
-            default: // LITERAL: ends before the first delimiter
-                if (b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == '{' || b == '[' || b == '"' || b == '}' ||
-                    b == ']' || b == ',' || b == ':')
-                {
-                    endsBeforeCurrentByte = true;
-                    return false;
-                }
-                return true;
+            backslashes++;
         }
+        return (backslashes & 1) == 1;
     }
 }

@@ -25,22 +25,22 @@ public final class JsonStringDecoder
         {
             throw new FrameException("invalid JSON: expected a string");
         }
+        // Fast path: printable ASCII without escapes is copied in one go. Bytes >= 0x80 are negative in Java, so
+        // one comparison stops at control characters and non-ASCII alike.
         int i = quote + 1;
-        // Fast path: plain ASCII with no escapes is copied in one go.
-        int plainEnd = i;
-        while (plainEnd < limit)
+        while (i < limit)
         {
-            final byte b = src[plainEnd];
-            if (b == '"' || b == '\\' || b < 0x20)
+            final byte b = src[i];
+            if (b < 0x20 || b == '"' || b == '\\')
             {
                 break;
             }
-            plainEnd++;
+            i++;
         }
-        if (plainEnd < limit && src[plainEnd] == '"' && isAscii(src, i, plainEnd))
+        sink.put(src, quote + 1, i - quote - 1);
+        if (i < limit && src[i] == '"')
         {
-            sink.put(src, i, plainEnd - i);
-            return plainEnd + 1;
+            return i + 1;
         }
 
         sink.ensureSpare(limit - i);
@@ -81,18 +81,6 @@ public final class JsonStringDecoder
             }
         }
         throw new FrameException("invalid JSON: unterminated string");
-    }
-
-    private static boolean isAscii(final byte[] src, final int from, final int to)
-    {
-        for (int i = from; i < to; i++)
-        {
-            if (src[i] < 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Resolves the escape whose letter is at {@code src[i]}; returns the index after it. */

@@ -1,16 +1,11 @@
 package io.mist.codec;
 
-import com.dslplatform.json.DslJson;
-import com.dslplatform.json.JsonReader;
-
-import java.io.IOException;
-
 /**
  * Parses one complete frame (as found by {@link JsonFrameScanner}) into a {@link MistFrame} with mist's field
- * rules: member names match case-insensitively, unknown members are skipped, the last duplicate wins, a
- * top-level {@code null} is an empty message, and a member of the wrong type is an error.
- * dsl-json's reader walks the structure and skips unknown values; strings are decoded by
- * {@link JsonStringDecoder} straight from the frame bytes. Owned by the IO thread of one connection.
+ * rules, which are Go's {@code encoding/json} rules: member names match case-insensitively, unknown members are
+ * skipped (and validated), the last duplicate wins, a top-level {@code null} is an empty message, and a member of
+ * the wrong type is an error. Strings are decoded by {@link JsonStringDecoder} straight from the frame bytes.
+ * Allocation-free on valid input. Owned by the IO thread of one connection.
  */
 public final class MistFrameParser
 {
@@ -22,62 +17,55 @@ public final class MistFrameParser
     private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
         "error".getBytes() };
 
-    private final JsonReader<Object> reader = new DslJson<Object>(
-        new DslJson.Settings<Object>().errorInfo(JsonReader.ErrorInfo.DESCRIPTION_AND_POSITION)).newReader();
+    private final JsonCursor cursor = new JsonCursor();
     private final GrowableBytes scratch = new GrowableBytes(32);
 
     /** Parses {@code frame[0, length)}; on error {@code out} holds whatever was read before the error. */
     public void parse(final byte[] frame, final int length, final MistFrame out) throws FrameException
     {
         out.reset();
+        cursor.reset(frame, length);
         try
         {
-            reader.process(frame, length);
-            byte token = reader.getNextToken();
-            if (token == 'n' && isNullLiteral(frame, reader.getCurrentIndex() - 1, length))
+            byte token = cursor.next();
+            if (token == 'n')
             {
+                cursor.expectRest("ull", "null");
+                requireEnd();
                 return;
             }
             if (token != '{')
             {
                 throw new FrameException("invalid message: expected a JSON object");
             }
-            token = reader.getNextToken();
-            while (token != '}')
+            token = cursor.next();
+            if (token != '}')
             {
-                if (token != '"')
+                while (true)
                 {
-                    throw new FrameException("invalid JSON: expected a member name");
-                }
-                scratch.clear();
-                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, scratch);
-                final int member = memberOf(scratch.array(), scratch.length());
-                if (reader.skip() != ':')
-                {
-                    throw new FrameException("invalid JSON: expected ':' after a member name");
-                }
-                token = readValue(member, reader.getNextToken(), frame, length, out);
-                if (token == ',')
-                {
-                    token = reader.getNextToken();
                     if (token != '"')
                     {
-                        throw new FrameException("invalid JSON: expected a member name after ','");
+                        throw new FrameException("invalid JSON: expected a member name");
+                    }
+                    scratch.clear();
+                    final int member = memberOf(readString(scratch));
+                    if (cursor.next() != ':')
+                    {
+                        throw new FrameException("invalid JSON: expected ':' after a member name");
+                    }
+                    readValue(member, cursor.next(), out);
+                    token = cursor.next();
+                    if (token == '}')
+                    {
+                        break;
+                    }
+                    if (token != ',' || (token = cursor.next()) != '"')
+                    {
+                        throw new FrameException("invalid JSON: expected ',' and a member name, or '}'");
                     }
                 }
-                else if (token != '}')
-                {
-                    throw new FrameException("invalid JSON: expected ',' or '}'");
-                }
             }
-        }
-        catch (final FrameException ex)
-        {
-            throw ex;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw new FrameException("invalid JSON: " + ex.getMessage());
+            requireEnd();
         }
         finally
         {
@@ -85,199 +73,78 @@ public final class MistFrameParser
         }
     }
 
-    private byte readValue(final int member, final byte token, final byte[] frame, final int length, final MistFrame out)
-        throws IOException, FrameException
+    private void requireEnd() throws FrameException
     {
-        if (token == 'n' && reader.wasNull())
+        if (!cursor.atEnd())
+        {
+            throw new FrameException("invalid JSON: unexpected data after the message");
+        }
+    }
+
+    /** Decodes the string whose opening quote was just read into {@code sink}; returns the sink. */
+    private GrowableBytes readString(final GrowableBytes sink) throws FrameException
+    {
+        cursor.moveTo(JsonStringDecoder.decode(cursor.bytes(), cursor.position() - 1, cursor.limit(), sink));
+        return sink;
+    }
+
+    private void readValue(final int member, final byte token, final MistFrame out) throws FrameException
+    {
+        if (token == 'n')
         {
             // As Go: null leaves a string member unchanged and empties a slice.
+            cursor.expectRest("ull", "null");
             if (member == TAGS)
             {
                 out.clearTags();
             }
-            return reader.getNextToken();
+            return;
         }
         switch (member)
         {
             case COMMAND:
+                requireString(token, "command");
                 out.commandSink().clear();
-                return readString(token, frame, length, out.commandSink(), "command");
+                readString(out.commandSink());
+                break;
             case DATA:
+                requireString(token, "data");
                 out.dataSink().clear();
-                return readString(token, frame, length, out.dataSink(), "data");
+                readString(out.dataSink());
+                break;
             case ERROR:
+                requireString(token, "error");
                 scratch.clear();
-                return readString(token, frame, length, scratch, "error");
+                readString(scratch);
+                break;
             case TAGS:
-                return readTags(token, frame, length, out);
+                readTags(token, out);
+                break;
             default:
-                return skipValue(token, frame, length);
+                skipValue(token, 1);
+                break;
         }
     }
 
-    /**
-     * Skips an unknown member's value, validating it: dsl-json's own skip accepts any bytes up to a delimiter where a
-     * number should be, so numbers and strings are checked here. Depth is bounded by the frame scanner.
-     */
-    private byte skipValue(final byte token, final byte[] frame, final int length) throws IOException, FrameException
-    {
-        switch (token)
-        {
-            case '"':
-                scratch.clear();
-                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, scratch);
-                return reader.skip();
-            case 't':
-            case 'f':
-            case 'n':
-                return reader.skip(); // dsl-json checks the literal
-            case '{':
-                return skipObject(frame, length);
-            case '[':
-                return skipArray(frame, length);
-            default:
-                if (token == '-' || (token >= '0' && token <= '9'))
-                {
-                    final int start = reader.getCurrentIndex() - 1;
-                    final byte next = reader.skip(); // stops at the ',', '}' or ']' after the number
-                    checkNumber(frame, start, reader.getCurrentIndex() - 1);
-                    return next;
-                }
-                throw new FrameException("invalid JSON: unexpected character '" + (char)token + "'");
-        }
-    }
-
-    private byte skipObject(final byte[] frame, final int length) throws IOException, FrameException
-    {
-        byte token = reader.getNextToken();
-        if (token == '}')
-        {
-            return reader.getNextToken();
-        }
-        while (true)
-        {
-            if (token != '"')
-            {
-                throw new FrameException("invalid JSON: expected a member name");
-            }
-            if (reader.skip() != ':')
-            {
-                throw new FrameException("invalid JSON: expected ':' after a member name");
-            }
-            token = skipValue(reader.getNextToken(), frame, length);
-            if (token == '}')
-            {
-                return reader.getNextToken();
-            }
-            if (token != ',')
-            {
-                throw new FrameException("invalid JSON: expected ',' or '}'");
-            }
-            token = reader.getNextToken();
-        }
-    }
-
-    private byte skipArray(final byte[] frame, final int length) throws IOException, FrameException
-    {
-        byte token = reader.getNextToken();
-        if (token == ']')
-        {
-            return reader.getNextToken();
-        }
-        while (true)
-        {
-            token = skipValue(token, frame, length);
-            if (token == ']')
-            {
-                return reader.getNextToken();
-            }
-            if (token != ',')
-            {
-                throw new FrameException("invalid JSON: expected ',' or ']'");
-            }
-            token = reader.getNextToken();
-        }
-    }
-
-    /** JSON number grammar over {@code frame[start, end)}, trailing whitespace allowed. */
-    private static void checkNumber(final byte[] frame, final int start, final int end) throws FrameException
-    {
-        int i = start;
-        int stop = end;
-        while (stop > i && (frame[stop - 1] == ' ' || frame[stop - 1] == '\t' || frame[stop - 1] == '\r' ||
-            frame[stop - 1] == '\n'))
-        {
-            stop--;
-        }
-        if (i < stop && frame[i] == '-')
-        {
-            i++;
-        }
-        if (i < stop && frame[i] == '0')
-        {
-            i++;
-        }
-        else
-        {
-            i = digits(frame, i, stop, true);
-        }
-        if (i < stop && frame[i] == '.')
-        {
-            i = digits(frame, i + 1, stop, true);
-        }
-        if (i < stop && (frame[i] == 'e' || frame[i] == 'E'))
-        {
-            i++;
-            if (i < stop && (frame[i] == '+' || frame[i] == '-'))
-            {
-                i++;
-            }
-            i = digits(frame, i, stop, true);
-        }
-        if (i != stop)
-        {
-            throw new FrameException("invalid JSON: malformed number");
-        }
-    }
-
-    private static int digits(final byte[] frame, final int from, final int stop, final boolean required)
-        throws FrameException
-    {
-        int i = from;
-        while (i < stop && frame[i] >= '0' && frame[i] <= '9')
-        {
-            i++;
-        }
-        if (required && i == from)
-        {
-            throw new FrameException("invalid JSON: malformed number");
-        }
-        return i;
-    }
-
-    private byte readString(final byte token, final byte[] frame, final int length, final GrowableBytes sink,
-        final String member) throws IOException, FrameException
+    private static void requireString(final byte token, final String member) throws FrameException
     {
         if (token != '"')
         {
             throw wrongType(token, "'" + member + "' must be a string");
         }
-        JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, sink);
-        return reader.skip();
     }
 
-    private byte readTags(final byte token, final byte[] frame, final int length, final MistFrame out)
-        throws IOException, FrameException
+    private void readTags(final byte token, final MistFrame out) throws FrameException
     {
         if (token != '[')
         {
             throw wrongType(token, "'tags' must be an array of strings");
         }
         out.clearTags();
-        byte next = reader.getNextToken();
+        byte next = cursor.next();
         if (next == ']')
         {
-            return reader.getNextToken();
+            return;
         }
         final GrowableBytes sink = out.tagSink();
         while (true)
@@ -285,28 +152,175 @@ public final class MistFrameParser
             final int start = sink.length();
             if (next == '"')
             {
-                JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, sink);
-                next = reader.skip();
+                readString(sink);
             }
-            else if (next == 'n' && reader.wasNull())
+            else if (next == 'n')
             {
-                next = reader.getNextToken(); // Go leaves a null element as the empty string
+                cursor.expectRest("ull", "null"); // Go leaves a null element as the empty string
             }
             else
             {
                 throw wrongType(next, "'tags' must be an array of strings");
             }
             out.endTag(start);
+            next = cursor.next();
             if (next == ']')
             {
-                return reader.getNextToken();
+                return;
             }
             if (next != ',')
             {
                 throw new FrameException("invalid JSON: expected ',' or ']' in 'tags'");
             }
-            next = reader.getNextToken();
+            next = cursor.next();
         }
+    }
+
+    /** Skips (and validates) an unknown member's value. Depth is bounded by the frame scanner as well. */
+    private void skipValue(final byte token, final int depth) throws FrameException
+    {
+        if (depth > JsonFrameScanner.MAX_DEPTH)
+        {
+            throw new FrameException("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
+        }
+        switch (token)
+        {
+            case '"':
+                scratch.clear();
+                readString(scratch);
+                return;
+            case 't':
+                cursor.expectRest("rue", "true");
+                return;
+            case 'f':
+                cursor.expectRest("alse", "false");
+                return;
+            case 'n':
+                cursor.expectRest("ull", "null");
+                return;
+            case '{':
+                skipObject(depth);
+                return;
+            case '[':
+                skipArray(depth);
+                return;
+            default:
+                if (token == '-' || (token >= '0' && token <= '9'))
+                {
+                    skipNumber(cursor.position() - 1);
+                    return;
+                }
+                throw new FrameException("invalid JSON: unexpected character '" + (char)token + "'");
+        }
+    }
+
+    private void skipObject(final int depth) throws FrameException
+    {
+        byte token = cursor.next();
+        if (token == '}')
+        {
+            return;
+        }
+        while (true)
+        {
+            if (token != '"')
+            {
+                throw new FrameException("invalid JSON: expected a member name");
+            }
+            scratch.clear();
+            readString(scratch);
+            if (cursor.next() != ':')
+            {
+                throw new FrameException("invalid JSON: expected ':' after a member name");
+            }
+            skipValue(cursor.next(), depth + 1);
+            token = cursor.next();
+            if (token == '}')
+            {
+                return;
+            }
+            if (token != ',')
+            {
+                throw new FrameException("invalid JSON: expected ',' or '}'");
+            }
+            token = cursor.next();
+        }
+    }
+
+    private void skipArray(final int depth) throws FrameException
+    {
+        byte token = cursor.next();
+        if (token == ']')
+        {
+            return;
+        }
+        while (true)
+        {
+            skipValue(token, depth + 1);
+            token = cursor.next();
+            if (token == ']')
+            {
+                return;
+            }
+            if (token != ',')
+            {
+                throw new FrameException("invalid JSON: expected ',' or ']'");
+            }
+            token = cursor.next();
+        }
+    }
+
+    /** JSON number grammar from {@code start}; leaves the cursor after the number. */
+    private void skipNumber(final int start) throws FrameException
+    {
+        final byte[] b = cursor.bytes();
+        final int limit = cursor.limit();
+        int i = start;
+        if (b[i] == '-')
+        {
+            i++;
+        }
+        if (i < limit && b[i] == '0')
+        {
+            i++;
+        }
+        else
+        {
+            i = digits(b, i, limit);
+        }
+        if (i < limit && b[i] == '.')
+        {
+            i = digits(b, i + 1, limit);
+        }
+        if (i < limit && (b[i] == 'e' || b[i] == 'E'))
+        {
+            i++;
+            if (i < limit && (b[i] == '+' || b[i] == '-'))
+            {
+                i++;
+            }
+            i = digits(b, i, limit);
+        }
+        if (i < limit && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' &&
+            b[i] != '\n')
+        {
+            throw new FrameException("invalid JSON: malformed number");
+        }
+        cursor.moveTo(i);
+    }
+
+    private static int digits(final byte[] b, final int from, final int limit) throws FrameException
+    {
+        int i = from;
+        while (i < limit && b[i] >= '0' && b[i] <= '9')
+        {
+            i++;
+        }
+        if (i == from)
+        {
+            throw new FrameException("invalid JSON: malformed number");
+        }
+        return i;
     }
 
     /** A value of the wrong type, or no JSON value at all where one should start. */
@@ -318,29 +332,12 @@ public final class MistFrameParser
             "invalid JSON: unexpected character '" + (char)token + "'");
     }
 
-    private static boolean isNullLiteral(final byte[] frame, final int at, final int length)
-    {
-        if (at + 4 > length || frame[at + 1] != 'u' || frame[at + 2] != 'l' || frame[at + 3] != 'l')
-        {
-            return false;
-        }
-        for (int i = at + 4; i < length; i++)
-        {
-            final byte b = frame[i];
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
-    static int memberOf(final byte[] name, final int length)
+    private static int memberOf(final GrowableBytes name)
     {
         for (int member = COMMAND; member <= ERROR; member++)
         {
-            if (foldEquals(MEMBER_NAMES[member], name, length))
+            if (foldEquals(MEMBER_NAMES[member], name.array(), name.length()))
             {
                 return member;
             }

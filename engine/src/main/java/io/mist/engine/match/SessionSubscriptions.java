@@ -7,14 +7,11 @@ import java.util.Map;
 
 /**
  * The subscriptions of one client, keyed by tag set so a repeated subscribe is stored once and unsubscribe removes
- * exactly the set named. Also carries the client's last match stamp, which makes delivery at-most-once per
- * message. Owned by the matcher thread.
+ * exactly the set named. Owned by the matcher thread.
  */
 public final class SessionSubscriptions
 {
     private Map<TagSet, Subscription> byTags;
-    /** The match pass that last selected this client. */
-    long matchStamp;
 
     public int size()
     {

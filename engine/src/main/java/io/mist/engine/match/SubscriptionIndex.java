@@ -151,13 +151,18 @@ public final class SubscriptionIndex
             for (int c = 0, n = anchoredCount[tag]; c < n; c++)
             {
                 final Subscription candidate = candidates[c];
-                final ClientSession session = candidate.session;
-                final SessionSubscriptions owned = session.subscriptions();
-                if (owned.matchStamp == pass || session == publisher || !allMarked(candidate.tags, bits))
+                // The subset test first: it fails for most multi-tag candidates and needs no session.
+                final int[] required = candidate.tags;
+                if (required.length > 1 && !allMarked(required, bits))
                 {
                     continue;
                 }
-                owned.matchStamp = pass;
+                final ClientSession session = candidate.session;
+                if (session.matchStamp == pass || session == publisher)
+                {
+                    continue;
+                }
+                session.matchStamp = pass;
                 selected++;
                 sink.onMatch(session);
             }

@@ -19,6 +19,11 @@ public final class ClientSession
     private volatile boolean closeRequested;
     /** Matcher thread: already in this batch's list of clients to wake. */
     private boolean wakePending;
+    /**
+     * Matcher thread: the match pass that last selected this client, so a message reaches it at most once. A field
+     * here rather than in {@link SessionSubscriptions} to save a pointer hop per candidate.
+     */
+    public long matchStamp;
 
     public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup)
     {

@@ -1,0 +1,92 @@
+package io.mist.bench;
+
+import io.mist.codec.DslJsonFrameParser;
+import io.mist.codec.FrameException;
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.JsonFrameScanner;
+import io.mist.codec.MistFrame;
+import io.mist.codec.MistFrameParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decoding one publish frame from a direct Netty buffer, as the TCP handler does: find its end, copy it out of the
+ * socket buffer, parse command, tags and data. Reports frames decoded per second. {@code decodeWithDslJsonReader}
+ * is the same with the dsl-json-based parser the codec started with, as a baseline.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
+public class DecodeBenchmark
+{
+    /** Bytes of data in the frame. */
+    @Param({ "16", "1024" })
+    public int payload;
+
+    private ByteBuf wire;
+    private final JsonFrameScanner scanner = new JsonFrameScanner(1 << 20);
+    private final MistFrameParser parser = new MistFrameParser();
+    private final DslJsonFrameParser dslJsonParser = new DslJsonFrameParser();
+    private final MistFrame frame = new MistFrame();
+    private final GrowableBytes copy = new GrowableBytes(4096);
+
+    @Setup
+    public void setUp()
+    {
+        final String json = "{\"command\":\"publish\",\"tags\":[\"orders\",\"eu-west\",\"priority\"],\"data\":\"" +
+            "p".repeat(payload) + "\"}\n";
+        wire = PooledByteBufAllocator.DEFAULT.directBuffer(json.length());
+        wire.writeCharSequence(json, StandardCharsets.UTF_8);
+    }
+
+    @TearDown
+    public void tearDown()
+    {
+        wire.release();
+    }
+
+    @Benchmark
+    public int decode() throws FrameException
+    {
+        final int length = scanAndCopy();
+        parser.parse(copy.array(), length, frame);
+        return frame.tagCount() + frame.dataLength();
+    }
+
+    @Benchmark
+    public int decodeWithDslJsonReader() throws FrameException
+    {
+        final int length = scanAndCopy();
+        dslJsonParser.parse(copy.array(), length, frame);
+        return frame.tagCount() + frame.dataLength();
+    }
+
+    private int scanAndCopy()
+    {
+        wire.readerIndex(0);
+        JsonFrameScanner.skipWhitespace(wire);
+        final int length = scanner.scan(wire);
+        copy.clear();
+        copy.ensureSpare(length + 1);
+        wire.getBytes(wire.readerIndex(), copy.array(), 0, length);
+        return length;
+    }
+}

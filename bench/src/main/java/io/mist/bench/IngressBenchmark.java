@@ -1,0 +1,62 @@
+package io.mist.bench;
+
+import com.lmax.disruptor.RingBuffer;
+import io.mist.codec.MistFrame;
+import io.mist.codec.MistFrameParser;
+import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.session.ClientSession;
+import io.mist.engine.tag.TagTable;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The IO thread's work after decoding: sort a publish's tags, look them up, encode the delivery once and publish it
+ * into the inbound ring (a ring with no consumer gating it, so only the producer side is measured).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
+public class IngressBenchmark
+{
+    private final MistFrame frame = new MistFrame();
+    private FrameDispatcher dispatcher;
+    private RingBuffer<InboundEvent> ring;
+
+    @Setup
+    public void setUp() throws Exception
+    {
+        final TagTable tags = new TagTable();
+        for (final String tag : new String[] { "orders", "eu-west", "priority" })
+        {
+            Workload.intern(tags, tag);
+        }
+        ring = RingBuffer.createMultiProducer(InboundEvent::new, 1024);
+        final ClientSession session = Workload.clients(1)[0];
+        dispatcher = new FrameDispatcher(ring, tags, session, true, 1 << 20);
+        final byte[] json = ("{\"command\":\"publish\",\"tags\":[\"priority\",\"orders\",\"eu-west\"],\"data\":\"" +
+            "p".repeat(64) + "\"}").getBytes(StandardCharsets.UTF_8);
+        new MistFrameParser().parse(json, json.length, frame);
+    }
+
+    @Benchmark
+    public long dispatchPublish()
+    {
+        dispatcher.dispatch(frame);
+        return ring.getCursor();
+    }
+}

@@ -1,0 +1,79 @@
+package io.mist.bench;
+
+import io.mist.engine.match.SubscriptionIndex;
+import io.mist.engine.session.ClientSession;
+import io.mist.engine.tag.TagTable;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The matcher's selection alone: one message (1–8 tags from a vocabulary of 10,000) against K subscriptions of 1–4
+ * tags held by K/100 clients, with no ring and no socket. Reports messages matched per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
+public class MatcherBenchmark
+{
+    @Param({ "1000", "100000" })
+    public int subscriptions;
+
+    private static final int VOCABULARY = 10_000;
+
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private int[][] messages;
+    private int next;
+    private Blackhole blackhole;
+    private final SubscriptionIndex.MatchSink sink = session -> blackhole.consume(session);
+
+    @Setup
+    public void setUp(final Blackhole blackhole)
+    {
+        this.blackhole = blackhole;
+        final Random random = new Random(7);
+        final TagTable table = new TagTable();
+        final int[] vocabulary = new int[VOCABULARY];
+        for (int i = 0; i < VOCABULARY; i++)
+        {
+            vocabulary[i] = Workload.intern(table, Workload.tag(i));
+        }
+        final ClientSession[] clients = Workload.clients(Math.max(1, subscriptions / 100));
+        int added = 0;
+        while (added < subscriptions)
+        {
+            final int[] set = Workload.tagSet(random, vocabulary, 4);
+            if (index.add(clients[random.nextInt(clients.length)], set, set.length))
+            {
+                added++;
+            }
+        }
+        messages = new int[Workload.MESSAGES][];
+        for (int i = 0; i < messages.length; i++)
+        {
+            messages[i] = Workload.tagSet(random, vocabulary, 8);
+        }
+    }
+
+    @Benchmark
+    public int match()
+    {
+        final int[] message = messages[next++ & (Workload.MESSAGES - 1)];
+        return index.match(message, message.length, null, sink);
+    }
+}
