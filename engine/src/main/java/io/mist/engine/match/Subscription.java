@@ -3,16 +3,17 @@ package io.mist.engine.match;
 import io.mist.engine.session.ClientSession;
 
 /**
- * One subscription: a client and a set of tag ids (in the tags' byte order, no duplicates). Lives in the
- * {@link SubscriptionIndex} under one anchor tag. Owned by the matcher thread.
+ * One subscription: a client and a set of tag ids (in the tags' byte order, no duplicates). Its matching data lives
+ * inline in one anchor list of the {@link SubscriptionIndex}; this object is what removal and {@code list} use.
+ * Owned by the matcher thread.
  */
 final class Subscription
 {
     final ClientSession session;
     final int[] tags;
-    /** The tag id whose anchor list holds this subscription, and its position there. */
+    /** The tag id whose anchor list holds this subscription, and its entry number there. */
     int anchor;
-    int slot;
+    int entry;
 
     Subscription(final ClientSession session, final int[] tags)
     {

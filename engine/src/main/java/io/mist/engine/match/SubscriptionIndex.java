@@ -9,8 +9,11 @@ import java.util.Arrays;
  * subscriptions is a subset of the message's tags (set semantics), never the publisher, at most once.
  * <p>
  * Each subscription is filed under one of its tags (its <em>anchor</em>, the one with the shortest list when it was
- * added). Matching marks the message's tags in a bitset over tag ids, walks the anchor lists of those tags, and
- * checks each candidate's other tags against the bitset. Allocation-free per message. Owned by the matcher thread.
+ * added). An anchor list is a flat {@code int[]} of fixed-size entries, {@code [client slot, other tag, other tag,
+ * other tag]}, so testing a candidate reads consecutive memory and touches the client only when it matches;
+ * subscriptions of more than four tags keep their tags in their {@link Subscription}. Matching marks the message's
+ * tags in a bitset over tag ids, walks the anchor lists of those tags and tests each candidate's other tags against
+ * the bitset. Allocation-free per message. Owned by the matcher thread.
  */
 public final class SubscriptionIndex
 {
@@ -21,12 +24,28 @@ public final class SubscriptionIndex
         void onMatch(ClientSession session);
     }
 
-    private static final Subscription[] NONE = new Subscription[0];
+    private static final int STRIDE = 4;
+    private static final int INLINE_OTHERS = STRIDE - 1;
+    /** In an entry's first tag position: no other tag (a single-tag subscription). */
+    private static final int NO_TAG = -1;
+    /** In an entry's first tag position: more than {@link #INLINE_OTHERS} other tags; test the Subscription's. */
+    private static final int MANY_TAGS = -2;
+    private static final int[] EMPTY_ENTRIES = new int[0];
+    private static final Subscription[] NO_OWNERS = new Subscription[0];
 
-    private Subscription[][] anchored = new Subscription[64][];
-    private int[] anchoredCount = new int[64];
-    /** How many subscriptions contain each tag (for listall). */
+    /** Per tag id: its anchor list's entries, the subscriptions they belong to (same order), and their count. */
+    private int[][] entries = new int[64][];
+    private Subscription[][] owners = new Subscription[64][];
+    private int[] entryCount = new int[64];
+    /** Per tag id: how many subscriptions contain it (for listall). */
     private int[] tagUse = new int[64];
+
+    /** Clients holding at least one subscription, by the slot entries refer to them by. */
+    private ClientSession[] clients = new ClientSession[64];
+    private int[] freeSlots = new int[64];
+    private int freeSlotCount;
+    private int slotLimit;
+
     private long[] messageBits = new long[1];
     private long stamp;
     private int size;
@@ -34,7 +53,8 @@ public final class SubscriptionIndex
 
     public SubscriptionIndex()
     {
-        Arrays.fill(anchored, NONE);
+        Arrays.fill(entries, EMPTY_ENTRIES);
+        Arrays.fill(owners, NO_OWNERS);
     }
 
     /** Total subscriptions held. */
@@ -62,12 +82,16 @@ public final class SubscriptionIndex
             maxId = Math.max(maxId, tag);
         }
         ensureTagCapacity(maxId + 1);
+        if (owned.size() == 0)
+        {
+            session.indexSlot = takeSlot(session);
+        }
 
         final Subscription subscription = new Subscription(session, copy);
         int anchor = copy[0];
         for (final int tag : copy)
         {
-            if (anchoredCount[tag] < anchoredCount[anchor])
+            if (entryCount[tag] < entryCount[anchor])
             {
                 anchor = tag;
             }
@@ -92,6 +116,10 @@ public final class SubscriptionIndex
             return false;
         }
         unfile(subscription);
+        if (session.subscriptions().size() == 0)
+        {
+            releaseSlot(session);
+        }
         return true;
     }
 
@@ -103,6 +131,10 @@ public final class SubscriptionIndex
         {
             unfile(subscription);
             removed++;
+        }
+        if (removed > 0)
+        {
+            releaseSlot(session);
         }
         return removed;
     }
@@ -129,7 +161,7 @@ public final class SubscriptionIndex
     {
         final long pass = ++stamp;
         final long[] bits = messageBits;
-        final int limit = anchored.length;
+        final int limit = entries.length;
         for (int i = 0; i < count; i++)
         {
             final int tag = tags[i];
@@ -147,17 +179,32 @@ public final class SubscriptionIndex
             {
                 continue;
             }
-            final Subscription[] candidates = anchored[tag];
-            for (int c = 0, n = anchoredCount[tag]; c < n; c++)
+            final int[] list = entries[tag];
+            for (int e = 0, end = entryCount[tag] * STRIDE; e < end; e += STRIDE)
             {
-                final Subscription candidate = candidates[c];
-                // The subset test first: it fails for most multi-tag candidates and needs no session.
-                final int[] required = candidate.tags;
-                if (required.length > 1 && !allMarked(required, bits))
+                final int first = list[e + 1];
+                if (first >= 0)
+                {
+                    if ((bits[first >>> 6] & (1L << first)) == 0)
+                    {
+                        continue;
+                    }
+                    final int second = list[e + 2];
+                    if (second >= 0 && (bits[second >>> 6] & (1L << second)) == 0)
+                    {
+                        continue;
+                    }
+                    final int third = list[e + 3];
+                    if (third >= 0 && (bits[third >>> 6] & (1L << third)) == 0)
+                    {
+                        continue;
+                    }
+                }
+                else if (first == MANY_TAGS && !allMarked(owners[tag][e / STRIDE].tags, bits))
                 {
                     continue;
                 }
-                final ClientSession session = candidate.session;
+                final ClientSession session = clients[list[e]];
                 if (session.matchStamp == pass || session == publisher)
                 {
                     continue;
@@ -193,31 +240,60 @@ public final class SubscriptionIndex
 
     private void file(final Subscription subscription, final int anchor)
     {
-        Subscription[] list = anchored[anchor];
-        final int n = anchoredCount[anchor];
-        if (n == list.length)
+        final int n = entryCount[anchor];
+        if ((n + 1) * STRIDE > entries[anchor].length)
         {
-            list = Arrays.copyOf(list, Math.max(4, n << 1));
-            anchored[anchor] = list;
+            final int capacity = Math.max(4, n << 1);
+            entries[anchor] = Arrays.copyOf(entries[anchor], capacity * STRIDE);
+            owners[anchor] = Arrays.copyOf(owners[anchor], capacity);
         }
-        list[n] = subscription;
+        final int[] list = entries[anchor];
+        final int at = n * STRIDE;
+        list[at] = subscription.session.indexSlot;
+        list[at + 1] = NO_TAG;
+        list[at + 2] = NO_TAG;
+        list[at + 3] = NO_TAG;
+        final int[] tags = subscription.tags;
+        if (tags.length - 1 > INLINE_OTHERS)
+        {
+            list[at + 1] = MANY_TAGS;
+        }
+        else
+        {
+            int w = at + 1;
+            for (final int tag : tags)
+            {
+                if (tag != anchor)
+                {
+                    list[w++] = tag;
+                }
+            }
+        }
+        owners[anchor][n] = subscription;
         subscription.anchor = anchor;
-        subscription.slot = n;
-        anchoredCount[anchor] = n + 1;
+        subscription.entry = n;
+        entryCount[anchor] = n + 1;
     }
 
     private void unfile(final Subscription subscription)
     {
         final int anchor = subscription.anchor;
-        final Subscription[] list = anchored[anchor];
-        final int last = --anchoredCount[anchor];
-        final Subscription moved = list[last];
-        list[subscription.slot] = moved;
-        moved.slot = subscription.slot;
-        list[last] = null;
+        final int last = --entryCount[anchor];
+        final int entry = subscription.entry;
+        final int[] list = entries[anchor];
+        final Subscription[] listOwners = owners[anchor];
+        if (entry != last)
+        {
+            System.arraycopy(list, last * STRIDE, list, entry * STRIDE, STRIDE);
+            final Subscription moved = listOwners[last];
+            listOwners[entry] = moved;
+            moved.entry = entry;
+        }
+        listOwners[last] = null;
         if (last == 0)
         {
-            anchored[anchor] = NONE;
+            entries[anchor] = EMPTY_ENTRIES;
+            owners[anchor] = NO_OWNERS;
         }
         for (final int tag : subscription.tags)
         {
@@ -226,17 +302,50 @@ public final class SubscriptionIndex
         size--;
     }
 
+    private int takeSlot(final ClientSession session)
+    {
+        final int slot;
+        if (freeSlotCount > 0)
+        {
+            slot = freeSlots[--freeSlotCount];
+        }
+        else
+        {
+            slot = slotLimit++;
+            if (slot == clients.length)
+            {
+                clients = Arrays.copyOf(clients, slot << 1);
+            }
+        }
+        clients[slot] = session;
+        return slot;
+    }
+
+    private void releaseSlot(final ClientSession session)
+    {
+        final int slot = session.indexSlot;
+        clients[slot] = null;
+        session.indexSlot = -1;
+        if (freeSlotCount == freeSlots.length)
+        {
+            freeSlots = Arrays.copyOf(freeSlots, freeSlotCount << 1);
+        }
+        freeSlots[freeSlotCount++] = slot;
+    }
+
     private void ensureTagCapacity(final int tags)
     {
-        if (tags <= anchored.length)
+        if (tags <= entries.length)
         {
             return;
         }
-        final int newLength = Math.max(tags, anchored.length << 1);
-        final int oldLength = anchored.length;
-        anchored = Arrays.copyOf(anchored, newLength);
-        Arrays.fill(anchored, oldLength, newLength, NONE);
-        anchoredCount = Arrays.copyOf(anchoredCount, newLength);
+        final int newLength = Math.max(tags, entries.length << 1);
+        final int oldLength = entries.length;
+        entries = Arrays.copyOf(entries, newLength);
+        Arrays.fill(entries, oldLength, newLength, EMPTY_ENTRIES);
+        owners = Arrays.copyOf(owners, newLength);
+        Arrays.fill(owners, oldLength, newLength, NO_OWNERS);
+        entryCount = Arrays.copyOf(entryCount, newLength);
         tagUse = Arrays.copyOf(tagUse, newLength);
         messageBits = new long[(newLength + 63) >>> 6];
     }

@@ -24,6 +24,8 @@ public final class ClientSession
      * here rather than in {@link SessionSubscriptions} to save a pointer hop per candidate.
      */
     public long matchStamp;
+    /** Matcher thread: this client's slot in the subscription index while it holds subscriptions, else -1. */
+    public int indexSlot = -1;
 
     public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup)
     {

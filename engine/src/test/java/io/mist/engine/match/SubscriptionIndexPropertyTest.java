@@ -58,7 +58,8 @@ class SubscriptionIndexPropertyTest
             final String context = "seed " + seed + ", op " + op;
             if (kind < 4)
             {
-                final String[] tags = draw(random, vocabulary, 1 + random.nextInt(4));
+                // Up to 7 tags, so subscriptions both within and beyond the four an index entry holds inline.
+                final String[] tags = draw(random, vocabulary, 1 + random.nextInt(7));
                 final boolean added = h.subscribe(client, tags);
                 assertEquals(model.get(client).add(Set.of(dedupe(tags))), added, context + " subscribe");
             }
@@ -75,7 +76,7 @@ class SubscriptionIndexPropertyTest
             }
             else
             {
-                final String[] message = draw(random, vocabulary, 1 + random.nextInt(6));
+                final String[] message = draw(random, vocabulary, 1 + random.nextInt(10));
                 final ClientSession publisher = random.nextBoolean() ? client : null;
                 assertEquals(expected(model, publisher, message), h.publish(publisher, message), context + " publish");
             }

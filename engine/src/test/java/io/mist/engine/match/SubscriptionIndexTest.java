@@ -203,6 +203,29 @@ class SubscriptionIndexTest
     }
 
     @Test
+    void subscriptionOfManyTagsNeedsEveryOne()
+    {
+        h.subscribe(client, "a", "b", "c", "d", "e", "f");
+        assertFalse(h.matches(client, "a", "b", "c", "d", "e"));
+        assertFalse(h.matches(client, "b", "c", "d", "e", "f", "g"));
+        assertTrue(h.matches(client, "g", "f", "e", "d", "c", "b", "a"));
+        assertTrue(h.unsubscribe(client, "f", "e", "d", "c", "b", "a"));
+        assertFalse(h.matches(client, "a", "b", "c", "d", "e", "f"));
+    }
+
+    @Test
+    void clientSlotsAreReusedAfterClientsLeave()
+    {
+        final ClientSession first = h.client();
+        h.subscribe(first, "s");
+        h.index.removeAll(first);
+        final ClientSession second = h.client();
+        h.subscribe(second, "s");
+        h.subscribe(client, "s");
+        assertEquals(java.util.Set.of(second, client), h.publish(null, "s"));
+    }
+
+    @Test
     void emptyStringIsAnOrdinaryTag()
     {
         h.subscribe(client, "");
