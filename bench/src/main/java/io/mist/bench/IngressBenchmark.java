@@ -5,6 +5,7 @@ import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +48,7 @@ public class IngressBenchmark
         }
         ring = RingBuffer.createMultiProducer(InboundEvent::new, 1024);
         final ClientSession session = Workload.clients(1)[0];
-        dispatcher = new FrameDispatcher(ring, tags, session, true, 1 << 20);
+        dispatcher = new FrameDispatcher(new InboundRing(ring), tags, session, true, 1 << 20);
         final byte[] json = ("{\"command\":\"publish\",\"tags\":[\"priority\",\"orders\",\"eu-west\"],\"data\":\"" +
             "p".repeat(64) + "\"}").getBytes(StandardCharsets.UTF_8);
         new MistFrameParser().parse(json, json.length, frame);

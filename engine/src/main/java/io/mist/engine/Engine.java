@@ -1,7 +1,6 @@
 package io.mist.engine;
 
 import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -9,6 +8,7 @@ import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.match.Matcher;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
 import io.mist.engine.tag.TagTable;
@@ -31,7 +31,7 @@ public final class Engine implements AutoCloseable
     private final EngineCounters counters = new EngineCounters();
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
-    private final RingBuffer<InboundEvent> ring;
+    private final InboundRing ring;
 
     public Engine(final EngineConfig config)
     {
@@ -45,7 +45,7 @@ public final class Engine implements AutoCloseable
         }, ProducerType.MULTI, config.waitStrategy().create());
         disruptor.handleEventsWith(matcher);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = disruptor.getRingBuffer();
+        this.ring = new InboundRing(disruptor.getRingBuffer());
     }
 
     public Engine start()
@@ -83,7 +83,10 @@ public final class Engine implements AutoCloseable
         return config;
     }
 
-    /** Lets the matcher finish what is already in the ring (bounded), then stops it. */
+    /**
+     * Lets the matcher finish what is already in the ring (for up to 2 s), then stops it; requests after that are
+     * dropped. Call after the listeners have stopped reading.
+     */
     @Override
     public void close()
     {
@@ -95,6 +98,10 @@ public final class Engine implements AutoCloseable
         {
             LOG.warn("Matcher did not drain the inbound ring within 2 s; stopping it");
             disruptor.halt();
+        }
+        finally
+        {
+            ring.close();
         }
     }
 

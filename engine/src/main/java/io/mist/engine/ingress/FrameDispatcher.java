@@ -1,11 +1,11 @@
 package io.mist.engine.ingress;
 
-import com.lmax.disruptor.RingBuffer;
 import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistJsonWriter;
 import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundRing;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
@@ -24,7 +24,7 @@ public final class FrameDispatcher
     private static final byte[] PUBLISH = "publish".getBytes(StandardCharsets.US_ASCII);
     private static final String UNKNOWN_COMMAND = "Unknown Command";
 
-    private final RingBuffer<InboundEvent> ring;
+    private final InboundRing ring;
     private final TagTable tagTable;
     private final ClientSession session;
     private final boolean echoUnknown;
@@ -35,7 +35,7 @@ public final class FrameDispatcher
      * @param echoUnknown whether the unknown-command reply echoes tags and data (TCP does, WebSocket does not).
      * @param largestDelivery the largest encoded frame a client ring accepts; larger publishes are refused.
      */
-    public FrameDispatcher(final RingBuffer<InboundEvent> ring, final TagTable tagTable, final ClientSession session,
+    public FrameDispatcher(final InboundRing ring, final TagTable tagTable, final ClientSession session,
         final boolean echoUnknown, final int largestDelivery)
     {
         this.ring = ring;
@@ -91,8 +91,12 @@ public final class FrameDispatcher
      */
     public void reject(final MistFrame partial, final String error, final boolean close)
     {
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         event.type = close ? InboundEventType.CLOSE : InboundEventType.REPLY;
         event.session = session;
         event.tagCount = 0;
@@ -107,8 +111,12 @@ public final class FrameDispatcher
     /** The connection is gone; the matcher forgets its subscriptions. */
     public void disconnected()
     {
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         event.type = InboundEventType.DISCONNECT;
         event.session = session;
         event.tagCount = 0;
@@ -118,8 +126,12 @@ public final class FrameDispatcher
 
     private void reply(final byte[] encoded)
     {
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         event.type = InboundEventType.REPLY;
         event.session = session;
         event.tagCount = 0;
@@ -136,8 +148,12 @@ public final class FrameDispatcher
             return; // mist: empty tags are a silent no-op
         }
         final int[] order = tagOrder.sort(frame);
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         final int[] ids = event.tagCapacity(n);
         int count = 0;
         int previous = -1;
@@ -174,8 +190,12 @@ public final class FrameDispatcher
             return; // mist drops a publish without tags silently
         }
         final int[] order = tagOrder.sort(frame);
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
@@ -228,8 +248,12 @@ public final class FrameDispatcher
 
     private void query(final MistFrame frame, final InboundEventType type)
     {
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         event.type = type;
         event.session = session;
         event.tagCount = 0;
@@ -241,8 +265,12 @@ public final class FrameDispatcher
 
     private void unknownCommand(final MistFrame frame)
     {
-        final long sequence = ring.next();
-        final InboundEvent event = ring.get(sequence);
+        final long sequence = ring.claim();
+        if (sequence < 0)
+        {
+            return; // shutting down
+        }
+        final InboundEvent event = ring.event(sequence);
         event.type = InboundEventType.REPLY;
         event.session = session;
         event.tagCount = 0;

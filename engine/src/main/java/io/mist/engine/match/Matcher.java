@@ -100,6 +100,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                     subscribedClients--;
                     counters.subscriptions.add(-removed);
                 }
+                session.outbound().release();
                 break;
             default:
                 break;

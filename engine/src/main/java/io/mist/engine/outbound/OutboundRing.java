@@ -7,13 +7,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
-import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import java.nio.ByteBuffer;
+
 import static org.agrona.BitUtil.align;
 import static org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT;
 import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
 
 /**
- * One client's bounded queue of encoded frames on their way to its socket: an Agrona one-to-one ring.
+ * One client's bounded queue of encoded frames on their way to its socket: an Agrona one-to-one ring in direct memory.
  * The matcher thread is the only producer ({@link #offer}); the client's IO thread is the only consumer
  * ({@link #drain}). A frame is enqueued whole or not at all; one larger than a ring record is split into
  * consecutive records, which the consumer writes back to back.
@@ -22,6 +23,7 @@ public final class OutboundRing
 {
     private static final int FRAME_RECORD = 1;
 
+    private final ByteBuffer memory;
     private final OneToOneRingBuffer ring;
     private final int capacity;
     private final int maxRecord;
@@ -30,9 +32,10 @@ public final class OutboundRing
     /** @param capacity bytes, a power of two of at least 1 KiB. */
     public OutboundRing(final int capacity)
     {
-        // Direct and cache-line aligned: the ring's ordered 8-byte stores need alignment a heap array cannot promise.
-        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(
-            BufferUtil.allocateDirectAligned(capacity + RingBufferDescriptor.TRAILER_LENGTH, CACHE_LINE_LENGTH)));
+        // Direct memory: the ring's ordered 8-byte stores need the alignment a heap array cannot promise, and it can be
+        // given back as soon as the client is gone instead of waiting for a garbage collection.
+        this.memory = ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH);
+        this.ring = new OneToOneRingBuffer(new UnsafeBuffer(memory));
         this.capacity = capacity;
         this.maxRecord = ring.maxMsgLength();
         this.largestFrame = largestFrame(capacity);
@@ -97,6 +100,16 @@ public final class OutboundRing
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Returns the ring's memory now. Only once neither side can touch the ring again: the matcher calls it on the
+     * client's disconnect, the last event of that client, after its IO thread has stopped draining (the channel is
+     * inactive, and the drain checks that first).
+     */
+    public void release()
+    {
+        BufferUtil.free(memory);
     }
 
     /** The largest single record; a drain buffer of this size always fits the next record. */

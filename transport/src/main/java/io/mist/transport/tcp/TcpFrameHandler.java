@@ -67,12 +67,18 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        if (dispatcher != null)
+        try
         {
-            dispatcher.disconnected();
-            LOG.debug("TCP client {} disconnected", dispatcher.session().id());
+            super.channelInactive(ctx); // decodes what is left first, so nothing of this client follows its disconnect
         }
-        super.channelInactive(ctx);
+        finally
+        {
+            if (dispatcher != null)
+            {
+                dispatcher.disconnected();
+                LOG.debug("TCP client {} disconnected", dispatcher.session().id());
+            }
+        }
     }
 
     @Override

@@ -8,7 +8,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 
@@ -25,6 +28,7 @@ public final class TcpListener implements AutoCloseable
     private final TransportConfig config;
     private final EventLoops loops;
     private final InetSocketAddress requested;
+    private final ChannelGroup connections = new DefaultChannelGroup("mist-tcp", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public TcpListener(final Engine engine, final TransportConfig config, final EventLoops loops,
@@ -51,6 +55,7 @@ public final class TcpListener implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    connections.add(channel);
                     channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, config.maxFrameSize()));
                 }
             });
@@ -58,13 +63,20 @@ public final class TcpListener implements AutoCloseable
         return (InetSocketAddress)serverChannel.localAddress();
     }
 
-    /** Stops accepting; open connections are closed with the event loops. */
+    /**
+     * Stops accepting and stops reading from open connections, so no new requests reach the engine while it drains;
+     * the connections themselves close with the event loops, after what is queued for them is written.
+     */
     @Override
     public void close()
     {
         if (serverChannel != null)
         {
             serverChannel.close().syncUninterruptibly();
+        }
+        for (final Channel connection : connections)
+        {
+            connection.config().setAutoRead(false);
         }
     }
 }
