@@ -13,13 +13,10 @@ import java.io.IOException;
  */
 public final class DslJsonFrameParser
 {
-    private static final int OTHER = 0;
-    private static final int COMMAND = 1;
-    private static final int TAGS = 2;
-    private static final int DATA = 3;
-    private static final int ERROR = 4;
-    private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
-        "error".getBytes() };
+    private static final int COMMAND = MistFrameParser.COMMAND;
+    private static final int TAGS = MistFrameParser.TAGS;
+    private static final int DATA = MistFrameParser.DATA;
+    private static final int ERROR = MistFrameParser.ERROR;
 
     private final JsonReader<Object> reader = new DslJson<Object>(
         new DslJson.Settings<Object>().errorInfo(JsonReader.ErrorInfo.DESCRIPTION_AND_POSITION)).newReader();
@@ -50,7 +47,7 @@ public final class DslJsonFrameParser
                 }
                 scratch.clear();
                 JsonStringDecoder.decode(frame, reader.getCurrentIndex() - 1, length, scratch);
-                final int member = memberOf(scratch.array(), scratch.length());
+                final int member = MistFrameParser.memberOf(scratch.array(), scratch.length());
                 if (skipDecodedString() != ':')
                 {
                     throw new FrameException("invalid JSON: expected ':' after a member name");
@@ -343,44 +340,5 @@ public final class DslJsonFrameParser
             }
         }
         return true;
-    }
-
-    /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
-    static int memberOf(final byte[] name, final int length)
-    {
-        for (int member = COMMAND; member <= ERROR; member++)
-        {
-            if (foldEquals(MEMBER_NAMES[member], name, length))
-            {
-                return member;
-            }
-        }
-        return OTHER;
-    }
-
-    private static boolean foldEquals(final byte[] target, final byte[] name, final int length)
-    {
-        int i = 0;
-        for (final byte expected : target)
-        {
-            if (i >= length)
-            {
-                return false;
-            }
-            final byte b = name[i];
-            if ((b | 0x20) == expected)
-            {
-                i++;
-            }
-            else if (expected == 's' && b == (byte)0xC5 && i + 1 < length && name[i + 1] == (byte)0xBF)
-            {
-                i += 2; // U+017F LATIN SMALL LETTER LONG S folds to 's'
-            }
-            else
-            {
-                return false;
-            }
-        }
-        return i == length;
     }
 }

@@ -9,11 +9,11 @@ package io.mist.codec;
  */
 public final class MistFrameParser
 {
-    private static final int OTHER = 0;
-    private static final int COMMAND = 1;
-    private static final int TAGS = 2;
-    private static final int DATA = 3;
-    private static final int ERROR = 4;
+    static final int OTHER = 0;
+    static final int COMMAND = 1;
+    static final int TAGS = 2;
+    static final int DATA = 3;
+    static final int ERROR = 4;
     private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
         "error".getBytes() };
 
@@ -48,7 +48,8 @@ public final class MistFrameParser
                         throw new FrameException("invalid JSON: expected a member name");
                     }
                     scratch.clear();
-                    final int member = memberOf(readString(scratch));
+                    readString(scratch);
+                    final int member = memberOf(scratch.array(), scratch.length());
                     if (cursor.next() != ':')
                     {
                         throw new FrameException("invalid JSON: expected ':' after a member name");
@@ -81,11 +82,10 @@ public final class MistFrameParser
         }
     }
 
-    /** Decodes the string whose opening quote was just read into {@code sink}; returns the sink. */
-    private GrowableBytes readString(final GrowableBytes sink) throws FrameException
+    /** Decodes the string whose opening quote was just read, appending it to {@code sink}. */
+    private void readString(final GrowableBytes sink) throws FrameException
     {
         cursor.moveTo(JsonStringDecoder.decode(cursor.bytes(), cursor.position() - 1, cursor.limit(), sink));
-        return sink;
     }
 
     private void readValue(final int member, final byte token, final MistFrame out) throws FrameException
@@ -333,11 +333,11 @@ public final class MistFrameParser
     }
 
     /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
-    private static int memberOf(final GrowableBytes name)
+    static int memberOf(final byte[] name, final int length)
     {
         for (int member = COMMAND; member <= ERROR; member++)
         {
-            if (foldEquals(MEMBER_NAMES[member], name.array(), name.length()))
+            if (foldEquals(MEMBER_NAMES[member], name, length))
             {
                 return member;
             }

@@ -30,6 +30,8 @@ public final class FrameDispatcher
     private final boolean echoUnknown;
     private final int largestDelivery;
     private final TagOrder tagOrder = new TagOrder();
+    /** The slot {@link #begin} claimed, for {@link #commit}. */
+    private long claimed;
 
     /**
      * @param echoUnknown whether the unknown-command reply echoes tags and data (TCP does, WebSocket does not).
@@ -91,53 +93,62 @@ public final class FrameDispatcher
      */
     public void reject(final MistFrame partial, final String error, final boolean close)
     {
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        final InboundEvent event = begin(close ? InboundEventType.CLOSE : InboundEventType.REPLY);
+        if (event == null)
         {
-            return; // shutting down
+            return;
         }
-        final InboundEvent event = ring.event(sequence);
-        event.type = close ? InboundEventType.CLOSE : InboundEventType.REPLY;
-        event.session = session;
-        event.tagCount = 0;
         final GrowableBytes out = event.payload;
-        out.clear();
         MistJsonWriter.openCommand(out, partial.commandBytes(), 0, partial.commandLength());
         MistJsonWriter.error(out, error);
         MistJsonWriter.close(out);
-        ring.publish(sequence);
+        commit();
     }
 
     /** The connection is gone; the matcher forgets its subscriptions. */
     public void disconnected()
     {
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        if (begin(InboundEventType.DISCONNECT) != null)
         {
-            return; // shutting down
+            commit();
         }
-        final InboundEvent event = ring.event(sequence);
-        event.type = InboundEventType.DISCONNECT;
-        event.session = session;
-        event.tagCount = 0;
-        event.payload.clear();
-        ring.publish(sequence);
     }
 
-    private void reply(final byte[] encoded)
+    /**
+     * Claims the next ring slot for this client's request and clears its event; {@link #commit()} publishes it.
+     *
+     * @return the event to fill, or null when the engine has stopped (the request is dropped).
+     */
+    private InboundEvent begin(final InboundEventType type)
     {
         final long sequence = ring.claim();
         if (sequence < 0)
         {
-            return; // shutting down
+            return null;
         }
+        claimed = sequence;
         final InboundEvent event = ring.event(sequence);
-        event.type = InboundEventType.REPLY;
+        event.type = type;
         event.session = session;
         event.tagCount = 0;
         event.payload.clear();
+        return event;
+    }
+
+    private void commit()
+    {
+        ring.publish(claimed);
+    }
+
+    private void reply(final byte[] encoded)
+    {
+        final InboundEvent event = begin(InboundEventType.REPLY);
+        if (event == null)
+        {
+            return;
+        }
         event.payload.put(encoded, 0, encoded.length);
-        ring.publish(sequence);
+        commit();
     }
 
     private void subscription(final MistFrame frame, final InboundEventType type)
@@ -148,12 +159,11 @@ public final class FrameDispatcher
             return; // mist: empty tags are a silent no-op
         }
         final int[] order = tagOrder.sort(frame);
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        final InboundEvent event = begin(type);
+        if (event == null)
         {
-            return; // shutting down
+            return;
         }
-        final InboundEvent event = ring.event(sequence);
         final int[] ids = event.tagCapacity(n);
         int count = 0;
         int previous = -1;
@@ -174,12 +184,12 @@ public final class FrameDispatcher
             unknown |= id < 0;
             ids[count++] = id;
         }
-        // A never-seen tag cannot be in any subscription, so such an unsubscribe is a no-op.
-        event.type = unknown ? InboundEventType.NONE : type;
-        event.session = session;
         event.tagCount = count;
-        event.payload.clear();
-        ring.publish(sequence);
+        if (unknown)
+        {
+            event.type = InboundEventType.NONE; // a never-seen tag is in no subscription: nothing to unsubscribe
+        }
+        commit();
     }
 
     private void publish(final MistFrame frame)
@@ -190,16 +200,14 @@ public final class FrameDispatcher
             return; // mist drops a publish without tags silently
         }
         final int[] order = tagOrder.sort(frame);
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        final InboundEvent event = begin(InboundEventType.PUBLISH);
+        if (event == null)
         {
-            return; // shutting down
+            return;
         }
-        final InboundEvent event = ring.event(sequence);
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
-        out.clear();
         MistJsonWriter.openCommand(out, PUBLISH, 0, PUBLISH.length);
         MistJsonWriter.openTags(out);
         int count = 0;
@@ -227,7 +235,6 @@ public final class FrameDispatcher
             MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
         }
         MistJsonWriter.close(out);
-        event.session = session;
         event.tagCount = count;
         if (out.length() > largestDelivery)
         {
@@ -239,43 +246,28 @@ public final class FrameDispatcher
             MistJsonWriter.close(out);
             event.type = InboundEventType.REPLY;
         }
-        else
-        {
-            event.type = InboundEventType.PUBLISH;
-        }
-        ring.publish(sequence);
+        commit();
     }
 
     private void query(final MistFrame frame, final InboundEventType type)
     {
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        final InboundEvent event = begin(type);
+        if (event == null)
         {
-            return; // shutting down
+            return;
         }
-        final InboundEvent event = ring.event(sequence);
-        event.type = type;
-        event.session = session;
-        event.tagCount = 0;
-        final GrowableBytes out = event.payload;
-        out.clear();
-        writeTagsEcho(frame, out);
-        ring.publish(sequence);
+        writeTagsEcho(frame, event.payload);
+        commit();
     }
 
     private void unknownCommand(final MistFrame frame)
     {
-        final long sequence = ring.claim();
-        if (sequence < 0)
+        final InboundEvent event = begin(InboundEventType.REPLY);
+        if (event == null)
         {
-            return; // shutting down
+            return;
         }
-        final InboundEvent event = ring.event(sequence);
-        event.type = InboundEventType.REPLY;
-        event.session = session;
-        event.tagCount = 0;
         final GrowableBytes out = event.payload;
-        out.clear();
         MistJsonWriter.openCommand(out, frame.commandBytes(), 0, frame.commandLength());
         if (echoUnknown)
         {
@@ -287,7 +279,7 @@ public final class FrameDispatcher
         }
         MistJsonWriter.error(out, UNKNOWN_COMMAND);
         MistJsonWriter.close(out);
-        ring.publish(sequence);
+        commit();
     }
 
     /** Writes {@code ,"tags":[...]} with the request's tags as sent, or nothing when it had none. */
