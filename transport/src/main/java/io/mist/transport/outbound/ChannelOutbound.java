@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ChannelOutbound implements OutboundWakeup, Runnable, ControlledMessageHandler
 {
-    /** Bytes per write; a frame larger than one ring record still fits, as the buffer is at least a record. */
+    /** Bytes per write, unless one ring record is larger. */
     private static final int BATCH_BYTES = 64 * 1024;
     /** Batches per drain before yielding the event loop to other channels. */
     private static final int BATCHES_PER_DRAIN = 16;
@@ -82,9 +82,11 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             {
                 break;
             }
-            batch = channel.alloc().directBuffer(Math.max(ring.maxRecord(), Math.min(queued, BATCH_BYTES)));
+            // What is queued (records included) always holds the next record, so the buffer fits at least one.
+            batch = channel.alloc().directBuffer(Math.min(queued, Math.max(BATCH_BYTES, ring.maxRecord())));
             ring.drain(this, Integer.MAX_VALUE);
-            if (batch.isReadable())
+            final boolean copied = batch.isReadable();
+            if (copied)
             {
                 channel.write(batch, channel.voidPromise());
                 wrote = true;
@@ -94,6 +96,10 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
                 batch.release();
             }
             batch = null;
+            if (!copied)
+            {
+                break; // cannot happen while the buffer fits a record; never spin on it
+            }
         }
         if (wrote)
         {
