@@ -7,6 +7,7 @@ package io.mist.codec;
 public final class MistFrame
 {
     private static final int INITIAL_TAGS = 8;
+    private static final int RETAINED_TAGS = 1024;
 
     private Command command = Command.UNKNOWN;
     private final GrowableBytes commandName = new GrowableBytes(16);
@@ -115,6 +116,11 @@ public final class MistFrame
     {
         tagBytes.shrinkIfLargerThan(retainLimit, 64);
         data.shrinkIfLargerThan(retainLimit, 64);
+        if (tagOffsets.length > RETAINED_TAGS)
+        {
+            tagOffsets = new int[INITIAL_TAGS];
+            tagLengths = new int[INITIAL_TAGS];
+        }
         tagCount = 0;
     }
 }

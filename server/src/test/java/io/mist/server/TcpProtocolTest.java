@@ -188,6 +188,28 @@ class TcpProtocolTest
     }
 
     @Test
+    void messageWithThousandsOfTagsIsDeliveredAndTheConnectionCarriesOn() throws Exception
+    {
+        try (ServerFixture big = new ServerFixture(1 << 20, 256 * 1024); TestClient r = big.connect();
+            TestClient s = big.connect())
+        {
+            r.send("{\"command\":\"subscribe\",\"tags\":[\"t4999\",\"t0\"]}");
+            r.sync();
+            final StringBuilder tags = new StringBuilder();
+            for (int i = 0; i < 5000; i++)
+            {
+                tags.append(i == 0 ? "" : ",").append("\"t").append(i).append('"');
+            }
+            s.send("{\"command\":\"publish\",\"tags\":[" + tags + "],\"data\":\"many\"}");
+            final String delivery = r.read();
+            assertTrue(delivery.startsWith("{\"command\":\"publish\",\"tags\":[\"t0\",\"t1\",\"t10\",\"t100\","), delivery);
+            assertTrue(delivery.endsWith("\"t999\"],\"data\":\"many\"}"), delivery);
+            s.send("{\"command\":\"publish\",\"tags\":[\"t0\",\"t4999\"],\"data\":\"few\"}");
+            r.expect("{\"command\":\"publish\",\"tags\":[\"t0\",\"t4999\"],\"data\":\"few\"}");
+        }
+    }
+
+    @Test
     void tooLargeToDeliverIsRefusedToThePublisher() throws Exception
     {
         // 4000 '<' are 4 KB in, 24 KB escaped out: above half of a 16 KiB client buffer.

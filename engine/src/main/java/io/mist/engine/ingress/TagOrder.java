@@ -11,6 +11,9 @@ import java.util.Arrays;
  */
 final class TagOrder
 {
+    /** Arrays beyond this many tags are given back on the next ordinary frame. */
+    private static final int RETAINED = 1024;
+
     private int[] order = new int[16];
     private int[] scratch = new int[16];
 
@@ -18,9 +21,9 @@ final class TagOrder
     int[] sort(final MistFrame frame)
     {
         final int n = frame.tagCount();
-        if (order.length < n)
+        if (order.length < n || (order.length > RETAINED && n <= RETAINED))
         {
-            order = new int[Math.max(n, order.length << 1)];
+            order = new int[Math.max(16, n)];
             scratch = new int[order.length];
         }
         int[] src = order;

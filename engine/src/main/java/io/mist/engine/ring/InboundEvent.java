@@ -13,12 +13,15 @@ public final class InboundEvent
 {
     /** Event payloads beyond this size are released after use so one huge frame does not pin memory in the ring. */
     static final int RETAINED_PAYLOAD = 64 * 1024;
+    /** Likewise for tag ids: a frame of thousands of tags must not grow every slot it passes through for good. */
+    static final int RETAINED_TAGS = 1024;
     private static final int INITIAL_PAYLOAD = 256;
+    private static final int INITIAL_TAGS = 8;
 
     public InboundEventType type = InboundEventType.NONE;
     public ClientSession session;
     /** Tag ids: the subscription set (canonical order) or the published message's known tags. */
-    public int[] tags = new int[8];
+    public int[] tags = new int[INITIAL_TAGS];
     public int tagCount;
     /**
      * Bytes the matcher forwards or completes: the encoded delivery for {@code PUBLISH}, the encoded reply for
@@ -43,6 +46,10 @@ public final class InboundEvent
         session = null;
         type = InboundEventType.NONE;
         tagCount = 0;
+        if (tags.length > RETAINED_TAGS)
+        {
+            tags = new int[INITIAL_TAGS];
+        }
         payload.shrinkIfLargerThan(RETAINED_PAYLOAD, INITIAL_PAYLOAD);
     }
 }

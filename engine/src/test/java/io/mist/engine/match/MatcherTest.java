@@ -117,6 +117,20 @@ class MatcherTest
     }
 
     @Test
+    void ringSlotGivesBackWhatAHugeMessageGrew()
+    {
+        final ClientSession publisher = client(4096, new AtomicInteger());
+        final String[] many = new String[5000];
+        for (int i = 0; i < many.length; i++)
+        {
+            many[i] = "m" + i;
+        }
+        send(InboundEventType.PUBLISH, publisher, "x".repeat(100_000), true, many);
+        assertTrue(event.tags.length <= 1024, "tag ids kept: " + event.tags.length);
+        assertTrue(event.payload.array().length <= 64 * 1024, "payload kept: " + event.payload.array().length);
+    }
+
+    @Test
     void eventIsReleasedAfterHandling()
     {
         final ClientSession session = client(4096, new AtomicInteger());

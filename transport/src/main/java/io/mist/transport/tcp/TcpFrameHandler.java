@@ -154,11 +154,9 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         {
             reject(ex.getMessage());
         }
-        if (length > RETAINED_SCRATCH)
-        {
-            frameBytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
-            frame.trim(RETAINED_SCRATCH);
-        }
+        // Two comparisons when nothing is oversized; gives back what a huge frame (or one of thousands of tags) grew.
+        frameBytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
+        frame.trim(RETAINED_SCRATCH);
     }
 
     /** Error reply, then skip to the next newline (at most max-frame-size bytes further, else close). */
