@@ -5,6 +5,7 @@ import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistJsonWriter;
 import io.mist.engine.EngineCounters;
+import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
@@ -77,10 +78,10 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 enqueue(session, event.payload);
                 break;
             case LIST:
-                enqueue(session, listReply(session, event.payload));
+                enqueueReply(session, Command.LIST, listReply(session, event.payload));
                 break;
             case LISTALL:
-                enqueue(session, listAllReply(event.payload));
+                enqueueReply(session, Command.LISTALL, listAllReply(event.payload));
                 break;
             case WHO:
                 enqueue(session, whoReply(event.payload));
@@ -171,6 +172,22 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             session.dropped().increment();
             counters.clientDropped.increment();
         }
+    }
+
+    /** Queues a computed reply; one too large for the client's ring becomes an error reply rather than a drop. */
+    private void enqueueReply(final ClientSession session, final Command command, final GrowableBytes encoded)
+    {
+        final int limit = OutboundRing.largestFrame(session.outbound().capacity());
+        if (encoded.length() > limit)
+        {
+            final int size = encoded.length();
+            encoded.clear();
+            MistJsonWriter.openCommand(encoded, command);
+            MistJsonWriter.error(encoded, "Reply too large - " + size + " bytes encoded, the limit is " + limit +
+                " (half of --client-buffer-size)");
+            MistJsonWriter.close(encoded);
+        }
+        enqueue(session, encoded);
     }
 
     private void scheduleWake(final ClientSession session)

@@ -117,6 +117,27 @@ class MatcherTest
     }
 
     @Test
+    void listallTooLargeForTheClientRingBecomesAnErrorReply()
+    {
+        final ClientSession subscriber = client(1 << 16, new AtomicInteger());
+        for (int i = 0; i < 5000; i++)
+        {
+            send(InboundEventType.SUBSCRIBE, subscriber, "", true, "a-rather-long-tag-name-" + i);
+        }
+        final ClientSession asker = client(4096, new AtomicInteger());
+        send(InboundEventType.LISTALL, asker, "", true);
+        final StringBuilder queued = new StringBuilder();
+        asker.outbound().drain((type, buffer, index, length) ->
+        {
+            queued.append(buffer.getStringWithoutLengthUtf8(index, length));
+            return org.agrona.concurrent.ControlledMessageHandler.Action.CONTINUE;
+        }, Integer.MAX_VALUE);
+        assertTrue(queued.toString().startsWith("{\"command\":\"listall\",\"error\":\"Reply too large - "),
+            queued.toString());
+        assertEquals(0, asker.dropped().get());
+    }
+
+    @Test
     void ringSlotGivesBackWhatAHugeMessageGrew()
     {
         final ClientSession publisher = client(4096, new AtomicInteger());
