@@ -21,11 +21,12 @@ public final class MistServer implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger("mist");
     /** Schemes mist has that this build does not serve yet; they are skipped with a warning. */
     private static final List<String> NOT_YET_BUILT = List.of("http", "https", "ws", "wss", "tls");
+    private static final long SHUTDOWN_FLUSH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final ServerConfig config;
     private final Engine engine;
     private final EventLoops loops;
-    private final List<AutoCloseable> listeners = new ArrayList<>();
+    private final List<TcpListener> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private boolean closed;
 
@@ -119,8 +120,8 @@ public final class MistServer implements AutoCloseable
     }
 
     /**
-     * Stops accepting, lets the matcher finish what is in its ring, gives the IO threads a moment to write what is
-     * queued, then stops them.
+     * Stops accepting and reading, lets the matcher finish what is in its ring, gives the IO threads up to two
+     * seconds to write what is queued, then stops them.
      */
     @Override
     public synchronized void close()
@@ -130,18 +131,23 @@ public final class MistServer implements AutoCloseable
             return;
         }
         closed = true;
-        for (final AutoCloseable listener : listeners)
+        for (final TcpListener listener : listeners)
         {
-            try
-            {
-                listener.close();
-            }
-            catch (final Exception ex)
-            {
-                LOG.warn("Closing a listener failed: {}", ex.toString());
-            }
+            listener.close();
         }
         engine.close();
+        final long deadline = System.nanoTime() + SHUTDOWN_FLUSH_NANOS;
+        try
+        {
+            for (final TcpListener listener : listeners)
+            {
+                listener.awaitFlushed(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
         loops.close();
     }
 

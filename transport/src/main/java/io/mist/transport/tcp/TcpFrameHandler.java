@@ -172,15 +172,12 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         final int newline = in.indexOf(in.readerIndex(), in.writerIndex(), (byte)'\n');
         if (newline >= 0)
         {
-            discarded += newline - in.readerIndex();
             in.readerIndex(newline + 1);
             discarding = false;
+            return;
         }
-        else
-        {
-            discarded += in.readableBytes();
-            in.skipBytes(in.readableBytes());
-        }
+        discarded += in.readableBytes();
+        in.skipBytes(in.readableBytes());
         if (discarded > maxFrameSize)
         {
             // A client that sends no newline after a bad frame cannot be resynchronised.

@@ -1,11 +1,13 @@
 package io.mist.transport.tcp;
 
 import io.mist.engine.Engine;
+import io.mist.engine.session.ClientSession;
 import io.mist.transport.EventLoops;
 import io.mist.transport.TransportConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -14,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * mist's TCP listener ({@code tcp://host:port}): JSON frames in both directions, one {@link TcpFrameHandler} per
@@ -64,8 +67,7 @@ public final class TcpListener implements AutoCloseable
     }
 
     /**
-     * Stops accepting and stops reading from open connections, so no new requests reach the engine while it drains;
-     * the connections themselves close with the event loops, after what is queued for them is written.
+     * Stops accepting and stops reading from open connections, so no new requests reach the engine while it drains.
      */
     @Override
     public void close()
@@ -78,5 +80,35 @@ public final class TcpListener implements AutoCloseable
         {
             connection.config().setAutoRead(false);
         }
+    }
+
+    /**
+     * Waits, at most {@code millis}, until every open connection's outbound ring is empty and Netty has written all
+     * it was given. Only after the engine has stopped (so no ring is released meanwhile); a client that does not read
+     * is given up on at the deadline.
+     */
+    public void awaitFlushed(final long millis) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (hasPendingOutput() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+    }
+
+    private boolean hasPendingOutput()
+    {
+        for (final Channel connection : connections)
+        {
+            final TcpFrameHandler handler = connection.pipeline().get(TcpFrameHandler.class);
+            final ClientSession session = handler == null ? null : handler.session();
+            final ChannelOutboundBuffer written = connection.unsafe().outboundBuffer();
+            if (connection.isActive() && ((session != null && session.outbound().size() > 0) ||
+                (written != null && written.totalPendingWriteBytes() > 0)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }
