@@ -32,7 +32,6 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private final GrowableBytes reply = new GrowableBytes(1024);
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
-    private int subscribedClients;
 
     public Matcher(final TagTable tagTable, final EngineCounters counters)
     {
@@ -95,12 +94,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 scheduleWake(session);
                 break;
             case DISCONNECT:
-                final int removed = index.removeAll(session);
-                if (removed > 0)
-                {
-                    subscribedClients--;
-                    counters.subscriptions.add(-removed);
-                }
+                counters.subscriptions.add(-index.removeAll(session));
                 session.outbound().release();
                 break;
             default:
@@ -117,7 +111,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Clients holding at least one subscription. */
     public int subscribedClients()
     {
-        return subscribedClients;
+        return index.clientCount();
     }
 
     @Override
@@ -137,14 +131,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
 
     private void subscribe(final ClientSession session, final int[] tags, final int count)
     {
-        final boolean first = session.subscriptions().size() == 0;
         if (index.add(session, tags, count))
         {
             counters.subscriptions.increment();
-            if (first)
-            {
-                subscribedClients++;
-            }
         }
     }
 
@@ -153,10 +142,6 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (index.remove(session, tags, count))
         {
             counters.subscriptions.add(-1);
-            if (session.subscriptions().size() == 0)
-            {
-                subscribedClients--;
-            }
         }
     }
 
@@ -274,7 +259,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private GrowableBytes whoReply(final GrowableBytes echo)
     {
         final byte[] text = ("Lifetime  connections: " + counters.connectionsOpened.get() +
-            "\nSubscribers connected: " + subscribedClients).getBytes(StandardCharsets.UTF_8);
+            "\nSubscribers connected: " + index.clientCount()).getBytes(StandardCharsets.UTF_8);
         final GrowableBytes data = new GrowableBytes(text.length);
         data.put(text, 0, text.length);
         return replyWith(Command.WHO, echo, data);

@@ -139,6 +139,12 @@ public final class SubscriptionIndex
         return removed;
     }
 
+    /** Clients holding at least one subscription (each has a slot while it does). */
+    public int clientCount()
+    {
+        return slotLimit - freeSlotCount;
+    }
+
     /** True when at least one subscription contains the tag. */
     public boolean isInUse(final int tag)
     {

@@ -81,6 +81,8 @@ class SubscriptionIndexPropertyTest
                 assertEquals(expected(model, publisher, message), h.publish(publisher, message), context + " publish");
             }
             assertEquals(model.values().stream().mapToInt(Set::size).sum(), h.index.size(), context + " size");
+            assertEquals(model.values().stream().filter(sets -> !sets.isEmpty()).count(), h.index.clientCount(),
+                context + " clients");
         }
     }
 
