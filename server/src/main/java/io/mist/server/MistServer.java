@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running broker: the engine, the shared IO threads and one listener per configured URI. Started and closed by
@@ -21,7 +22,7 @@ public final class MistServer implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger("mist");
     /** Schemes mist has that this build does not serve yet; they are skipped with a warning. */
     private static final List<String> NOT_YET_BUILT = List.of("http", "https", "ws", "wss", "tls");
-    private static final long SHUTDOWN_FLUSH_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final long SHUTDOWN_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ServerConfig config;
     private final Engine engine;
@@ -93,12 +94,6 @@ public final class MistServer implements AutoCloseable
                     LOG.warn("Unsupported scheme '{}' - listener '{}' skipped", uri.scheme(), uri);
                 }
         }
-    }
-
-    /** The address a listener is bound to, by the URI it was configured with. */
-    public InetSocketAddress boundAddress(final String listenerUri)
-    {
-        return bound.get(listenerUri);
     }
 
     /** The first bound address of a scheme ({@code tcp}), or null. */
