@@ -11,7 +11,8 @@ import java.util.Arrays;
  * Each subscription is filed under one of its tags (its <em>anchor</em>, the one with the shortest list when it was
  * added). An anchor list is a flat {@code int[]} of fixed-size entries, {@code [client slot, other tag, other tag,
  * other tag]}, so testing a candidate reads consecutive memory and touches the client only when it matches;
- * subscriptions of more than four tags keep their tags in their {@link Subscription}. Matching marks the message's
+ * subscriptions of more than four tags keep their tags in their {@link Subscription}. Which clients a message has
+ * already selected is a dense array by client slot, too. Matching marks the message's
  * tags in a bitset over tag ids, walks the anchor lists of those tags and tests each candidate's other tags against
  * the bitset. Allocation-free per message. Owned by the matcher thread.
  */
@@ -42,6 +43,8 @@ public final class SubscriptionIndex
 
     /** Clients holding at least one subscription, by the slot entries refer to them by. */
     private ClientSession[] clients = new ClientSession[64];
+    /** Per slot: the match pass that last selected that client, so a message reaches it at most once. */
+    private long[] selectedInPass = new long[64];
     private int[] freeSlots = new int[64];
     private int freeSlotCount;
     private int slotLimit;
@@ -210,12 +213,13 @@ public final class SubscriptionIndex
                 {
                     continue;
                 }
-                final ClientSession session = clients[list[e]];
-                if (session.matchStamp == pass || session == publisher)
+                final int slot = list[e];
+                final ClientSession session = clients[slot];
+                if (selectedInPass[slot] == pass || session == publisher)
                 {
                     continue;
                 }
-                session.matchStamp = pass;
+                selectedInPass[slot] = pass;
                 selected++;
                 sink.onMatch(session);
             }
@@ -321,6 +325,7 @@ public final class SubscriptionIndex
             if (slot == clients.length)
             {
                 clients = Arrays.copyOf(clients, slot << 1);
+                selectedInPass = Arrays.copyOf(selectedInPass, slot << 1);
             }
         }
         clients[slot] = session;

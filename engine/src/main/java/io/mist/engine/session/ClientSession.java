@@ -19,11 +19,6 @@ public final class ClientSession
     private volatile boolean closeRequested;
     /** Matcher thread: already in this batch's list of clients to wake. */
     private boolean wakePending;
-    /**
-     * Matcher thread: the match pass that last selected this client, so a message reaches it at most once. A field
-     * here rather than in {@link SessionSubscriptions} to save a pointer hop per candidate.
-     */
-    public long matchStamp;
     /** Matcher thread: this client's slot in the subscription index while it holds subscriptions, else -1. */
     public int indexSlot = -1;
 

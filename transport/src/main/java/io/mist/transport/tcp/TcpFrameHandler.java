@@ -76,7 +76,17 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             if (dispatcher != null)
             {
                 dispatcher.disconnected();
-                LOG.debug("TCP client {} disconnected", dispatcher.session().id());
+                final ClientSession session = dispatcher.session();
+                final long dropped = session.dropped().get();
+                if (dropped > 0)
+                {
+                    LOG.info("TCP client {} disconnected; {} messages were dropped for it (it read too slowly)",
+                        session.id(), dropped);
+                }
+                else
+                {
+                    LOG.debug("TCP client {} disconnected", session.id());
+                }
             }
         }
     }
