@@ -57,7 +57,7 @@ public final class MistCommand implements Callable<Integer>
         description = "Slots in the inbound ring between IO threads and the matcher (power of two). Default: ${DEFAULT-VALUE}.")
     int ringSize;
 
-    @Option(names = "--wait-strategy", paramLabel = "KIND", defaultValue = "sleep",
+    @Option(names = "--wait-strategy", paramLabel = "KIND", defaultValue = "block",
         description = "How the matcher waits for work: busy-spin, yield, sleep or block. Default: ${DEFAULT-VALUE}.")
     String waitStrategy;
 

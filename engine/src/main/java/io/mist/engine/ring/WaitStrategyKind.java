@@ -1,6 +1,5 @@
 package io.mist.engine.ring;
 
-import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
@@ -13,9 +12,9 @@ public enum WaitStrategyKind
     BUSY_SPIN("busy-spin"),
     /** Spins, then yields: low latency, a core busy while idle unless others need it. */
     YIELD("yield"),
-    /** Spins, yields, then parks briefly: little idle CPU, tens of microseconds to wake. The default. */
+    /** Spins, yields, then parks for 100 ns at a time: quick to wake, but about a third of a core while idle. */
     SLEEP("sleep"),
-    /** Parks on a lock and condition: no idle CPU, producers signal under a lock. */
+    /** Spins briefly, then parks until a producer publishes (no lock): next to no idle CPU. The default. */
     BLOCK("block");
 
     private final String flagValue;
@@ -39,7 +38,7 @@ public enum WaitStrategyKind
             case YIELD:
                 return new YieldingWaitStrategy();
             case BLOCK:
-                return new BlockingWaitStrategy();
+                return new ParkingWaitStrategy();
             default:
                 return new SleepingWaitStrategy();
         }

@@ -1,0 +1,76 @@
+package io.mist.engine.ring;
+
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
+
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The matcher's default wait: spin briefly, then park until a producer publishes. Producers pay one volatile read
+ * per publish and unpark only when the matcher is parked; no lock is taken on either side. Idle, the matcher costs
+ * next to no CPU (Disruptor's sleeping strategy wakes tens of thousands of times a second).
+ * <p>
+ * A lost wake-up is prevented Dekker-style: the waiter announces itself, fences, then re-checks the cursor; a
+ * producer advances the cursor (a full fence) before it reads the waiter. The park is still bounded by
+ * {@link #PARK_NANOS} as a safety net. For one consumer thread (the matcher); any number of producers.
+ */
+public final class ParkingWaitStrategy implements WaitStrategy
+{
+    static final int SPINS = 1_000;
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final long parkNanos;
+    private volatile Thread waiter;
+
+    public ParkingWaitStrategy()
+    {
+        this(PARK_NANOS);
+    }
+
+    /** @param parkNanos the longest single park; tests set it high so that a lost wake-up shows as a hang. */
+    ParkingWaitStrategy(final long parkNanos)
+    {
+        this.parkNanos = parkNanos;
+    }
+
+    @Override
+    public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
+        final SequenceBarrier barrier) throws AlertException
+    {
+        int spins = SPINS;
+        long available;
+        while ((available = dependentSequence.get()) < sequence)
+        {
+            barrier.checkAlert();
+            if (spins > 0)
+            {
+                spins--;
+                Thread.onSpinWait();
+                continue;
+            }
+            waiter = Thread.currentThread();
+            VarHandle.fullFence();
+            if (dependentSequence.get() < sequence && !barrier.isAlerted())
+            {
+                LockSupport.parkNanos(this, parkNanos);
+            }
+            waiter = null;
+            // No spinning after a park: spinning pays off only right after work, not on every idle timeout.
+        }
+        return available;
+    }
+
+    @Override
+    public void signalAllWhenBlocking()
+    {
+        final Thread parked = waiter;
+        if (parked != null)
+        {
+            LockSupport.unpark(parked);
+        }
+    }
+}
