@@ -1,7 +1,6 @@
 package io.mist.server;
 
 import io.mist.engine.EngineConfig;
-import io.mist.engine.ring.WaitStrategyKind;
 import io.mist.transport.TransportConfig;
 
 import java.io.IOException;
@@ -22,7 +21,7 @@ final class ServerFixture implements AutoCloseable
     ServerFixture(final int clientBufferSize, final int maxFrameSize) throws StartupException
     {
         final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0")), LogLevel.INFO,
-            new EngineConfig(1024, WaitStrategyKind.SLEEP, clientBufferSize), new TransportConfig(maxFrameSize, 2));
+            new EngineConfig(1024, EngineConfig.DEFAULT_WAIT_STRATEGY, clientBufferSize), new TransportConfig(maxFrameSize, 2));
         server = new MistServer(config).start();
         address = server.firstAddress("tcp");
     }
