@@ -40,6 +40,12 @@ public enum Command
         return wireName;
     }
 
+    /** The name as ASCII bytes; shared, never modify. */
+    byte[] wireBytes()
+    {
+        return wireBytes;
+    }
+
     /** True for the commands that need an authenticated admin connection. */
     public boolean isAdmin()
     {

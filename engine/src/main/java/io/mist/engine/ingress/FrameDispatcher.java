@@ -4,6 +4,7 @@ import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistJsonWriter;
+import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundRing;
 import io.mist.engine.ring.InboundEventType;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 public final class FrameDispatcher
 {
     private static final byte[] PONG = "{\"command\":\"ping\",\"data\":\"pong\"}\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PUBLISH = "publish".getBytes(StandardCharsets.US_ASCII);
     private static final String UNKNOWN_COMMAND = "Unknown Command";
 
     private final InboundRing ring;
@@ -208,7 +208,7 @@ public final class FrameDispatcher
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
-        MistJsonWriter.openCommand(out, PUBLISH, 0, PUBLISH.length);
+        MistJsonWriter.openCommand(out, Command.PUBLISH);
         MistJsonWriter.openTags(out);
         int count = 0;
         int previous = -1;
@@ -240,10 +240,7 @@ public final class FrameDispatcher
         {
             final int encoded = out.length();
             out.clear();
-            MistJsonWriter.openCommand(out, Command.PUBLISH);
-            MistJsonWriter.error(out, "Message too large - " + encoded + " bytes encoded, the limit is " +
-                largestDelivery + " (half of --client-buffer-size)");
-            MistJsonWriter.close(out);
+            MistJsonWriter.errorReply(out, Command.PUBLISH, OutboundRing.tooLarge("Message", encoded, largestDelivery));
             event.type = InboundEventType.REPLY;
         }
         commit();

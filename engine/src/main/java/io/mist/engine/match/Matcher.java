@@ -117,15 +117,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     @Override
     public void onMatch(final ClientSession session)
     {
-        if (session.outbound().offer(frame, 0, frame.capacity()))
+        if (offerFrame(session))
         {
             counters.messagesDelivered.increment();
-            scheduleWake(session);
-        }
-        else
-        {
-            session.dropped().increment();
-            counters.clientDropped.increment();
         }
     }
 
@@ -148,15 +142,20 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private void enqueue(final ClientSession session, final GrowableBytes bytes)
     {
         frame.wrap(bytes.array(), 0, bytes.length());
-        if (session.outbound().offer(frame, 0, bytes.length()))
+        offerFrame(session);
+    }
+
+    /** Offers {@link #frame} to the client's ring: wakes the client on success, counts the drop otherwise. */
+    private boolean offerFrame(final ClientSession session)
+    {
+        if (session.outbound().offer(frame, 0, frame.capacity()))
         {
             scheduleWake(session);
+            return true;
         }
-        else
-        {
-            session.dropped().increment();
-            counters.clientDropped.increment();
-        }
+        session.dropped().increment();
+        counters.clientDropped.increment();
+        return false;
     }
 
     /** Queues a computed reply; one too large for the client's ring becomes an error reply rather than a drop. */
@@ -167,10 +166,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         {
             final int size = encoded.length();
             encoded.clear();
-            MistJsonWriter.openCommand(encoded, command);
-            MistJsonWriter.error(encoded, "Reply too large - " + size + " bytes encoded, the limit is " + limit +
-                " (half of --client-buffer-size)");
-            MistJsonWriter.close(encoded);
+            MistJsonWriter.errorReply(encoded, command, OutboundRing.tooLarge("Reply", size, limit));
         }
         enqueue(session, encoded);
     }

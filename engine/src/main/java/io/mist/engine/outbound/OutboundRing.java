@@ -47,6 +47,13 @@ public final class OutboundRing
         return capacity / 2;
     }
 
+    /** The error text for a frame of {@code encoded} bytes over {@code limit} ({@link #largestFrame}). */
+    public static String tooLarge(final String what, final int encoded, final int limit)
+    {
+        return what + " too large - " + encoded + " bytes encoded, the limit is " + limit +
+            " (half of --client-buffer-size)";
+    }
+
     /**
      * Enqueues a frame whole, or nothing when the ring lacks room. Matcher thread only.
      *
