@@ -9,30 +9,18 @@ import io.mist.engine.ring.InboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The IO thread's work after decoding: sort a publish's tags, look them up, encode the delivery once and publish it
  * into the inbound ring (a ring with no consumer gating it, so only the producer side is measured).
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
-public class IngressBenchmark
+public class IngressBenchmark extends DataPathBenchmark
 {
     private final MistFrame frame = new MistFrame();
     private FrameDispatcher dispatcher;

@@ -4,32 +4,20 @@ import io.mist.engine.match.SubscriptionIndex;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The matcher's selection alone: one message (1–8 tags from a vocabulary of 10,000) against K subscriptions of 1–4
  * tags held by K/100 clients, with no ring and no socket. Reports messages matched per second.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
-public class MatcherBenchmark
+public class MatcherBenchmark extends DataPathBenchmark
 {
     @Param({ "1000", "100000" })
     public int subscriptions;
