@@ -83,6 +83,38 @@ public final class JsonStringDecoder
         throw new FrameException("invalid JSON: unterminated string");
     }
 
+    /**
+     * Appends raw bytes that should be UTF-8 but come unchecked (a legacy text line, a URL parameter) with the same
+     * repair as {@link #decode}: every ill-formed sequence becomes U+FFFD, so nothing invalid reaches a client.
+     */
+    public static void appendSanitized(final byte[] src, final int offset, final int length, final GrowableBytes sink)
+    {
+        final int limit = offset + length;
+        sink.ensureSpare(length);
+        int i = offset;
+        while (i < limit)
+        {
+            final int b = src[i] & 0xFF;
+            if (b < 0x80)
+            {
+                sink.putUnchecked((byte)b);
+                i++;
+                continue;
+            }
+            final int size = validUtf8Length(src, i, limit);
+            if (size < 0)
+            {
+                sink.put(REPLACEMENT, 0, REPLACEMENT.length);
+                i++;
+            }
+            else
+            {
+                sink.put(src, i, size);
+                i += size;
+            }
+        }
+    }
+
     /** Resolves the escape whose letter is at {@code src[i]}; returns the index after it. */
     private static int unescape(final byte[] src, final int i, final int limit, final GrowableBytes sink)
         throws FrameException

@@ -1,8 +1,10 @@
 package io.mist.codec;
 
 /**
- * One decoded request: its command, tags and data as UTF-8 bytes in reusable scratch space.
- * Filled by {@link MistFrameParser}; valid until the next parse. Owned by the IO thread of one connection.
+ * One decoded message: its command, tags, data and error as UTF-8 bytes in reusable scratch space.
+ * Filled by {@link MistFrameParser}, or built with {@link #clear(Command)}, {@link #addTag} and {@link #setData} by a
+ * transport that does not speak JSON (legacy text lines, HTTP parameters); valid until the next fill. Owned by the IO
+ * thread of one connection.
  */
 public final class MistFrame
 {
@@ -16,6 +18,7 @@ public final class MistFrame
     private int[] tagLengths = new int[INITIAL_TAGS];
     private int tagCount;
     private final GrowableBytes data = new GrowableBytes(64);
+    private final GrowableBytes error = new GrowableBytes(16);
 
     void reset()
     {
@@ -23,6 +26,39 @@ public final class MistFrame
         commandName.clear();
         clearTags();
         data.clear();
+        error.clear();
+    }
+
+    /** Empties the frame and sets its command, for building one without JSON. */
+    public void clear(final Command command)
+    {
+        reset();
+        final byte[] name = command.wireBytes();
+        commandName.put(name, 0, name.length);
+        this.command = command;
+    }
+
+    /** Empties the frame and sets its command from the name as sent (unknown names included). */
+    public void clear(final byte[] name, final int offset, final int length)
+    {
+        reset();
+        JsonStringDecoder.appendSanitized(name, offset, length, commandName);
+        resolveCommand();
+    }
+
+    /** Appends one tag given as UTF-8 bytes; ill-formed sequences become U+FFFD as in a JSON string. */
+    public void addTag(final byte[] src, final int offset, final int length)
+    {
+        final int start = tagBytes.length();
+        JsonStringDecoder.appendSanitized(src, offset, length, tagBytes);
+        endTag(start);
+    }
+
+    /** Sets the data from UTF-8 bytes; ill-formed sequences become U+FFFD as in a JSON string. */
+    public void setData(final byte[] src, final int offset, final int length)
+    {
+        data.clear();
+        JsonStringDecoder.appendSanitized(src, offset, length, data);
     }
 
     void clearTags()
@@ -44,6 +80,11 @@ public final class MistFrame
     GrowableBytes dataSink()
     {
         return data;
+    }
+
+    GrowableBytes errorSink()
+    {
+        return error;
     }
 
     GrowableBytes tagSink()
@@ -111,11 +152,23 @@ public final class MistFrame
         return data.length();
     }
 
+    /** The {@code error} member (replies only; a request's is ignored by the server). */
+    public byte[] errorBytes()
+    {
+        return error.array();
+    }
+
+    public int errorLength()
+    {
+        return error.length();
+    }
+
     /** Lets a huge frame's scratch space go once handled, so one big message does not pin memory per connection. */
     public void trim(final int retainLimit)
     {
         tagBytes.shrinkIfLargerThan(retainLimit, 64);
         data.shrinkIfLargerThan(retainLimit, 64);
+        error.shrinkIfLargerThan(retainLimit, 16);
         if (tagOffsets.length > RETAINED_TAGS)
         {
             tagOffsets = new int[INITIAL_TAGS];

@@ -114,8 +114,8 @@ public final class MistFrameParser
                 break;
             case ERROR:
                 requireString(token, "error");
-                scratch.clear();
-                readString(scratch);
+                out.errorSink().clear();
+                readString(out.errorSink());
                 break;
             case TAGS:
                 readTags(token, out);

@@ -57,8 +57,17 @@ public final class Engine implements AutoCloseable
     /** A new connection: counts it (mist's lifetime connections) and gives it an outbound ring. IO thread. */
     public ClientSession openSession(final OutboundWakeup wakeup)
     {
+        return openSession(wakeup, config.clientBufferSize());
+    }
+
+    /**
+     * A connection whose outbound ring needs only {@code ringCapacity} bytes (a power of two of at least 1 KiB): an
+     * HTTP publisher, which never subscribes and is answered out of band. IO thread.
+     */
+    public ClientSession openSession(final OutboundWakeup wakeup, final int ringCapacity)
+    {
         final long id = counters.connectionsOpened.incrementAndGet();
-        return new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
+        return new ClientSession(id, new OutboundRing(ringCapacity), wakeup);
     }
 
     /** The per-connection entry into the ring. IO thread. */

@@ -30,8 +30,8 @@ public final class MistCommand implements Callable<Integer>
 
     @Option(names = "--listeners", split = ",", paramLabel = "URI",
         description = "Listeners to start, comma-separated or repeated; replaces the default list. " +
-            "Default: ${DEFAULT-VALUE}. Built so far: tcp://; others are skipped with a warning.",
-        defaultValue = "tcp://127.0.0.1:1445,ws://127.0.0.1:8888")
+            "Schemes: tcp, tls, http, https, ws, wss. Default: ${DEFAULT-VALUE}.",
+        defaultValue = "tcp://127.0.0.1:1445,http://127.0.0.1:8080,ws://127.0.0.1:8888")
     List<String> listeners = new ArrayList<>();
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO",
@@ -45,8 +45,22 @@ public final class MistCommand implements Callable<Integer>
     String token;
 
     @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "256k",
-        description = "Largest request frame (e.g. 65536, 256k, 1m); larger ones get an error reply. Default: ${DEFAULT-VALUE}.")
+        description = "Largest request: TCP frame or line, WebSocket message, HTTP body (e.g. 65536, 256k, 1m); " +
+            "larger ones get an error reply. Default: ${DEFAULT-VALUE}.")
     String maxFrameSize;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+        description = "Certificate chain (PEM) for tls://, https:// and wss:// listeners. Without it (and " +
+            "--tls-key) a self-signed certificate is generated at start and its fingerprint logged.")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PEM, PKCS#8 or PKCS#1) of --tls-cert.")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--allowed-origins", split = ",", paramLabel = "ORIGIN",
+        description = "Origins (scheme://host[:port]) a browser may open WebSockets from, comma-separated. " +
+            "Default: any, as mist.")
+    List<String> allowedOrigins = new ArrayList<>();
 
     @Option(names = "--client-buffer-size", paramLabel = "BYTES", defaultValue = "1m",
         description = "Each client's outbound ring (power of two); when full, new messages for that client are " +
@@ -108,8 +122,8 @@ public final class MistCommand implements Callable<Integer>
             final EngineConfig engine = new EngineConfig(ringSize, WaitStrategyKind.parse(waitStrategy),
                 ByteSize.parse("--client-buffer-size", clientBufferSize));
             final TransportConfig transport =
-                new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads);
-            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport);
+                new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins);
+            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -1,39 +1,57 @@
 package io.mist.server;
 
 import io.mist.engine.Engine;
+import io.mist.transport.AccessGate;
 import io.mist.transport.EventLoops;
-import io.mist.transport.tcp.TcpListener;
+import io.mist.transport.Listener;
+import io.mist.transport.Pipelines;
+import io.mist.transport.tls.TlsMaterial;
+import io.mist.transport.tls.TlsMaterials;
+import io.netty.channel.socket.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * A running broker: the engine, the shared IO threads and one listener per configured URI. Started and closed by
+ * A running broker: the engine, the shared IO threads and one listener per configured URI ({@code tcp}, {@code tls},
+ * {@code http}, {@code https}, {@code ws}, {@code wss}), all feeding the same ring and matcher. Started and closed by
  * one thread (main, or a test).
  */
 public final class MistServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger("mist");
-    /** Schemes mist has that this build does not serve yet; they are skipped with a warning. */
-    private static final List<String> NOT_YET_BUILT = List.of("http", "https", "ws", "wss", "tls");
     private static final long SHUTDOWN_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ServerConfig config;
     private final Engine engine;
     private final EventLoops loops;
-    private final List<TcpListener> listeners = new ArrayList<>();
+    private final AccessGate gate;
+    private final List<Listener> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private TlsMaterial tls;
+    private volatile boolean accepting;
     private boolean closed;
 
     public MistServer(final ServerConfig config)
     {
+        this(config, AccessGate.OPEN);
+    }
+
+    /** @param gate decides the tokens of WebSocket upgrades and HTTP requests. */
+    public MistServer(final ServerConfig config, final AccessGate gate)
+    {
         this.config = config;
+        this.gate = gate;
         this.engine = new Engine(config.engine());
         this.loops = new EventLoops(config.transport());
     }
@@ -54,6 +72,7 @@ public final class MistServer implements AutoCloseable
             {
                 throw new StartupException("no listener could be started from " + config.listeners());
             }
+            accepting = true;
         }
         catch (final StartupException ex)
         {
@@ -67,36 +86,88 @@ public final class MistServer implements AutoCloseable
 
     private void startListener(final ListenerUri uri) throws StartupException
     {
-        switch (uri.scheme())
+        final String scheme = uri.scheme();
+        final Consumer<SocketChannel> pipeline;
+        final String label;
+        switch (scheme)
         {
             case "tcp":
-                final TcpListener listener = new TcpListener(engine, config.transport(), loops, uri.socketAddress());
-                try
-                {
-                    final InetSocketAddress address = listener.bind();
-                    listeners.add(listener);
-                    bound.put(uri.toString(), address);
-                    LOG.info("TCP server listening at '{}'...", format(address));
-                }
-                catch (final Exception ex)
-                {
-                    throw new StartupException("One or more servers failed to start - Failed to start tcp listener at " +
-                        uri.host() + ":" + uri.port() + " - " + describe(ex));
-                }
+            case "tls":
+                pipeline = Pipelines.tcp(engine, config.transport());
+                label = scheme.equals("tcp") ? "TCP" : "TLS";
+                break;
+            case "http":
+            case "https":
+                pipeline = Pipelines.http(engine, config.transport(), gate, true, () -> accepting);
+                label = scheme.toUpperCase(java.util.Locale.ROOT);
+                break;
+            case "ws":
+            case "wss":
+                pipeline = Pipelines.http(engine, config.transport(), gate, false, () -> accepting);
+                label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             default:
-                if (NOT_YET_BUILT.contains(uri.scheme()))
-                {
-                    LOG.warn("Listener '{}' skipped: the {} listener is not built yet", uri, uri.scheme());
-                }
-                else
-                {
-                    LOG.warn("Unsupported scheme '{}' - listener '{}' skipped", uri.scheme(), uri);
-                }
+                LOG.warn("Unsupported scheme '{}' - listener '{}' skipped", scheme, uri);
+                return;
+        }
+        final boolean secure = scheme.equals("tls") || scheme.equals("https") || scheme.equals("wss");
+        final Listener listener = new Listener("mist-" + scheme, loops, uri.socketAddress(),
+            secure ? tls().context() : null, pipeline);
+        try
+        {
+            final InetSocketAddress address = listener.bind();
+            listeners.add(listener);
+            bound.put(uri.toString(), address);
+            LOG.info("{} server listening at '{}'...", label, format(address));
+        }
+        catch (final Exception ex)
+        {
+            throw new StartupException("One or more servers failed to start - Failed to start " + scheme +
+                " listener at " + uri.host() + ":" + uri.port() + " - " + describe(ex));
         }
     }
 
-    /** The first bound address of a scheme ({@code tcp}), or null. */
+    /** The TLS identity, loaded or generated on first use (only when a TLS listener is configured). */
+    private TlsMaterial tls() throws StartupException
+    {
+        if (tls != null)
+        {
+            return tls;
+        }
+        try
+        {
+            if (config.tlsCertificate() != null)
+            {
+                tls = TlsMaterials.fromPem(config.tlsCertificate().toFile(), config.tlsKey().toFile());
+                LOG.info("TLS certificate {} ({}), SHA-256 fingerprint {}",
+                    config.tlsCertificate(), tls.provider(), tls.fingerprint());
+            }
+            else
+            {
+                final Set<String> hosts = new LinkedHashSet<>();
+                for (final ListenerUri uri : config.listeners())
+                {
+                    hosts.add(uri.host());
+                }
+                tls = TlsMaterials.selfSigned(hosts);
+                LOG.info("TLS: no --tls-cert given; generated a self-signed certificate ({}), SHA-256 fingerprint {}",
+                    tls.provider(), tls.fingerprint());
+            }
+            return tls;
+        }
+        catch (final IOException ex)
+        {
+            throw new StartupException("One or more servers failed to start - TLS: " + ex.getMessage());
+        }
+    }
+
+    /** The certificate TLS listeners present; null when none is configured. */
+    public TlsMaterial tlsMaterial()
+    {
+        return tls;
+    }
+
+    /** The first bound address of a scheme ({@code tcp}, {@code ws}, ...), or null. */
     public InetSocketAddress firstAddress(final String scheme)
     {
         for (final Map.Entry<String, InetSocketAddress> entry : bound.entrySet())
@@ -126,7 +197,8 @@ public final class MistServer implements AutoCloseable
             return;
         }
         closed = true;
-        for (final TcpListener listener : listeners)
+        accepting = false;
+        for (final Listener listener : listeners)
         {
             listener.close();
         }
@@ -134,7 +206,7 @@ public final class MistServer implements AutoCloseable
         final long deadline = System.nanoTime() + SHUTDOWN_FLUSH_NANOS;
         try
         {
-            for (final TcpListener listener : listeners)
+            for (final Listener listener : listeners)
             {
                 listener.awaitFlushed(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
             }

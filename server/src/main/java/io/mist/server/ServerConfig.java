@@ -4,6 +4,8 @@ import io.mist.engine.EngineConfig;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.transport.TransportConfig;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,16 +15,42 @@ import java.util.List;
 public final class ServerConfig
 {
     /** mist's default listeners. */
-    public static final List<String> DEFAULT_LISTENERS = List.of("tcp://127.0.0.1:1445", "ws://127.0.0.1:8888");
+    public static final List<String> DEFAULT_LISTENERS =
+        List.of("tcp://127.0.0.1:1445", "http://127.0.0.1:8080", "ws://127.0.0.1:8888");
 
     private final List<ListenerUri> listeners;
     private final LogLevel logLevel;
     private final EngineConfig engine;
     private final TransportConfig transport;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
     {
+        this(listeners, logLevel, engine, transport, null, null);
+    }
+
+    /**
+     * @param tlsCertificate PEM certificate chain for TLS listeners, or null (with {@code tlsKey} null) for a
+     *     certificate generated at start.
+     */
+    public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
+        final TransportConfig transport, final Path tlsCertificate, final Path tlsKey)
+    {
+        if ((tlsCertificate == null) != (tlsKey == null))
+        {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for a " +
+                "self-signed certificate generated at start");
+        }
+        for (final Path file : new Path[] { tlsCertificate, tlsKey })
+        {
+            if (file != null && !Files.isReadable(file))
+            {
+                throw new IllegalArgumentException((file == tlsCertificate ? "--tls-cert" : "--tls-key") + ": cannot read " +
+                    file);
+            }
+        }
         if (listeners.isEmpty())
         {
             throw new IllegalArgumentException("--listeners: at least one listener is needed");
@@ -38,6 +66,8 @@ public final class ServerConfig
         this.logLevel = logLevel;
         this.engine = engine;
         this.transport = transport;
+        this.tlsCertificate = tlsCertificate;
+        this.tlsKey = tlsKey;
     }
 
     /** The defaults with the given listeners; for tests and embedding. */
@@ -65,5 +95,16 @@ public final class ServerConfig
     public TransportConfig transport()
     {
         return transport;
+    }
+
+    /** The PEM certificate chain for TLS listeners; null means generate one at start. */
+    public Path tlsCertificate()
+    {
+        return tlsCertificate;
+    }
+
+    public Path tlsKey()
+    {
+        return tlsKey;
     }
 }

@@ -56,7 +56,7 @@ class CommandLineTest
     void defaultsAreMists()
     {
         final ServerConfig config = parse("--server").toConfig();
-        assertEquals(List.of("tcp://127.0.0.1:1445", "ws://127.0.0.1:8888"),
+        assertEquals(List.of("tcp://127.0.0.1:1445", "http://127.0.0.1:8080", "ws://127.0.0.1:8888"),
             config.listeners().stream().map(ListenerUri::toString).toList());
         assertEquals(LogLevel.INFO, config.logLevel());
     }

@@ -143,6 +143,7 @@ class TcpProtocolTest
     {
         try (TestClient c = fixture.connect())
         {
+            c.sync(); // a JSON connection (a first byte other than '{' or 'n' would choose the legacy text protocol)
             c.send("[1]{\"command\":\"ping\"}");
             assertTrue(c.read().contains("expected a JSON object"));
             c.expectNothing(); // the ping on the bad line was skipped

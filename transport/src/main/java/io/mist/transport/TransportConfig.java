@@ -1,8 +1,10 @@
 package io.mist.transport;
 
+import java.util.List;
+
 /**
- * Limits and tuning shared by every listener: the maximum frame size and the number of IO threads. Immutable,
- * validated once.
+ * Limits and tuning shared by every listener: the maximum frame size (TCP frames and lines, WebSocket messages, HTTP
+ * bodies), the number of IO threads and the WebSocket origins allowed. Immutable, validated once.
  */
 public final class TransportConfig
 {
@@ -10,12 +12,22 @@ public final class TransportConfig
 
     private final int maxFrameSize;
     private final int ioThreads;
+    private final List<String> allowedOrigins;
 
     /**
      * @param maxFrameSize the largest request frame in bytes; larger frames are refused with an error reply.
      * @param ioThreads IO threads; 0 means one per core.
      */
     public TransportConfig(final int maxFrameSize, final int ioThreads)
+    {
+        this(maxFrameSize, ioThreads, List.of());
+    }
+
+    /**
+     * @param allowedOrigins the {@code Origin}s a WebSocket upgrade may come from (scheme://host[:port], compared
+     *     ignoring case); empty allows any, as mist. A request without an {@code Origin} (not a browser) is allowed.
+     */
+    public TransportConfig(final int maxFrameSize, final int ioThreads, final List<String> allowedOrigins)
     {
         if (maxFrameSize < 64)
         {
@@ -27,6 +39,15 @@ public final class TransportConfig
         }
         this.maxFrameSize = maxFrameSize;
         this.ioThreads = ioThreads;
+        for (final String origin : allowedOrigins)
+        {
+            if (!origin.matches("(?i)https?://[^/?#\\s]+"))
+            {
+                throw new IllegalArgumentException("--allowed-origins: '" + origin +
+                    "' is not an origin; expected scheme://host[:port], e.g. https://example.com");
+            }
+        }
+        this.allowedOrigins = List.copyOf(allowedOrigins);
     }
 
     public static TransportConfig defaults()
@@ -37,6 +58,29 @@ public final class TransportConfig
     public int maxFrameSize()
     {
         return maxFrameSize;
+    }
+
+    /** Empty: any origin. */
+    public List<String> allowedOrigins()
+    {
+        return allowedOrigins;
+    }
+
+    /** Whether a WebSocket upgrade from {@code origin} (null when the request had none) is allowed. */
+    public boolean allowsOrigin(final String origin)
+    {
+        if (origin == null || allowedOrigins.isEmpty())
+        {
+            return true;
+        }
+        for (final String allowed : allowedOrigins)
+        {
+            if (allowed.equalsIgnoreCase(origin))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int ioThreads()

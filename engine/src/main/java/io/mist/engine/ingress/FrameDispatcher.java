@@ -23,6 +23,8 @@ public final class FrameDispatcher
 {
     private static final byte[] PONG = "{\"command\":\"ping\",\"data\":\"pong\"}\n".getBytes(StandardCharsets.US_ASCII);
     private static final String UNKNOWN_COMMAND = "Unknown Command";
+    private static final String NO_TAGS = "invalid message: 'tags' must hold at least one tag";
+    private static final String STOPPING = "server is shutting down";
 
     private final InboundRing ring;
     private final TagTable tagTable;
@@ -194,17 +196,73 @@ public final class FrameDispatcher
 
     private void publish(final MistFrame frame)
     {
-        final int n = frame.tagCount();
-        if (n == 0)
+        if (frame.tagCount() == 0)
         {
             return; // mist drops a publish without tags silently
         }
-        final int[] order = tagOrder.sort(frame);
         final InboundEvent event = begin(InboundEventType.PUBLISH);
         if (event == null)
         {
             return;
         }
+        final int encoded = encodePublish(frame, event);
+        if (encoded > largestDelivery)
+        {
+            final GrowableBytes out = event.payload;
+            out.clear();
+            MistJsonWriter.errorReply(out, Command.PUBLISH, OutboundRing.tooLarge("Message", encoded, largestDelivery));
+            event.type = InboundEventType.REPLY;
+        }
+        commit();
+    }
+
+    /**
+     * Publishes for a caller that answers the client itself (HTTP): nothing is queued for this session, the outcome
+     * is returned instead. Allocates only for an error.
+     *
+     * @return null when the message is in the ring, else the error for the client.
+     */
+    public String publishOutOfBand(final MistFrame frame)
+    {
+        if (frame.tagCount() == 0)
+        {
+            return NO_TAGS;
+        }
+        final InboundEvent event = begin(InboundEventType.PUBLISH);
+        if (event == null)
+        {
+            return STOPPING;
+        }
+        final int encoded = encodePublish(frame, event);
+        if (encoded > largestDelivery)
+        {
+            event.type = InboundEventType.NONE;
+            commit();
+            return OutboundRing.tooLarge("Message", encoded, largestDelivery);
+        }
+        commit();
+        return null;
+    }
+
+    /** A legacy text client's {@code list}: answered as {@code list a,b c}. */
+    public void listText()
+    {
+        if (begin(InboundEventType.LIST_TEXT) != null)
+        {
+            commit();
+        }
+    }
+
+    /**
+     * Encodes the delivery (sorted tags as sent, data) into the event's payload and its distinct known tag ids into
+     * its tags.
+     *
+     * @return the encoded length.
+     */
+    private int encodePublish(final MistFrame frame, final InboundEvent event)
+    {
+        final int n = frame.tagCount();
+        final int[] order = tagOrder.sort(frame);
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
@@ -236,14 +294,7 @@ public final class FrameDispatcher
         }
         MistJsonWriter.close(out);
         event.tagCount = count;
-        if (out.length() > largestDelivery)
-        {
-            final int encoded = out.length();
-            out.clear();
-            MistJsonWriter.errorReply(out, Command.PUBLISH, OutboundRing.tooLarge("Message", encoded, largestDelivery));
-            event.type = InboundEventType.REPLY;
-        }
-        commit();
+        return out.length();
     }
 
     private void query(final MistFrame frame, final InboundEventType type)

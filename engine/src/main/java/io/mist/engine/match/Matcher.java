@@ -25,6 +25,8 @@ import java.util.List;
  */
 public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
 {
+    private static final byte[] LIST_TEXT_PREFIX = "list ".getBytes(StandardCharsets.US_ASCII);
+
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final TagTable tagTable;
     private final EngineCounters counters;
@@ -78,6 +80,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 break;
             case LIST:
                 enqueueReply(session, Command.LIST, listReply(session, event.payload));
+                break;
+            case LIST_TEXT:
+                enqueue(session, listTextReply(session));
                 break;
             case LISTALL:
                 enqueueReply(session, Command.LISTALL, listAllReply(event.payload));
@@ -196,6 +201,39 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** {@code list}: each subscription's tags joined by ',', concatenated; single-tag ones first, each group sorted. */
     private GrowableBytes listReply(final ClientSession session, final GrowableBytes echo)
     {
+        final GrowableBytes data = new GrowableBytes(64);
+        for (final byte[] part : subscriptionsInListOrder(session))
+        {
+            data.put(part, 0, part.length);
+        }
+        return replyWith(Command.LIST, echo, data);
+    }
+
+    /**
+     * Legacy {@code list}: {@code list } then each subscription's tags joined by ',', separated by spaces, in
+     * {@link #listReply}'s order, and a newline. Raw text, which the legacy transport passes through as it is.
+     */
+    private GrowableBytes listTextReply(final ClientSession session)
+    {
+        reply.clear();
+        reply.put(LIST_TEXT_PREFIX, 0, LIST_TEXT_PREFIX.length);
+        boolean first = true;
+        for (final byte[] part : subscriptionsInListOrder(session))
+        {
+            if (!first)
+            {
+                reply.put((byte)' ');
+            }
+            first = false;
+            reply.put(part, 0, part.length);
+        }
+        reply.put((byte)'\n');
+        return reply;
+    }
+
+    /** Each subscription's tags joined by ','; single-tag subscriptions first, each group sorted. */
+    private List<byte[]> subscriptionsInListOrder(final ClientSession session)
+    {
         final List<byte[]> singles = new ArrayList<>();
         final List<byte[]> multis = new ArrayList<>();
         for (final int[] set : session.subscriptions().tagSets())
@@ -215,16 +253,8 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         final Comparator<byte[]> order = Arrays::compareUnsigned;
         singles.sort(order);
         multis.sort(order);
-        final GrowableBytes data = new GrowableBytes(64);
-        for (final byte[] part : singles)
-        {
-            data.put(part, 0, part.length);
-        }
-        for (final byte[] part : multis)
-        {
-            data.put(part, 0, part.length);
-        }
-        return replyWith(Command.LIST, echo, data);
+        singles.addAll(multis);
+        return singles;
     }
 
     /** {@code listall}: every tag some client subscribes to, sorted, joined by spaces. */

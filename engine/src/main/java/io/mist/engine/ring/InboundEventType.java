@@ -12,6 +12,8 @@ public enum InboundEventType
     /** Queue the payload (an encoded reply) for the client, after anything queued before it. */
     REPLY,
     LIST,
+    /** {@code list} for a legacy text client: {@code list a,b c} (subscriptions separated by spaces). */
+    LIST_TEXT,
     LISTALL,
     WHO,
     /** Queue the payload (if any) and close the connection once its queue is written. */

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Moves one client's outbound ring to its socket on the channel's event loop: each drain copies queued frames into
- * pooled buffers, writes them and flushes once. The matcher's {@link #wake()} schedules at most one pending drain
- * (a flag and a reusable task: nothing allocated per message). While the socket is not writable the drain stops and
- * the ring fills, so the matcher drops for this client only; {@link #resume()} restarts it.
+ * pooled buffers, writes them and flushes once. Without an {@link OutboundFraming} the ring's bytes go out as they are
+ * (mist's TCP stream); with one, each frame is rewritten (WebSocket, legacy text) on the way. The matcher's
+ * {@link #wake()} schedules at most one pending drain (a flag and a reusable task: nothing allocated per message).
+ * While the socket is not writable the drain stops and the ring fills, so the matcher drops for this client only;
+ * {@link #resume()} restarts it.
  */
 public final class ChannelOutbound implements OutboundWakeup, Runnable, ControlledMessageHandler
 {
@@ -29,7 +31,11 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     private final Channel channel;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private ClientSession session;
+    private OutboundFraming framing;
+    /** Raw mode: the write buffer. Framed mode: the ring's bytes, up to the end of the last whole frame. */
     private ByteBuf batch;
+    /** Framed mode: bytes of a frame whose remaining records are still in the ring. */
+    private ByteBuf partial;
     private boolean closing;
 
     public ChannelOutbound(final Channel channel)
@@ -41,6 +47,15 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     public void attach(final ClientSession session)
     {
         this.session = session;
+    }
+
+    /**
+     * Rewrites frames with {@code framing} from now on. Event loop; only while nothing is queued (before the client's
+     * first request, or from the handler that decoded it before it reached the engine).
+     */
+    public void framing(final OutboundFraming framing)
+    {
+        this.framing = framing;
     }
 
     /** Matcher thread: there is something to drain. */
@@ -59,6 +74,17 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         drain();
     }
 
+    /** Event loop: the channel is gone; gives back a partly received frame's buffer. */
+    public void closed()
+    {
+        closing = true;
+        if (partial != null)
+        {
+            partial.release();
+            partial = null;
+        }
+    }
+
     @Override
     public void run()
     {
@@ -69,7 +95,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
 
     private void drain()
     {
-        if (!channel.isActive() || closing)
+        if (!channel.isActive() || closing || session == null)
         {
             return;
         }
@@ -84,19 +110,19 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             }
             // What is queued (records included) always holds the next record, so the buffer fits at least one.
             batch = channel.alloc().directBuffer(Math.min(queued, Math.max(BATCH_BYTES, ring.maxRecord())));
-            ring.drain(this, Integer.MAX_VALUE);
-            final boolean copied = batch.isReadable();
-            if (copied)
+            final int records = ring.drain(this, Integer.MAX_VALUE);
+            final ByteBuf out = framing == null ? batch : frame(batch);
+            batch = null;
+            if (out != null && out.isReadable())
             {
-                channel.write(batch, channel.voidPromise());
+                channel.write(out, channel.voidPromise());
                 wrote = true;
             }
-            else
+            else if (out != null)
             {
-                batch.release();
+                out.release();
             }
-            batch = null;
-            if (!copied)
+            if (records == 0)
             {
                 break; // cannot happen while the buffer fits a record; never spin on it
             }
@@ -117,6 +143,39 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             closing = true;
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Framed mode: rewrites each whole frame in {@code raw} (after what {@link #partial} holds of a frame begun in an
+     * earlier drain) into a new buffer; keeps the tail of an unfinished frame in {@link #partial}. Releases raw.
+     */
+    private ByteBuf frame(final ByteBuf raw)
+    {
+        ByteBuf in = raw;
+        if (partial != null)
+        {
+            partial.writeBytes(raw);
+            raw.release();
+            in = partial;
+            partial = null;
+        }
+        final ByteBuf out = channel.alloc().directBuffer(framing.maxEncodedLength(in.readableBytes()));
+        int start = in.readerIndex();
+        final int end = in.writerIndex();
+        int newline;
+        while (start < end && (newline = in.indexOf(start, end, (byte)'\n')) >= 0)
+        {
+            framing.encode(in, start, newline + 1 - start, out);
+            start = newline + 1;
+        }
+        if (start < end)
+        {
+            // A frame split across records, of which the ring still holds the rest: keep its beginning.
+            partial = channel.alloc().directBuffer(Math.max(end - start, 1024));
+            partial.writeBytes(in, start, end - start);
+        }
+        in.release();
+        return out;
     }
 
     @Override

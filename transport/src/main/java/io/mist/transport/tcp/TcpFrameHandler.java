@@ -8,6 +8,9 @@ import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.session.ClientSession;
+import io.mist.transport.ListenerConnections;
+import io.mist.transport.legacy.LegacyLineDecoder;
+import io.mist.transport.legacy.LegacyTextFraming;
 import io.mist.transport.outbound.ChannelOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +23,9 @@ import java.util.List;
 /**
  * One TCP connection speaking mist's protocol: finds JSON values in the byte stream, parses each and hands it to
  * the engine, in order. A bad frame gets an error reply and the stream resynchronises at the next newline; when no
- * newline comes within the frame limit the connection is closed after the reply. Owned by the connection's event loop.
+ * newline comes within the frame limit the connection is closed after the reply. A connection whose first non-blank
+ * byte cannot start mist's JSON ({@code {} or {@code null}) speaks mist's pre-1.0 text protocol instead
+ * ({@link LegacyLineDecoder}, {@link LegacyTextFraming}). Owned by the connection's event loop.
  */
 public final class TcpFrameHandler extends ByteToMessageDecoder
 {
@@ -39,6 +44,9 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private boolean discarding;
     private long discarded;
     private boolean closing;
+    /** Null until the first non-blank byte decides the protocol; then null for JSON. */
+    private LegacyLineDecoder legacy;
+    private boolean protocolKnown;
 
     public TcpFrameHandler(final Engine engine, final int maxFrameSize)
     {
@@ -59,6 +67,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         outbound = new ChannelOutbound(ctx.channel());
         final ClientSession session = engine.openSession(outbound);
         outbound.attach(session);
+        ListenerConnections.attach(ctx.channel(), session);
         dispatcher = engine.dispatcher(session, true);
         LOG.debug("TCP client {} connected from {}", session.id(), ctx.channel().remoteAddress());
         super.channelActive(ctx);
@@ -75,6 +84,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         {
             if (dispatcher != null)
             {
+                outbound.closed();
                 dispatcher.disconnected();
                 final ClientSession session = dispatcher.session();
                 final long dropped = session.dropped().get();
@@ -111,6 +121,26 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
+        if (!protocolKnown)
+        {
+            if (!JsonFrameScanner.skipWhitespace(in))
+            {
+                return;
+            }
+            protocolKnown = true;
+            final byte first = in.getByte(in.readerIndex());
+            if (first != '{' && first != 'n')
+            {
+                legacy = new LegacyLineDecoder(maxFrameSize);
+                outbound.framing(new LegacyTextFraming());
+                LOG.debug("TCP client {} speaks the legacy text protocol", dispatcher.session().id());
+            }
+        }
+        if (legacy != null)
+        {
+            legacy.decode(in, dispatcher);
+            return;
+        }
         while (in.isReadable())
         {
             if (closing)

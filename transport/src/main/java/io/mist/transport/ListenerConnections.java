@@ -1,0 +1,81 @@
+package io.mist.transport;
+
+import io.mist.engine.session.ClientSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open connections of one listener, for shutdown: stop reading from all of them, then wait until what the
+ * engine queued for them is written. Handlers {@link #attach} a connection's session when they open it. Thread-safe.
+ */
+public final class ListenerConnections
+{
+    private static final AttributeKey<ClientSession> SESSION = AttributeKey.valueOf("mist-session");
+
+    private final ChannelGroup channels;
+
+    public ListenerConnections(final String name)
+    {
+        this.channels = new DefaultChannelGroup(name, GlobalEventExecutor.INSTANCE);
+    }
+
+    /** Records the engine session a connection feeds, so shutdown can see what is still queued for it. */
+    public static void attach(final Channel channel, final ClientSession session)
+    {
+        channel.attr(SESSION).set(session);
+    }
+
+    public void add(final Channel channel)
+    {
+        channels.add(channel);
+    }
+
+    public int size()
+    {
+        return channels.size();
+    }
+
+    /** Stops reading from every connection, so no new requests reach the engine while it drains. */
+    public void stopReading()
+    {
+        for (final Channel channel : channels)
+        {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Waits, at most {@code millis}, until every open connection's outbound ring is empty and Netty has written all
+     * it was given. Only after the engine has stopped (so no ring is released meanwhile); a client that does not read
+     * is given up on at the deadline.
+     */
+    public void awaitFlushed(final long millis) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (hasPendingOutput() && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+    }
+
+    private boolean hasPendingOutput()
+    {
+        for (final Channel channel : channels)
+        {
+            final ClientSession session = channel.attr(SESSION).get();
+            final ChannelOutboundBuffer written = channel.unsafe().outboundBuffer();
+            if (channel.isActive() && ((session != null && session.outbound().size() > 0) ||
+                (written != null && written.totalPendingWriteBytes() > 0)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+package io.mist.transport;
+
+import io.mist.engine.Engine;
+import io.mist.transport.http.HttpRouter;
+import io.mist.transport.tcp.TcpFrameHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** The per-connection handler chains of each listener kind, after TLS when there is TLS. Called on IO threads. */
+public final class Pipelines
+{
+    private Pipelines()
+    {
+    }
+
+    /** {@code tcp://} and {@code tls://}: mist's JSON stream, or the legacy text protocol. */
+    public static Consumer<SocketChannel> tcp(final Engine engine, final TransportConfig config)
+    {
+        return channel -> channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, config.maxFrameSize()));
+    }
+
+    /**
+     * {@code http://}/{@code https://} ({@code api} true: ping, publish, health and the WebSocket endpoint) and
+     * {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
+     */
+    public static Consumer<SocketChannel> http(final Engine engine, final TransportConfig config, final AccessGate gate,
+        final boolean api, final BooleanSupplier ready)
+    {
+        return channel -> channel.pipeline()
+            .addLast("http", new HttpServerCodec())
+            .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
+            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready));
+    }
+}

@@ -1,0 +1,293 @@
+package io.mist.transport.http;
+
+import io.mist.codec.Command;
+import io.mist.codec.FrameException;
+import io.mist.codec.MistFrame;
+import io.mist.engine.Engine;
+import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.session.ClientSession;
+import io.mist.transport.AccessGate;
+import io.mist.transport.TransportConfig;
+import io.mist.transport.ws.WebSocketFrameHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Routes the requests of an HTTP or WebSocket listener. Both serve mist's WebSocket endpoint
+ * ({@code GET /subscribe/websocket}, matched by prefix as mist's router does, and {@code /ws} as mist's README shows);
+ * the HTTP listener also serves {@code GET /ping}, {@code POST /publish} and {@code GET /health[/live|/ready]}.
+ * Tokens (header {@code X-AUTH-TOKEN}, else query {@code x-auth-token}) are checked before anything else happens, so
+ * a refused WebSocket gets {@code 401}, never a {@code 101} followed by a drop. One per connection; its event loop.
+ */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
+    private static final String NOT_FOUND = "404 page not found\n";
+    private static final String TOKEN_HEADER = "X-AUTH-TOKEN";
+    private static final String TOKEN_PARAMETER = "x-auth-token";
+    /** An HTTP publisher never subscribes and is answered directly, so its outbound ring stays empty. */
+    private static final int PUBLISHER_RING = 1024;
+
+    private final Engine engine;
+    private final TransportConfig config;
+    private final AccessGate gate;
+    private final boolean api;
+    private final BooleanSupplier ready;
+    private final MistFrame frame = new MistFrame();
+    private PublishRequestReader publishReader;
+    private FrameDispatcher publisher;
+
+    /**
+     * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
+     * @param ready whether the server accepts work (for {@code /health/ready}).
+     */
+    public HttpRouter(final Engine engine, final TransportConfig config, final AccessGate gate, final boolean api,
+        final BooleanSupplier ready)
+    {
+        this.engine = engine;
+        this.config = config;
+        this.gate = gate;
+        this.api = api;
+        this.ready = ready;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        if (!request.decoderResult().isSuccess())
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
+            return;
+        }
+        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        final String path = uri.path();
+        if (path.startsWith("/subscribe/websocket") || path.equals("/ws") || path.startsWith("/ws/"))
+        {
+            webSocket(ctx, request, uri);
+        }
+        else if (api && path.startsWith("/ping"))
+        {
+            if (request.method().equals(HttpMethod.GET))
+            {
+                HttpResponses.text(ctx, request, HttpResponseStatus.OK, "pong\n");
+            }
+            else
+            {
+                HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
+            }
+        }
+        else if (api && path.equals("/publish"))
+        {
+            publish(ctx, request, uri);
+        }
+        else if (api && (path.equals("/health") || path.equals("/health/ready") || path.equals("/health/live")))
+        {
+            health(ctx, request, path);
+        }
+        else
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
+        }
+    }
+
+    private void health(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
+    {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD))
+        {
+            methodNotAllowed(ctx, request, "GET, HEAD");
+            return;
+        }
+        final boolean up = path.equals("/health/live") || ready.getAsBoolean();
+        HttpResponses.send(ctx, request, HttpResponses.response(ctx,
+            up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, HttpResponses.JSON,
+            (up ? "{\"status\":\"ok\"}\n" : "{\"status\":\"stopping\"}\n").getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    private void publish(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
+    {
+        if (!request.method().equals(HttpMethod.POST))
+        {
+            methodNotAllowed(ctx, request, "POST");
+            return;
+        }
+        if (!admitted(ctx, request, uri))
+        {
+            return;
+        }
+        if (publishReader == null)
+        {
+            publishReader = new PublishRequestReader();
+            final ClientSession session = engine.openSession(() ->
+            {
+            }, PUBLISHER_RING);
+            publisher = engine.dispatcher(session, false);
+        }
+        final String error;
+        try
+        {
+            publishReader.read(request, frame);
+        }
+        catch (final FrameException ex)
+        {
+            HttpResponses.jsonError(ctx, request, HttpResponseStatus.BAD_REQUEST, Command.PUBLISH, ex.getMessage());
+            return;
+        }
+        error = publisher.publishOutOfBand(frame);
+        frame.trim(64 * 1024);
+        if (error == null)
+        {
+            HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.ACCEPTED, null,
+                new byte[0]));
+        }
+        else
+        {
+            HttpResponses.jsonError(ctx, request, ready.getAsBoolean() ? HttpResponseStatus.BAD_REQUEST :
+                HttpResponseStatus.SERVICE_UNAVAILABLE, Command.PUBLISH, error);
+        }
+    }
+
+    private void webSocket(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
+    {
+        if (!request.method().equals(HttpMethod.GET))
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true))
+        {
+            // As mist (gorilla/websocket): a plain GET of the endpoint.
+            final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.BAD_REQUEST,
+                HttpResponses.TEXT, "Bad Request\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            HttpResponses.send(ctx, request, response);
+            return;
+        }
+        if (!admitted(ctx, request, uri))
+        {
+            return;
+        }
+        final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!config.allowsOrigin(origin))
+        {
+            LOG.info("WebSocket upgrade from {} refused: origin '{}' is not allowed", ctx.channel().remoteAddress(),
+                origin);
+            HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN, "403 Forbidden: origin not allowed\n");
+            return;
+        }
+        final boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        final String location = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") +
+            uri.path();
+        final WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(config.maxFrameSize())
+            .allowExtensions(false)
+            .build();
+        final WebSocketServerHandshaker handshaker =
+            new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
+        if (handshaker == null)
+        {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        // The frame handler opens the client's session now; nothing is queued for it before the client's first
+        // frame, which cannot come before the handshake response.
+        ctx.pipeline().addAfter(ctx.name(), "mist-ws", new WebSocketFrameHandler(engine, handshaker,
+            config.maxFrameSize()));
+        handshaker.handshake(ctx.channel(), request).addListener(future ->
+        {
+            if (future.isSuccess())
+            {
+                if (publisher != null)
+                {
+                    publisher.disconnected();
+                    publisher = null;
+                }
+                ctx.pipeline().remove(this);
+            }
+            else
+            {
+                LOG.debug("WebSocket handshake with {} failed: {}", ctx.channel().remoteAddress(), future.cause());
+                ctx.close();
+            }
+        });
+    }
+
+    /** Checks the token when auth is on; answers 401 and returns false when it is missing or wrong. */
+    private boolean admitted(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final QueryStringDecoder uri)
+    {
+        if (!gate.enabled())
+        {
+            return true;
+        }
+        String token = request.headers().get(TOKEN_HEADER);
+        if (token == null || token.isEmpty())
+        {
+            token = parameter(uri, TOKEN_PARAMETER);
+            if ((token == null || token.isEmpty()) && ctx.pipeline().get(SslHandler.class) != null)
+            {
+                token = parameter(uri, TOKEN_HEADER); // mist's wss listener also reads this spelling
+            }
+        }
+        if (token != null && !token.isEmpty() && gate.admits(token))
+        {
+            return true;
+        }
+        LOG.warn("{} {} from {} refused: {} token", request.method(), uri.path(), ctx.channel().remoteAddress(),
+            token == null || token.isEmpty() ? "no" : "a wrong");
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.UNAUTHORIZED,
+            HttpResponses.TEXT, ("401 Unauthorized: send a valid token in the X-AUTH-TOKEN header or the " +
+            "x-auth-token query parameter\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        HttpResponses.send(ctx, request, response);
+        return false;
+    }
+
+    private static String parameter(final QueryStringDecoder uri, final String name)
+    {
+        final List<String> values = uri.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static void methodNotAllowed(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final String allow)
+    {
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
+            HttpResponses.TEXT, "405 Method Not Allowed\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        HttpResponses.send(ctx, request, response);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (publisher != null)
+        {
+            publisher.disconnected();
+            publisher = null;
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("HTTP client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}
