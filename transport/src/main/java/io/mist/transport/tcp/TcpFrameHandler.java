@@ -1,5 +1,6 @@
 package io.mist.transport.tcp;
 
+import io.mist.codec.Command;
 import io.mist.codec.FrameException;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonFrameScanner;
@@ -165,6 +166,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             if (length == JsonFrameScanner.TOO_LONG)
             {
                 frame.trim(0);
+                frame.clear(Command.UNKNOWN);
                 reject("frame exceeds the maximum frame size of " + maxFrameSize + " bytes");
                 // The frame's own bytes up to the limit do not count against the resynchronisation budget.
                 discarded = -(maxFrameSize + 1L);
@@ -173,6 +175,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             if (length == JsonFrameScanner.TOO_DEEP)
             {
                 frame.trim(0);
+                frame.clear(Command.UNKNOWN);
                 reject("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
                 continue;
             }
@@ -223,6 +226,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             // A client that sends no newline after a bad frame cannot be resynchronised.
             closing = true;
             frame.trim(0);
+            frame.clear(Command.UNKNOWN);
             dispatcher.reject(frame, "closing connection: no newline within " + maxFrameSize +
                 " bytes after a bad frame", true);
         }

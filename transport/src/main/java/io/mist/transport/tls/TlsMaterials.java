@@ -12,6 +12,13 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -24,6 +31,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -48,30 +56,68 @@ public final class TlsMaterials
     {
     }
 
-    /** Loads a certificate chain and its private key (PKCS#8 or PKCS#1 PEM); the error names the file at fault. */
+    /**
+     * Loads a certificate chain and its private key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted); the error
+     * names the file at fault.
+     */
     public static TlsMaterial fromPem(final File certificateChain, final File privateKey) throws IOException
     {
-        final X509Certificate leaf;
+        final X509Certificate[] chain;
         try (InputStream in = Files.newInputStream(certificateChain.toPath()))
         {
-            leaf = (X509Certificate)CertificateFactory.getInstance("X.509").generateCertificate(in);
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
         }
         catch (final GeneralSecurityException | ClassCastException ex)
         {
-            throw new IOException("--tls-cert " + certificateChain + ": not a PEM X.509 certificate (" +
+            throw new IOException("--tls-cert " + certificateChain + ": not a PEM X.509 certificate chain (" +
                 ex.getMessage() + ")", ex);
         }
+        if (chain.length == 0)
+        {
+            throw new IOException("--tls-cert " + certificateChain + ": no certificate in the file");
+        }
+        final PrivateKey key = readPrivateKey(privateKey);
         final SslContext context;
         try
         {
-            context = SslContextBuilder.forServer(certificateChain, privateKey).sslProvider(provider()).build();
+            context = SslContextBuilder.forServer(key, chain).sslProvider(provider()).build();
         }
         catch (final IOException | IllegalArgumentException ex)
         {
             throw new IOException("--tls-key " + privateKey + ": cannot use it with --tls-cert " + certificateChain +
                 " (" + ex.getMessage() + ")", ex);
         }
-        return new TlsMaterial(context, leaf, fingerprint(leaf), false, provider());
+        return new TlsMaterial(context, chain[0], fingerprint(chain[0]), false, provider());
+    }
+
+    private static PrivateKey readPrivateKey(final File file) throws IOException
+    {
+        try (PEMParser parser = new PEMParser(Files.newBufferedReader(file.toPath())))
+        {
+            final JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object object = parser.readObject(); object != null; object = parser.readObject())
+            {
+                if (object instanceof PEMKeyPair)
+                {
+                    return converter.getPrivateKey(((PEMKeyPair)object).getPrivateKeyInfo()); // PKCS#1 RSA, SEC1 EC
+                }
+                if (object instanceof PrivateKeyInfo)
+                {
+                    return converter.getPrivateKey((PrivateKeyInfo)object); // PKCS#8
+                }
+                if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo)
+                {
+                    throw new IOException("--tls-key " + file + ": the key is encrypted; give an unencrypted key " +
+                        "(e.g. openssl pkey -in KEY -out PLAIN)");
+                }
+            }
+            throw new IOException("--tls-key " + file + ": no PEM private key in the file");
+        }
+        catch (final PEMException ex)
+        {
+            throw new IOException("--tls-key " + file + ": not a usable PEM private key (" + ex.getMessage() + ")", ex);
+        }
     }
 
     /** Generates a key pair and a self-signed certificate for {@code hosts} (names or IP addresses) and loopback. */

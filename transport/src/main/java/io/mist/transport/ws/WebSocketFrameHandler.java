@@ -1,5 +1,6 @@
 package io.mist.transport.ws;
 
+import io.mist.codec.Command;
 import io.mist.codec.FrameException;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonFrameScanner;
@@ -159,7 +160,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private void handleMessage(final ByteBuf content)
     {
         scanner.reset();
-        frame.trim(0);
+        frame.clear(Command.UNKNOWN);
         if (!JsonFrameScanner.skipWhitespace(content))
         {
             dispatcher.reject(frame, "invalid message: empty WebSocket message", false);

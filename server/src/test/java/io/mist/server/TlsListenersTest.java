@@ -1,0 +1,178 @@
+package io.mist.server;
+
+import io.mist.engine.EngineConfig;
+import io.mist.transport.AccessGate;
+import io.mist.transport.TransportConfig;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** TLS on every TLS scheme: handshakes that trust only the server's certificate, generated or given as PEM. */
+class TlsListenersTest
+{
+    @Test
+    void generatedCertificateServesTlsHttpsAndWss() throws Exception
+    {
+        try (ServerFixture fixture = new ServerFixture(AccessGate.OPEN, "tls://127.0.0.1:0", "https://127.0.0.1:0",
+            "wss://127.0.0.1:0"))
+        {
+            final X509Certificate certificate = fixture.server.tlsMaterial().certificate();
+            assertTrue(fixture.server.tlsMaterial().generated());
+            exerciseAll(fixture, trusting(certificate));
+        }
+    }
+
+    @Test
+    void pemCertificateWithAPkcs1RsaKey(@TempDir final Path dir) throws Exception
+    {
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        final KeyPair keys = generator.generateKeyPair();
+        final X509Certificate certificate = certificate(keys, "SHA256withRSA");
+        writePem(dir.resolve("cert.pem"), certificate);
+        writePem(dir.resolve("key.pem"), keys.getPrivate()); // "BEGIN RSA PRIVATE KEY", as openssl genrsa -traditional
+        assertTrue(Files.readString(dir.resolve("key.pem")).contains("BEGIN RSA PRIVATE KEY"));
+        servesWith(dir, certificate);
+    }
+
+    @Test
+    void pemCertificateWithAPkcs8EcKey(@TempDir final Path dir) throws Exception
+    {
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        final KeyPair keys = generator.generateKeyPair();
+        final X509Certificate certificate = certificate(keys, "SHA256withECDSA");
+        writePem(dir.resolve("cert.pem"), certificate);
+        writePem(dir.resolve("key.pem"), new JcaPKCS8Generator(keys.getPrivate(), null)); // "BEGIN PRIVATE KEY"
+        assertTrue(Files.readString(dir.resolve("key.pem")).contains("BEGIN PRIVATE KEY"));
+        servesWith(dir, certificate);
+    }
+
+    private static X509Certificate certificate(final KeyPair keys, final String signature) throws Exception
+    {
+        final X500Name name = new X500Name("CN=test.mist");
+        return new JcaX509CertificateConverter().getCertificate(
+            new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(Instant.now().minus(Duration.ofDays(1))),
+                Date.from(Instant.now().plus(Duration.ofDays(1))), name, keys.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
+                .build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())));
+    }
+
+    private static void servesWith(final Path dir, final X509Certificate certificate) throws Exception
+    {
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tls://127.0.0.1:0"),
+            ListenerUri.parse("https://127.0.0.1:0"), ListenerUri.parse("wss://127.0.0.1:0")),
+            LogLevel.INFO, EngineConfig.defaults(), TransportConfig.defaults(), dir.resolve("cert.pem"),
+            dir.resolve("key.pem"));
+        try (ServerFixture fixture = new ServerFixture(new MistServer(config).start()))
+        {
+            assertEquals(certificate, fixture.server.tlsMaterial().certificate());
+            assertTrue(!fixture.server.tlsMaterial().generated());
+            exerciseAll(fixture, trusting(certificate));
+        }
+    }
+
+    @Test
+    void certificateAndKeyGoTogether(@TempDir final Path dir) throws Exception
+    {
+        final Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+        final IllegalArgumentException alone = assertThrows(IllegalArgumentException.class, () -> new ServerConfig(
+            List.of(ListenerUri.parse("tls://127.0.0.1:0")), LogLevel.INFO, EngineConfig.defaults(),
+            TransportConfig.defaults(), cert, null));
+        assertTrue(alone.getMessage().contains("--tls-cert and --tls-key go together"), alone.getMessage());
+        final ServerConfig garbage = new ServerConfig(List.of(ListenerUri.parse("tls://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults(), TransportConfig.defaults(), cert, cert);
+        final StartupException refused = assertThrows(StartupException.class, () -> new MistServer(garbage).start());
+        assertTrue(refused.getMessage().contains("--tls-cert " + cert), refused.getMessage());
+    }
+
+    private static void exerciseAll(final ServerFixture fixture, final SSLContext trust) throws Exception
+    {
+        // tls:// — mist's JSON protocol over TLS.
+        final URI tls = fixture.uri("tls");
+        try (SSLSocket socket = (SSLSocket)trust.getSocketFactory().createSocket("127.0.0.1", tls.getPort()))
+        {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("{\"command\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            final BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                StandardCharsets.UTF_8));
+            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}", in.readLine());
+        }
+        // https://
+        final HttpClient http = HttpClient.newBuilder().sslContext(trust).build();
+        final HttpResponse<String> pong = http.send(HttpRequest.newBuilder(
+            URI.create("https://127.0.0.1:" + fixture.uri("https").getPort() + "/ping")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, pong.statusCode());
+        assertEquals("pong\n", pong.body());
+        // wss://
+        try (WsTestClient ws = WsTestClient.connect(http, URI.create("wss://127.0.0.1:" +
+            fixture.uri("wss").getPort() + "/subscribe/websocket"), Map.of()))
+        {
+            ws.sync();
+        }
+        // An untrusting client is refused by the handshake.
+        final HttpClient untrusting = HttpClient.newHttpClient();
+        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> untrusting.send(HttpRequest.newBuilder(
+            URI.create("https://127.0.0.1:" + fixture.uri("https").getPort() + "/ping")).build(),
+            HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private static SSLContext trusting(final X509Certificate certificate) throws Exception
+    {
+        final KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        store.setCertificateEntry("mist", certificate);
+        final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        final SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    private static void writePem(final Path file, final Object object) throws Exception
+    {
+        try (Writer writer = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(writer))
+        {
+            pem.writeObject(object);
+        }
+    }
+}
