@@ -96,6 +96,20 @@ class CommandLineTest
         assertBad("log level", "--server", "--log-level", "LOUD");
         assertBad("invalid listener", "--server", "--listeners", "tcp://nohostport");
         assertBad("Unknown option", "--server", "--bogus");
+        assertBad("--allowed-origins", "--server", "--allowed-origins", "example.com");
+        assertBad("--tls-cert and --tls-key go together", "--server", "--tls-cert", "pom.xml");
+        assertBad("--tls-cert: cannot read", "--server", "--tls-cert", "/no/such.pem", "--tls-key", "/no/key.pem");
+    }
+
+    @Test
+    void listenerFlagsReachTheConfig()
+    {
+        final ServerConfig config = parse("--server", "--allowed-origins", "https://a.example,http://b.example:8000")
+            .toConfig();
+        assertEquals(List.of("https://a.example", "http://b.example:8000"), config.transport().allowedOrigins());
+        assertEquals(true, config.transport().allowsOrigin("HTTPS://A.EXAMPLE"));
+        assertEquals(false, config.transport().allowsOrigin("https://c.example"));
+        assertEquals(true, config.transport().allowsOrigin(null));
     }
 
     @Test

@@ -200,6 +200,23 @@ class WebSocketListenerTest
             HttpResponse.BodyHandlers.ofString());
         assertEquals(404, other.statusCode(), "the ws listener serves only the WebSocket endpoint, as mist");
         assertEquals("404 page not found\n", other.body());
+        assertEquals("HTTP/1.1 400 Bad Request", rawRequest(base.getPort(), "GET /subscribe/websocket HTTP/1.1\r\n" +
+            "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+            "an upgrade without Sec-WebSocket-Key");
+        assertEquals("HTTP/1.1 400 Bad Request", rawRequest(base.getPort(), "GET /subscribe/websocket?%zz HTTP/1.1\r\n" +
+            "Host: 127.0.0.1\r\n\r\n"), "a malformed URI");
+    }
+
+    /** Sends a hand-written request; returns the status line of the answer. */
+    private static String rawRequest(final int port, final String request) throws Exception
+    {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port))
+        {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     @Test

@@ -76,7 +76,17 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        final String path = uri.path();
+        final String path;
+        try
+        {
+            path = uri.path();
+            uri.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed URI\n");
+            return;
+        }
         if (path.startsWith("/subscribe/websocket") || path.equals("/ws") || path.startsWith("/ws/"))
         {
             webSocket(ctx, request, uri);
@@ -149,6 +159,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.jsonError(ctx, request, HttpResponseStatus.BAD_REQUEST, Command.PUBLISH, ex.getMessage());
             return;
         }
+        catch (final IllegalArgumentException ex)
+        {
+            HttpResponses.jsonError(ctx, request, HttpResponseStatus.BAD_REQUEST, Command.PUBLISH,
+                "invalid form body: " + ex.getMessage());
+            return;
+        }
         error = publisher.publishOutOfBand(frame);
         frame.trim(64 * 1024);
         if (error == null)
@@ -205,11 +221,23 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        final io.netty.channel.ChannelFuture handshake;
+        try
+        {
+            handshake = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
+        }
+        catch (final RuntimeException ex)
+        {
+            // A malformed upgrade request (no Sec-WebSocket-Key, say).
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: " + ex.getMessage() +
+                "\n");
+            return;
+        }
         // The frame handler opens the client's session now; nothing is queued for it before the client's first
         // frame, which cannot come before the handshake response.
         ctx.pipeline().addAfter(ctx.name(), "mist-ws", new WebSocketFrameHandler(engine, handshaker,
             config.maxFrameSize()));
-        handshaker.handshake(ctx.channel(), request).addListener(future ->
+        handshake.addListener(future ->
         {
             if (future.isSuccess())
             {
