@@ -1,18 +1,11 @@
 package io.mist.transport.tcp;
 
-import io.mist.codec.Command;
-import io.mist.codec.FrameException;
-import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonFrameScanner;
-import io.mist.codec.MistFrame;
-import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
-import io.mist.engine.ingress.FrameDispatcher;
-import io.mist.engine.session.ClientSession;
-import io.mist.transport.ListenerConnections;
+import io.mist.transport.ClientConnection;
+import io.mist.transport.FrameReader;
 import io.mist.transport.legacy.LegacyLineDecoder;
 import io.mist.transport.legacy.LegacyTextFraming;
-import io.mist.transport.outbound.ChannelOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -31,23 +24,19 @@ import java.util.List;
 public final class TcpFrameHandler extends ByteToMessageDecoder
 {
     private static final Logger LOG = LoggerFactory.getLogger(TcpFrameHandler.class);
-    /** Scratch beyond this size is released after the frame that needed it. */
-    private static final int RETAINED_SCRATCH = 64 * 1024;
 
     private final Engine engine;
     private final int maxFrameSize;
     private final JsonFrameScanner scanner;
-    private final MistFrameParser parser = new MistFrameParser();
-    private final MistFrame frame = new MistFrame();
-    private final GrowableBytes frameBytes = new GrowableBytes(512);
-    private ChannelOutbound outbound;
-    private FrameDispatcher dispatcher;
+    private final FrameReader reader = new FrameReader();
+    private ClientConnection connection;
     private boolean discarding;
     private long discarded;
     private boolean closing;
-    /** Null until the first non-blank byte decides the protocol; then null for JSON. */
-    private LegacyLineDecoder legacy;
+    /** Whether the first non-blank byte has chosen the protocol yet. */
     private boolean protocolKnown;
+    /** The legacy text protocol's decoder once chosen; null for mist's JSON. */
+    private LegacyLineDecoder legacy;
 
     public TcpFrameHandler(final Engine engine, final int maxFrameSize)
     {
@@ -56,21 +45,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         this.scanner = new JsonFrameScanner(maxFrameSize);
     }
 
-    /** The engine's view of this connection; null before it is active. */
-    public ClientSession session()
-    {
-        return dispatcher == null ? null : dispatcher.session();
-    }
-
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
-        outbound = new ChannelOutbound(ctx.channel());
-        final ClientSession session = engine.openSession(outbound);
-        outbound.attach(session);
-        ListenerConnections.attach(ctx.channel(), session);
-        dispatcher = engine.dispatcher(session, true);
-        LOG.debug("TCP client {} connected from {}", session.id(), ctx.channel().remoteAddress());
+        connection = ClientConnection.open(engine, ctx.channel(), "TCP", true, null);
         super.channelActive(ctx);
     }
 
@@ -83,21 +61,9 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         }
         finally
         {
-            if (dispatcher != null)
+            if (connection != null)
             {
-                outbound.closed();
-                dispatcher.disconnected();
-                final ClientSession session = dispatcher.session();
-                final long dropped = session.dropped().get();
-                if (dropped > 0)
-                {
-                    LOG.info("TCP client {} disconnected; {} messages were dropped for it (it read too slowly)",
-                        session.id(), dropped);
-                }
-                else
-                {
-                    LOG.debug("TCP client {} disconnected", session.id());
-                }
+                connection.closed();
             }
         }
     }
@@ -105,17 +71,14 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        if (ctx.channel().isWritable())
-        {
-            outbound.resume();
-        }
+        connection.writabilityChanged(ctx.channel());
         super.channelWritabilityChanged(ctx);
     }
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        LOG.debug("TCP client {} failed: {}", dispatcher == null ? "?" : dispatcher.session().id(), cause.toString());
+        LOG.debug("TCP client {} failed: {}", connection == null ? "?" : connection.session().id(), cause.toString());
         ctx.close();
     }
 
@@ -133,13 +96,13 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             if (first != '{' && first != 'n')
             {
                 legacy = new LegacyLineDecoder(maxFrameSize);
-                outbound.framing(new LegacyTextFraming());
-                LOG.debug("TCP client {} speaks the legacy text protocol", dispatcher.session().id());
+                connection.framing(new LegacyTextFraming());
+                LOG.debug("TCP client {} speaks the legacy text protocol", connection.session().id());
             }
         }
         if (legacy != null)
         {
-            legacy.decode(in, dispatcher);
+            legacy.decode(in, connection.dispatcher());
             return;
         }
         while (in.isReadable())
@@ -165,8 +128,6 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             }
             if (length == JsonFrameScanner.TOO_LONG)
             {
-                frame.trim(0);
-                frame.clear(Command.UNKNOWN);
                 reject("frame exceeds the maximum frame size of " + maxFrameSize + " bytes");
                 // The frame's own bytes up to the limit do not count against the resynchronisation budget.
                 discarded = -(maxFrameSize + 1L);
@@ -174,38 +135,26 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             }
             if (length == JsonFrameScanner.TOO_DEEP)
             {
-                frame.trim(0);
-                frame.clear(Command.UNKNOWN);
                 reject("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
                 continue;
             }
-            handleFrame(in, length);
+            if (!reader.read(in, length, connection.dispatcher()))
+            {
+                startDiscarding();
+            }
         }
     }
 
-    private void handleFrame(final ByteBuf in, final int length)
-    {
-        frameBytes.clear();
-        frameBytes.ensureSpare(length + 1);
-        in.readBytes(frameBytes.array(), 0, length);
-        try
-        {
-            parser.parse(frameBytes.array(), length, frame);
-            dispatcher.dispatch(frame);
-        }
-        catch (final FrameException ex)
-        {
-            reject(ex.getMessage());
-        }
-        // Two comparisons when nothing is oversized; gives back what a huge frame (or one of thousands of tags) grew.
-        frameBytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
-        frame.trim(RETAINED_SCRATCH);
-    }
-
-    /** Error reply, then skip to the next newline (at most max-frame-size bytes further, else close). */
+    /** Error reply for input that never became a frame, then skip to the next newline. */
     private void reject(final String error)
     {
-        dispatcher.reject(frame, error, false);
+        connection.dispatcher().reject(reader.emptyFrame(), error, false);
+        startDiscarding();
+    }
+
+    /** Skips to the next newline (at most max-frame-size bytes further, else closes). */
+    private void startDiscarding()
+    {
         discarding = true;
         discarded = 0;
     }
@@ -225,10 +174,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         {
             // A client that sends no newline after a bad frame cannot be resynchronised.
             closing = true;
-            frame.trim(0);
-            frame.clear(Command.UNKNOWN);
-            dispatcher.reject(frame, "closing connection: no newline within " + maxFrameSize +
-                " bytes after a bad frame", true);
+            connection.dispatcher().reject(reader.emptyFrame(), "closing connection: no newline within " +
+                maxFrameSize + " bytes after a bad frame", true);
         }
     }
 }

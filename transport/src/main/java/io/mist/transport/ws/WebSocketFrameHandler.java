@@ -1,16 +1,10 @@
 package io.mist.transport.ws;
 
-import io.mist.codec.Command;
-import io.mist.codec.FrameException;
-import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonFrameScanner;
-import io.mist.codec.MistFrame;
-import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
-import io.mist.engine.session.ClientSession;
-import io.mist.transport.ListenerConnections;
-import io.mist.transport.outbound.ChannelOutbound;
+import io.mist.transport.ClientConnection;
+import io.mist.transport.FrameReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -38,17 +32,13 @@ import org.slf4j.LoggerFactory;
 public final class WebSocketFrameHandler extends ChannelDuplexHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketFrameHandler.class);
-    private static final int RETAINED_SCRATCH = 64 * 1024;
 
     private final Engine engine;
     private final WebSocketServerHandshaker handshaker;
     private final int maxMessageSize;
     private final JsonFrameScanner scanner;
-    private final MistFrameParser parser = new MistFrameParser();
-    private final MistFrame frame = new MistFrame();
-    private final GrowableBytes bytes = new GrowableBytes(512);
-    private ChannelOutbound outbound;
-    private FrameDispatcher dispatcher;
+    private final FrameReader reader = new FrameReader();
+    private ClientConnection connection;
     /** A fragmented message being joined; null between messages. */
     private ByteBuf fragments;
 
@@ -64,13 +54,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        outbound = new ChannelOutbound(ctx.channel());
-        outbound.framing(WebSocketTextFraming.INSTANCE);
-        final ClientSession session = engine.openSession(outbound);
-        outbound.attach(session);
-        ListenerConnections.attach(ctx.channel(), session);
-        dispatcher = engine.dispatcher(session, false);
-        LOG.debug("WebSocket client {} connected from {}", session.id(), ctx.channel().remoteAddress());
+        connection = ClientConnection.open(engine, ctx.channel(), "WebSocket", false, WebSocketTextFraming.INSTANCE);
     }
 
     @Override
@@ -160,10 +144,10 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private void handleMessage(final ByteBuf content)
     {
         scanner.reset();
-        frame.clear(Command.UNKNOWN);
+        final FrameDispatcher dispatcher = connection.dispatcher();
         if (!JsonFrameScanner.skipWhitespace(content))
         {
-            dispatcher.reject(frame, "invalid message: empty WebSocket message", false);
+            dispatcher.reject(reader.emptyFrame(), "invalid message: empty WebSocket message", false);
             return;
         }
         int length = scanner.scan(content);
@@ -176,30 +160,17 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         else if (length < 0)
         {
             scanner.reset();
-            dispatcher.reject(frame, length == JsonFrameScanner.TOO_DEEP ?
+            dispatcher.reject(reader.emptyFrame(), length == JsonFrameScanner.TOO_DEEP ?
                 "invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels" :
                 "message exceeds the maximum frame size of " + maxMessageSize + " bytes", false);
             return;
         }
-        bytes.clear();
-        bytes.ensureSpare(length + 1);
-        content.readBytes(bytes.array(), 0, length);
-        try
-        {
-            parser.parse(bytes.array(), length, frame);
-            dispatcher.dispatch(frame);
-        }
-        catch (final FrameException ex)
-        {
-            dispatcher.reject(frame, ex.getMessage(), false);
-        }
-        bytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
-        frame.trim(RETAINED_SCRATCH);
+        reader.read(content, length, dispatcher);
     }
 
     private void protocolError(final ChannelHandlerContext ctx, final String reason)
     {
-        LOG.debug("WebSocket client {}: {}", dispatcher.session().id(), reason);
+        LOG.debug("WebSocket client {}: {}", connection.session().id(), reason);
         ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, reason))
             .addListener(ChannelFutureListener.CLOSE);
     }
@@ -207,10 +178,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
-        if (ctx.channel().isWritable())
-        {
-            outbound.resume();
-        }
+        connection.writabilityChanged(ctx.channel());
         super.channelWritabilityChanged(ctx);
     }
 
@@ -222,19 +190,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
             fragments.release();
             fragments = null;
         }
-        outbound.closed();
-        dispatcher.disconnected();
-        final ClientSession session = dispatcher.session();
-        final long dropped = session.dropped().get();
-        if (dropped > 0)
-        {
-            LOG.info("WebSocket client {} disconnected; {} messages were dropped for it (it read too slowly)",
-                session.id(), dropped);
-        }
-        else
-        {
-            LOG.debug("WebSocket client {} disconnected", session.id());
-        }
+        connection.closed();
         super.channelInactive(ctx);
     }
 
@@ -248,7 +204,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
                 .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        LOG.debug("WebSocket client {} failed: {}", dispatcher.session().id(), cause.toString());
+        LOG.debug("WebSocket client {} failed: {}", connection.session().id(), cause.toString());
         ctx.close();
     }
 }
