@@ -6,13 +6,7 @@ import io.mist.transport.TransportConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,19 +29,14 @@ class WebSocketSlowSubscriberTest
             ListenerUri.parse("ws://127.0.0.1:0")), LogLevel.INFO,
             new EngineConfig(1024, EngineConfig.DEFAULT_WAIT_STRATEGY, 64 * 1024),
             new TransportConfig(16 * 1024, 2));
-        final StalledListener stalledListener = new StalledListener();
         try (ServerFixture fixture = new ServerFixture(new MistServer(config).start());
             TestClient fast = fixture.connect();
-            TestClient publisher = fixture.connect())
+            TestClient publisher = fixture.connect();
+            WsTestClient stalled = WsTestClient.connectPaused(URI.create(fixture.uri("ws") + "/subscribe/websocket")))
         {
-            final WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(fixture.uri("ws") + "/subscribe/websocket"), stalledListener)
-                .get(5, TimeUnit.SECONDS);
-            stalled.sendText("{\"command\":\"subscribe\",\"tags\":[\"load\"]}", true).get(5, TimeUnit.SECONDS);
+            stalled.send("{\"command\":\"subscribe\",\"tags\":[\"load\"]}");
             stalled.request(1);
-            stalled.sendText("{\"command\":\"ping\"}", true).get(5, TimeUnit.SECONDS);
-            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}\n", stalledListener.messages.poll(5,
-                TimeUnit.SECONDS));
+            stalled.sync();
             // From here on the stalled client asks for nothing: the JDK client stops reading its socket.
             fast.send("{\"command\":\"subscribe\",\"tags\":[\"load\"]}").sync();
 
@@ -74,8 +63,7 @@ class WebSocketSlowSubscriberTest
             stalled.request(Long.MAX_VALUE);
             int received = 0;
             int last = -1;
-            for (String message = stalledListener.messages.poll(2, TimeUnit.SECONDS); message != null;
-                message = stalledListener.messages.poll(1, TimeUnit.SECONDS))
+            for (String message = stalled.poll(2000); message != null; message = stalled.poll(1000))
             {
                 assertTrue(message.startsWith(PREFIX) && message.endsWith("\"}\n"), message.substring(0, 40));
                 final int number = Integer.parseInt(message.substring(PREFIX.length(),
@@ -86,32 +74,6 @@ class WebSocketSlowSubscriberTest
             }
             assertTrue(received < MESSAGES / 2, "stalled subscriber received " + received);
             assertEquals(MESSAGES, received + dropped, "received + dropped");
-            stalled.abort();
-        }
-    }
-
-    /** Collects whole text messages, asking for more only when the test says so. */
-    private static final class StalledListener implements WebSocket.Listener
-    {
-        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public void onOpen(final WebSocket webSocket)
-        {
-            // No request(1): the client reads nothing until the test asks.
-        }
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
-        {
-            partial.append(data);
-            if (last)
-            {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            return null;
         }
     }
 }

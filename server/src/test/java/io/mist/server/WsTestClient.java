@@ -21,13 +21,17 @@ final class WsTestClient implements AutoCloseable, WebSocket.Listener
     private static final int TIMEOUT_S = 5;
 
     final WebSocket socket;
+    /** Whether the client asks for the next message by itself; if not, only {@link #request} lets messages in. */
+    private final boolean reading;
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     final CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
 
-    private WsTestClient(final HttpClient http, final URI uri, final Map<String, String> headers) throws Exception
+    private WsTestClient(final HttpClient http, final URI uri, final Map<String, String> headers,
+        final boolean reading) throws Exception
     {
+        this.reading = reading;
         final WebSocket.Builder builder = http.newWebSocketBuilder();
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, this).get(TIMEOUT_S, TimeUnit.SECONDS);
@@ -41,7 +45,25 @@ final class WsTestClient implements AutoCloseable, WebSocket.Listener
     static WsTestClient connect(final HttpClient http, final URI uri, final Map<String, String> headers)
         throws Exception
     {
-        return new WsTestClient(http, uri, headers);
+        return new WsTestClient(http, uri, headers, true);
+    }
+
+    /** A client that reads only as much as {@link #request} asks for: the JDK client then stops reading its socket. */
+    static WsTestClient connectPaused(final URI uri) throws Exception
+    {
+        return new WsTestClient(HttpClient.newHttpClient(), uri, Map.of(), false);
+    }
+
+    /** Lets {@code messages} more messages in (paused clients only). */
+    void request(final long messages)
+    {
+        socket.request(messages);
+    }
+
+    /** The next whole text message, or null after {@code millis}. */
+    String poll(final long millis) throws InterruptedException
+    {
+        return messages.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     WsTestClient send(final String text) throws Exception
@@ -89,8 +111,20 @@ final class WsTestClient implements AutoCloseable, WebSocket.Listener
             messages.add(partial.toString());
             partial.setLength(0);
         }
-        webSocket.request(1);
+        if (reading)
+        {
+            webSocket.request(1);
+        }
         return null;
+    }
+
+    @Override
+    public void onOpen(final WebSocket webSocket)
+    {
+        if (reading)
+        {
+            webSocket.request(1);
+        }
     }
 
     @Override
