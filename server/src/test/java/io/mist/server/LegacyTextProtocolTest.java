@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** mist's pre-1.0 line protocol on the TCP listener, chosen by a connection's first byte, on the same engine. */
 class LegacyTextProtocolTest
 {
@@ -71,6 +73,23 @@ class LegacyTextProtocolTest
             legacy.expect("error Incorrect number of arguments for 'ping'");
             legacy.sendRaw("who\n");
             legacy.expect("error Unknown command 'who'");
+            legacy.sendRaw("ping\n");
+            legacy.expect("pong");
+        }
+    }
+
+    @Test
+    void aListTooLargeForTheClientBufferIsAnError() throws Exception
+    {
+        try (ServerFixture small = new ServerFixture(4096, 1024); TestClient legacy = small.connect())
+        {
+            for (int i = 0; i < 30; i++)
+            {
+                legacy.sendRaw("subscribe " + i + "x".repeat(100) + "\n");
+            }
+            legacy.sendRaw("list\n");
+            final String reply = legacy.read();
+            assertTrue(reply.startsWith("error Reply too large - "), reply);
             legacy.sendRaw("ping\n");
             legacy.expect("pong");
         }

@@ -82,7 +82,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 enqueueReply(session, Command.LIST, listReply(session, event.payload));
                 break;
             case LIST_TEXT:
-                enqueue(session, listTextReply(session));
+                enqueueTextReply(session, listTextReply(session));
                 break;
             case LISTALL:
                 enqueueReply(session, Command.LISTALL, listAllReply(event.payload));
@@ -174,6 +174,20 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             MistJsonWriter.errorReply(encoded, command, OutboundRing.tooLarge("Reply", size, limit));
         }
         enqueue(session, encoded);
+    }
+
+    /** {@link #enqueueReply} for a legacy text line: one too large becomes {@code error Reply too large - ...}. */
+    private void enqueueTextReply(final ClientSession session, final GrowableBytes line)
+    {
+        final int limit = OutboundRing.largestFrame(session.outbound().capacity());
+        if (line.length() > limit)
+        {
+            final byte[] error = ("error " + OutboundRing.tooLarge("Reply", line.length(), limit) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+            line.clear();
+            line.put(error, 0, error.length);
+        }
+        enqueue(session, line);
     }
 
     private void scheduleWake(final ClientSession session)
