@@ -38,11 +38,18 @@ public final class MistCommand implements Callable<Integer>
         description = "TRACE, DEBUG, INFO, WARN, ERROR or FATAL. Default: ${DEFAULT-VALUE}.")
     String logLevel;
 
-    @Option(names = "--authenticator", paramLabel = "URI", hidden = true)
+    @Option(names = "--authenticator", paramLabel = "URI",
+        description = "Turns authentication on, keeping tokens in memory://, scribble://?db=DIR or " +
+            "postgres://user[:password]@host:port?db=NAME. Needs --token.")
     String authenticator;
 
-    @Option(names = "--token", paramLabel = "TOKEN", hidden = true)
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "The master token: opens a connection in admin mode (with --authenticator).")
     String token;
+
+    @Option(names = "--allow-anonymous",
+        description = "With --authenticator: connections without a valid token may still use the basic commands.")
+    boolean allowAnonymous;
 
     @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "256k",
         description = "Largest request: TCP frame or line, WebSocket message, HTTP body (e.g. 65536, 256k, 1m); " +
@@ -97,12 +104,6 @@ public final class MistCommand implements Callable<Integer>
             return 0;
         }
         final ServerConfig config = toConfig();
-        if (authenticator != null && !authenticator.isEmpty())
-        {
-            // Starting an open server when authentication was asked for would be a silent security hole.
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--authenticator: authentication is not built yet in this version; refusing to start an open server");
-        }
         Logging.configure(config.logLevel());
         return runServer(config);
     }
@@ -123,7 +124,8 @@ public final class MistCommand implements Callable<Integer>
                 ByteSize.parse("--client-buffer-size", clientBufferSize));
             final TransportConfig transport =
                 new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins);
-            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey);
+            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey, authenticator,
+                token, allowAnonymous);
         }
         catch (final IllegalArgumentException ex)
         {

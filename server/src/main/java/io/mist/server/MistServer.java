@@ -1,7 +1,11 @@
 package io.mist.server;
 
 import io.mist.engine.Engine;
-import io.mist.transport.AccessGate;
+import io.mist.auth.AccessControl;
+import io.mist.auth.StoreException;
+import io.mist.auth.TokenRegistry;
+import io.mist.auth.TokenStore;
+import io.mist.auth.TokenStores;
 import io.mist.transport.EventLoops;
 import io.mist.transport.Listener;
 import io.mist.transport.Pipelines;
@@ -35,7 +39,7 @@ public final class MistServer implements AutoCloseable
     private final ServerConfig config;
     private final Engine engine;
     private final EventLoops loops;
-    private final AccessGate gate;
+    private AccessControl access;
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private TlsMaterial tls;
@@ -44,14 +48,17 @@ public final class MistServer implements AutoCloseable
 
     public MistServer(final ServerConfig config)
     {
-        this(config, AccessGate.OPEN);
+        this(config, AccessControl.OPEN);
     }
 
-    /** @param gate decides the tokens of WebSocket upgrades and HTTP requests. */
-    public MistServer(final ServerConfig config, final AccessGate gate)
+    /**
+     * @param access decides tokens when the configuration names no authenticator (tests give a stand-in); with an
+     *     authenticator the server builds its own from the store at {@link #start()}.
+     */
+    public MistServer(final ServerConfig config, final AccessControl access)
     {
         this.config = config;
-        this.gate = gate;
+        this.access = access;
         this.engine = new Engine(config.engine());
         this.loops = new EventLoops(config.transport());
     }
@@ -64,6 +71,10 @@ public final class MistServer implements AutoCloseable
         engine.start();
         try
         {
+            if (config.authenticator() != null)
+            {
+                access = openAuthenticator();
+            }
             for (final ListenerUri uri : config.listeners())
             {
                 startListener(uri);
@@ -93,17 +104,17 @@ public final class MistServer implements AutoCloseable
         {
             case "tcp":
             case "tls":
-                pipeline = Pipelines.tcp(engine, config.transport());
+                pipeline = Pipelines.tcp(engine, config.transport(), access);
                 label = scheme.equals("tcp") ? "TCP" : "TLS";
                 break;
             case "http":
             case "https":
-                pipeline = Pipelines.http(engine, config.transport(), gate, true, () -> accepting);
+                pipeline = Pipelines.http(engine, config.transport(), access, true, () -> accepting);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "ws":
             case "wss":
-                pipeline = Pipelines.http(engine, config.transport(), gate, false, () -> accepting);
+                pipeline = Pipelines.http(engine, config.transport(), access, false, () -> accepting);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             default:
@@ -125,6 +136,30 @@ public final class MistServer implements AutoCloseable
             throw new StartupException("One or more servers failed to start - Failed to start " + scheme +
                 " listener at " + uri.host() + ":" + uri.port() + " - " + describe(ex));
         }
+    }
+
+    private AccessControl openAuthenticator() throws StartupException
+    {
+        TokenStore store = null;
+        try
+        {
+            store = TokenStores.open(config.authenticator());
+            return new TokenRegistry(store, config.token(), config.allowAnonymous());
+        }
+        catch (final StoreException ex)
+        {
+            if (store != null)
+            {
+                store.close();
+            }
+            throw new StartupException("Failed to start the authenticator - " + ex.getMessage());
+        }
+    }
+
+    /** The server's authentication ({@link AccessControl#OPEN} without an authenticator). */
+    public AccessControl access()
+    {
+        return access;
     }
 
     /** The TLS identity, loaded or generated on first use (only when a TLS listener is configured). */
@@ -216,6 +251,7 @@ public final class MistServer implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         loops.close();
+        access.close();
     }
 
     private static String format(final InetSocketAddress address)

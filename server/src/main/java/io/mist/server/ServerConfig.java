@@ -24,6 +24,9 @@ public final class ServerConfig
     private final TransportConfig transport;
     private final Path tlsCertificate;
     private final Path tlsKey;
+    private final String authenticator;
+    private final String token;
+    private final boolean allowAnonymous;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -31,13 +34,36 @@ public final class ServerConfig
         this(listeners, logLevel, engine, transport, null, null);
     }
 
+    public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
+        final TransportConfig transport, final Path tlsCertificate, final Path tlsKey)
+    {
+        this(listeners, logLevel, engine, transport, tlsCertificate, tlsKey, null, null, false);
+    }
+
     /**
      * @param tlsCertificate PEM certificate chain for TLS listeners, or null (with {@code tlsKey} null) for a
      *     certificate generated at start.
      */
+    /**
+     * @param authenticator the authenticator URI ({@code memory://}, {@code scribble://?db=DIR},
+     *     {@code postgres://...}), or null for an open server.
+     * @param token the master token; required with an authenticator.
+     * @param allowAnonymous whether connections without a valid token may use the basic commands.
+     */
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
-        final TransportConfig transport, final Path tlsCertificate, final Path tlsKey)
+        final TransportConfig transport, final Path tlsCertificate, final Path tlsKey, final String authenticator,
+        final String token, final boolean allowAnonymous)
     {
+        final boolean auth = authenticator != null && !authenticator.isBlank();
+        if (auth && (token == null || token.isEmpty()))
+        {
+            throw new IllegalArgumentException("An authenticator has been specified but no token provided!");
+        }
+        if (!auth && allowAnonymous)
+        {
+            throw new IllegalArgumentException("--allow-anonymous needs --authenticator (without one, every " +
+                "connection is anonymous already)");
+        }
         if ((tlsCertificate == null) != (tlsKey == null))
         {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for a " +
@@ -68,6 +94,9 @@ public final class ServerConfig
         this.transport = transport;
         this.tlsCertificate = tlsCertificate;
         this.tlsKey = tlsKey;
+        this.authenticator = auth ? authenticator.trim() : null;
+        this.token = auth ? token : null;
+        this.allowAnonymous = allowAnonymous;
     }
 
     /** The defaults with the given listeners; for tests and embedding. */
@@ -106,5 +135,22 @@ public final class ServerConfig
     public Path tlsKey()
     {
         return tlsKey;
+    }
+
+    /** The authenticator URI; null when authentication is off. */
+    public String authenticator()
+    {
+        return authenticator;
+    }
+
+    /** The master token; null when authentication is off. */
+    public String token()
+    {
+        return token;
+    }
+
+    public boolean allowAnonymous()
+    {
+        return allowAnonymous;
     }
 }

@@ -1,15 +1,16 @@
 package io.mist.server;
 
-import com.sun.net.httpserver.HttpServer;
 import io.mist.transport.TransportConfig;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * mist README's browser snippet, run in headless Chromium against the HTTP listener's WebSocket endpoint with the
- * snippet's own URL shape ({@code /ws?x-auth-token=token}, a token the server checks). The page reports what its
- * WebSocket receives to a small HTTP server of this test. Skips when no Chromium is installed, except under
+ * snippet's own URL shape ({@code /ws?x-auth-token=token}, a token the server checks). What the snippet's
+ * {@code console.log} prints is read from Chromium's log. Skips when no Chromium is installed, except under
  * {@code CI=true}, where it fails instead ({@code .ci/run} installs Chromium).
  */
 @Tag("browser")
@@ -48,55 +51,77 @@ class BrowserWebSocketTest
             }
             Assumptions.abort(why + "; skipping the browser test");
         }
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         try (ServerFixture mist = new ServerFixture(new TokenGate("token"),
             new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1), "tcp://127.0.0.1:0", "http://127.0.0.1:0"))
         {
-            final HttpServer page = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            page.createContext("/", exchange ->
+            // Served over HTTP: Chromium refuses WebSockets from a file:// page.
+            final byte[] html = page(mist.uri("http").getPort()).getBytes(StandardCharsets.UTF_8);
+            final HttpServer pageServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            pageServer.createContext("/", exchange ->
             {
-                final byte[] body = page(mist.uri("http").getPort()).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
+                exchange.sendResponseHeaders(200, html.length);
                 try (OutputStream out = exchange.getResponseBody())
                 {
-                    out.write(body);
+                    out.write(html);
                 }
             });
-            page.createContext("/got", exchange ->
-            {
-                try (InputStream in = exchange.getRequestBody())
-                {
-                    received.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            page.start();
+            pageServer.start();
+            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
             final Process browser = startChromium(chromium, profile,
-                "http://127.0.0.1:" + page.getAddress().getPort() + "/");
+                "http://127.0.0.1:" + pageServer.getAddress().getPort() + "/");
+            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
+            console.setDaemon(true);
+            console.start();
             try (TestClient publisher = mist.connect())
             {
-                assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}\n", next(received, browser));
+                publisher.send("{\"command\":\"auth\",\"data\":\"token\"}"); // auth is on: TCP's first message
+                assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}", next(received, browser));
                 // The list reply shows the subscription is in place before anything is published.
-                assertEquals("{\"command\":\"list\",\"data\":\"hello,world\"}\n", next(received, browser));
+                assertEquals("{\"command\":\"list\",\"data\":\"hello,world\"}", next(received, browser));
                 publisher.send("{\"command\":\"publish\",\"tags\":[\"world\",\"hello\"],\"data\":\"hi browser\"}");
-                assertEquals("{\"command\":\"publish\",\"tags\":[\"hello\",\"world\"],\"data\":\"hi browser\"}\n",
+                assertEquals("{\"command\":\"publish\",\"tags\":[\"hello\",\"world\"],\"data\":\"hi browser\"}",
                     next(received, browser));
                 // The page then runs the snippet's unsubscribe and list.
-                assertEquals("{\"command\":\"list\"}\n", next(received, browser));
+                assertEquals("{\"command\":\"list\"}", next(received, browser));
             }
             finally
             {
                 browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                page.stop(0);
+                pageServer.stop(0);
             }
+        }
+    }
+
+    /**
+     * Collects what the snippet's {@code console.log("Response!", me.data)} prints, from Chromium's log on its
+     * standard error ({@code --enable-logging=stderr}): one JSON object per message, in order.
+     */
+    private static void readConsole(final Process browser, final BlockingQueue<String> received)
+    {
+        final Pattern response = Pattern.compile("\"Response! (\\{.*\\})$");
+        try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            for (String line = log.readLine(); line != null; line = log.readLine())
+            {
+                final Matcher matcher = response.matcher(line);
+                if (matcher.find())
+                {
+                    received.add(matcher.group(1));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            received.add("console read failed: " + ex);
         }
     }
 
     /**
      * The README's snippet, URL host and port adapted. Its sends run once the socket is open: typed into a console
      * one by one they would, but run in one go as printed, any browser throws InvalidStateError on the first send.
+     * After the first delivery the page runs the snippet's last two sends.
      */
     private static String page(final int port)
     {
@@ -115,9 +140,7 @@ class BrowserWebSocketTest
             "    // list\n" +
             "    ws.send(JSON.stringify({\"command\": \"list\"}))\n" +
             "  }\n" +
-            "  // the test's own probe: report every message, and finish the snippet after the first delivery\n" +
             "  ws.addEventListener(\"message\", function(me){\n" +
-            "    fetch(\"/got\", {method: \"POST\", body: me.data})\n" +
             "    if (JSON.parse(me.data).command === \"publish\") {\n" +
             "      // unsubscribe\n" +
             "      ws.send(JSON.stringify({\"command\": \"unsubscribe\", \"tags\": [\"hello\", \"world\"]}))\n" +
@@ -125,7 +148,7 @@ class BrowserWebSocketTest
             "      ws.send(JSON.stringify({\"command\": \"list\"}))\n" +
             "    }\n" +
             "  })\n" +
-            "  ws.onerror = function(){ fetch(\"/got\", {method: \"POST\", body: \"websocket error\"}) }\n" +
+            "  ws.onerror = function(){ console.log(\"Response! {\\\"websocket\\\":\\\"error\\\"}\") }\n" +
             "</script></body></html>\n";
     }
 
@@ -143,9 +166,9 @@ class BrowserWebSocketTest
     {
         final List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update",
-            "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath(), url));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(profile.resolve("chromium.log").toFile()).start();
+            "--disable-sync", "--enable-logging=stderr", "--v=0",
+            "--user-data-dir=" + profile.resolve("profile").toAbsolutePath(), url));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     private static String findChromium()

@@ -113,10 +113,20 @@ class CommandLineTest
     }
 
     @Test
-    void authenticatorIsRefusedUntilAuthenticationIsBuilt()
+    void authenticatorFlagsAreCheckedAsMist()
     {
-        assertBad("--authenticator", "--server", "--authenticator", "memory://", "--token", "T",
-            "--listeners", "tcp://127.0.0.1:0");
+        assertBad("An authenticator has been specified but no token provided!", "--server", "--authenticator",
+            "memory://", "--listeners", "tcp://127.0.0.1:0");
+        assertBad("--allow-anonymous needs --authenticator", "--server", "--allow-anonymous");
+        assertEquals(1, run("--server", "--authenticator", "redis://127.0.0.1", "--token", "T", "--listeners",
+            "tcp://127.0.0.1:0"), "an unknown authenticator scheme fails startup");
+        assertEquals(1, run("--server", "--authenticator", "scribble://", "--token", "T", "--listeners",
+            "tcp://127.0.0.1:0"), "scribble without ?db= fails startup");
+        final ServerConfig config = parse("--server", "--authenticator", "memory://", "--token", "T",
+            "--allow-anonymous").toConfig();
+        assertEquals("memory://", config.authenticator());
+        assertEquals("T", config.token());
+        assertTrue(config.allowAnonymous());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.mist.server;
 
-import io.mist.transport.AccessGate;
+import io.mist.auth.AccessControl;
 import io.mist.transport.TransportConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +26,7 @@ class HttpListenerTest
     @BeforeAll
     static void start() throws StartupException
     {
-        fixture = new ServerFixture(AccessGate.OPEN, "tcp://127.0.0.1:0", "http://127.0.0.1:0");
+        fixture = new ServerFixture(AccessControl.OPEN, "tcp://127.0.0.1:0", "http://127.0.0.1:0");
         http = fixture.uri("http");
     }
 
@@ -147,7 +147,7 @@ class HttpListenerTest
     @Test
     void oversizedBodiesAndMessagesAreRefused() throws Exception
     {
-        try (ServerFixture small = new ServerFixture(AccessGate.OPEN, new TransportConfig(1024, 1),
+        try (ServerFixture small = new ServerFixture(AccessControl.OPEN, new TransportConfig(1024, 1),
             "http://127.0.0.1:0"))
         {
             final HttpResponse<String> tooLarge = post(small.uri("http"), "/publish", "application/json",

@@ -1,7 +1,7 @@
 package io.mist.server;
 
 import io.mist.engine.EngineConfig;
-import io.mist.transport.AccessGate;
+import io.mist.auth.AccessControl;
 import io.mist.transport.TransportConfig;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ final class ServerFixture implements AutoCloseable
     }
 
     /** A server with the given listeners (ports 0) and token gate; {@link #address} is its first tcp listener. */
-    ServerFixture(final AccessGate gate, final TransportConfig transport, final String... listeners)
+    ServerFixture(final AccessControl gate, final TransportConfig transport, final String... listeners)
         throws StartupException
     {
         final ServerConfig config = new ServerConfig(java.util.Arrays.stream(listeners).map(ListenerUri::parse)
@@ -38,7 +38,7 @@ final class ServerFixture implements AutoCloseable
         address = server.firstAddress("tcp");
     }
 
-    ServerFixture(final AccessGate gate, final String... listeners) throws StartupException
+    ServerFixture(final AccessControl gate, final String... listeners) throws StartupException
     {
         this(gate, new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 2), listeners);
     }

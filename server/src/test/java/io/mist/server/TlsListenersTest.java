@@ -1,7 +1,7 @@
 package io.mist.server;
 
 import io.mist.engine.EngineConfig;
-import io.mist.transport.AccessGate;
+import io.mist.auth.AccessControl;
 import io.mist.transport.TransportConfig;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -49,7 +49,7 @@ class TlsListenersTest
     @Test
     void generatedCertificateServesTlsHttpsAndWss() throws Exception
     {
-        try (ServerFixture fixture = new ServerFixture(AccessGate.OPEN, "tls://127.0.0.1:0", "https://127.0.0.1:0",
+        try (ServerFixture fixture = new ServerFixture(AccessControl.OPEN, "tls://127.0.0.1:0", "https://127.0.0.1:0",
             "wss://127.0.0.1:0"))
         {
             final X509Certificate certificate = fixture.server.tlsMaterial().certificate();

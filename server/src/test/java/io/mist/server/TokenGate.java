@@ -1,9 +1,14 @@
 package io.mist.server;
 
-import io.mist.transport.AccessGate;
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
+import io.mist.auth.AdminResult;
 
-/** A gate that admits one token, standing in for an authenticator's master token in listener tests. */
-final class TokenGate implements AccessGate
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A gate that admits one token as the master token, standing in for an authenticator in listener tests. */
+final class TokenGate implements AccessControl
 {
     private final String token;
 
@@ -19,8 +24,25 @@ final class TokenGate implements AccessGate
     }
 
     @Override
-    public boolean admits(final String presented)
+    public boolean allowsAnonymous()
     {
-        return token.equals(presented);
+        return false;
+    }
+
+    @Override
+    public Access check(final String presented, final Object source)
+    {
+        return token.equals(presented) ? Access.ADMIN : Access.DENIED;
+    }
+
+    @Override
+    public CompletableFuture<AdminResult> admin(final String command, final String presented, final List<String> tags)
+    {
+        throw new UnsupportedOperationException("the stand-in gate has no token store");
+    }
+
+    @Override
+    public void close()
+    {
     }
 }

@@ -1,6 +1,6 @@
 package io.mist.server;
 
-import io.mist.transport.AccessGate;
+import io.mist.auth.AccessControl;
 import io.mist.transport.TransportConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +32,7 @@ class WebSocketListenerTest
     @BeforeAll
     static void start() throws StartupException
     {
-        fixture = new ServerFixture(AccessGate.OPEN, "tcp://127.0.0.1:0", "ws://127.0.0.1:0");
+        fixture = new ServerFixture(AccessControl.OPEN, "tcp://127.0.0.1:0", "ws://127.0.0.1:0");
         ws = fixture.uri("ws").resolve("/subscribe/websocket");
     }
 
@@ -150,7 +150,7 @@ class WebSocketListenerTest
     @Test
     void aMessageOverTheFrameLimitClosesWith1009() throws Exception
     {
-        try (ServerFixture small = new ServerFixture(AccessGate.OPEN, new TransportConfig(1024, 1), "ws://127.0.0.1:0");
+        try (ServerFixture small = new ServerFixture(AccessControl.OPEN, new TransportConfig(1024, 1), "ws://127.0.0.1:0");
             WsTestClient c = WsTestClient.connect(small.uri("ws").resolve("/subscribe/websocket")))
         {
             c.send("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"" + "x".repeat(2000) + "\"}");
@@ -246,7 +246,7 @@ class WebSocketListenerTest
     @Test
     void originsCanBeRestricted() throws Exception
     {
-        try (ServerFixture strict = new ServerFixture(AccessGate.OPEN, new TransportConfig(
+        try (ServerFixture strict = new ServerFixture(AccessControl.OPEN, new TransportConfig(
             TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1, List.of("https://app.example.com")), "ws://127.0.0.1:0"))
         {
             final URI endpoint = strict.uri("ws").resolve("/subscribe/websocket");

@@ -4,11 +4,11 @@ import io.mist.codec.FrameException;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
-import io.mist.engine.ingress.FrameDispatcher;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Parses one JSON frame found in a connection's input and hands it to the engine, or answers the client's error.
+ * Parses one JSON frame found in a connection's input and hands it to its {@link ClientConnection}, or answers the
+ * client's error.
  * Holds the connection's reusable scratch (frame bytes, decoded frame); a huge frame's scratch is given back after
  * it. Allocation-free on valid input. One per connection; its event loop only.
  */
@@ -21,31 +21,27 @@ public final class FrameReader
     private final MistFrame frame = new MistFrame();
     private final GrowableBytes bytes = new GrowableBytes(512);
 
-    /**
-     * Reads {@code length} bytes of {@code in} (from its reader index, which moves past them) as one frame.
-     *
-     * @return false when the frame was refused (the client has been sent the error).
-     */
-    public boolean read(final ByteBuf in, final int length, final FrameDispatcher dispatcher)
+    /** Reads {@code length} bytes of {@code in} (from its reader index, which moves past them) as one frame. */
+    public FrameOutcome read(final ByteBuf in, final int length, final ClientConnection connection)
     {
-        boolean accepted = true;
+        FrameOutcome outcome;
         bytes.clear();
         bytes.ensureSpare(length + 1);
         in.readBytes(bytes.array(), 0, length);
         try
         {
             parser.parse(bytes.array(), length, frame);
-            dispatcher.dispatch(frame);
+            outcome = connection.handle(frame);
         }
         catch (final FrameException ex)
         {
-            dispatcher.reject(frame, ex.getMessage(), false);
-            accepted = false;
+            connection.malformed(frame, ex.getMessage());
+            outcome = FrameOutcome.REFUSED;
         }
         // Two comparisons when nothing is oversized; gives back what a huge frame (or one of thousands of tags) grew.
         bytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
         frame.trim(RETAINED_SCRATCH);
-        return accepted;
+        return outcome;
     }
 
     /** An emptied frame, for an error reply to input that never became one (oversized, too deep). */

@@ -1,5 +1,6 @@
 package io.mist.transport;
 
+import io.mist.auth.AccessControl;
 import io.mist.engine.Engine;
 import io.mist.transport.http.HttpRouter;
 import io.mist.transport.tcp.TcpFrameHandler;
@@ -18,16 +19,18 @@ public final class Pipelines
     }
 
     /** {@code tcp://} and {@code tls://}: mist's JSON stream, or the legacy text protocol. */
-    public static Consumer<SocketChannel> tcp(final Engine engine, final TransportConfig config)
+    public static Consumer<SocketChannel> tcp(final Engine engine, final TransportConfig config,
+        final AccessControl access)
     {
-        return channel -> channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, config.maxFrameSize()));
+        return channel -> channel.pipeline().addLast("mist-tcp",
+            new TcpFrameHandler(engine, access, config.maxFrameSize()));
     }
 
     /**
      * {@code http://}/{@code https://} ({@code api} true: ping, publish, health and the WebSocket endpoint) and
      * {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
      */
-    public static Consumer<SocketChannel> http(final Engine engine, final TransportConfig config, final AccessGate gate,
+    public static Consumer<SocketChannel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
         final boolean api, final BooleanSupplier ready)
     {
         return channel -> channel.pipeline()

@@ -25,6 +25,13 @@ public final class FrameDispatcher
     private static final String UNKNOWN_COMMAND = "Unknown Command";
     private static final String NO_TAGS = "invalid message: 'tags' must hold at least one tag";
     private static final String STOPPING = "server is shutting down";
+    /** The error of a publish a restricted token may not make; {@link #publishOutOfBand} returns this instance. */
+    public static final String FORBIDDEN_PUBLISH =
+        "Forbidden - this token may publish only to tags it was granted";
+    private static final String FORBIDDEN_SUBSCRIBE =
+        "Forbidden - this token may subscribe only to tag sets holding one of the tags it was granted";
+    private static final String FORBIDDEN_ADMIN = "Forbidden - admin commands need the master token";
+    private static final String FORBIDDEN_QUERY = "Forbidden - not with a restricted token";
 
     private final InboundRing ring;
     private final TagTable tagTable;
@@ -34,6 +41,12 @@ public final class FrameDispatcher
     private final TagOrder tagOrder = new TagOrder();
     /** The slot {@link #begin} claimed, for {@link #commit}. */
     private long claimed;
+    /** The tags a restricted connection may use; null when unrestricted. */
+    private TagGrant grant;
+    /** Whether admin commands exist on this server (an authenticator is configured). */
+    private boolean adminCommandsExist;
+    /** Set by {@link #encodePublish}: the message had a tag no subscription ever used. */
+    private boolean unknownTag;
 
     /**
      * @param echoUnknown whether the unknown-command reply echoes tags and data (TCP does, WebSocket does not).
@@ -52,6 +65,51 @@ public final class FrameDispatcher
     public ClientSession session()
     {
         return session;
+    }
+
+    /**
+     * With an authenticator, admin commands that reach the dispatcher (the connection is not in admin mode) are
+     * refused as forbidden rather than answered as unknown.
+     */
+    public void adminCommandsExist(final boolean exist)
+    {
+        this.adminCommandsExist = exist;
+    }
+
+    /**
+     * Limits this connection to {@code grant} from its next request on (null lifts the limit), and, when it was
+     * limited before, drops its subscriptions that the new grant no longer allows.
+     */
+    public void restrict(final TagGrant newGrant, final boolean pruneSubscriptions)
+    {
+        this.grant = newGrant;
+        if (pruneSubscriptions && newGrant != null)
+        {
+            final InboundEvent event = begin(InboundEventType.PRUNE);
+            if (event == null)
+            {
+                return;
+            }
+            final int[] ids = event.tagCapacity(Math.max(1, newGrant.size()));
+            for (int i = 0; i < newGrant.size(); i++)
+            {
+                ids[i] = newGrant.id(i);
+            }
+            event.tagCount = newGrant.size();
+            commit();
+        }
+    }
+
+    /** Queues an already encoded reply for this client, after everything it sent before. */
+    public void reply(final byte[] encoded)
+    {
+        final InboundEvent event = begin(InboundEventType.REPLY);
+        if (event == null)
+        {
+            return;
+        }
+        event.payload.put(encoded, 0, encoded.length);
+        commit();
     }
 
     /** Applies one decoded frame. */
@@ -75,14 +133,29 @@ public final class FrameDispatcher
                 query(frame, InboundEventType.LIST);
                 break;
             case LISTALL:
+                if (grant != null)
+                {
+                    refuse(Command.LISTALL, FORBIDDEN_QUERY); // every client's tags: not for a restricted token
+                    break;
+                }
                 query(frame, InboundEventType.LISTALL);
                 break;
             case WHO:
+                if (grant != null)
+                {
+                    refuse(Command.WHO, FORBIDDEN_QUERY);
+                    break;
+                }
                 query(frame, InboundEventType.WHO);
                 break;
             case AUTH:
                 break; // mist's no-op: never "Unknown Command", never a reply
             default:
+                if (adminCommandsExist && frame.command().isAdmin())
+                {
+                    refuse(frame.command(), FORBIDDEN_ADMIN);
+                    break;
+                }
                 // Admin commands without an authenticator answer as unknown, as in mist.
                 unknownCommand(frame);
                 break;
@@ -142,14 +215,14 @@ public final class FrameDispatcher
         ring.publish(claimed);
     }
 
-    private void reply(final byte[] encoded)
+    private void refuse(final Command command, final String error)
     {
         final InboundEvent event = begin(InboundEventType.REPLY);
         if (event == null)
         {
             return;
         }
-        event.payload.put(encoded, 0, encoded.length);
+        MistJsonWriter.errorReply(event.payload, command, error);
         commit();
     }
 
@@ -191,6 +264,12 @@ public final class FrameDispatcher
         {
             event.type = InboundEventType.NONE; // a never-seen tag is in no subscription: nothing to unsubscribe
         }
+        else if (type == InboundEventType.SUBSCRIBE && grant != null && !grant.containsAny(ids, count))
+        {
+            event.type = InboundEventType.REPLY;
+            event.tagCount = 0;
+            MistJsonWriter.errorReply(event.payload, Command.SUBSCRIBE, FORBIDDEN_SUBSCRIBE);
+        }
         commit();
     }
 
@@ -206,12 +285,15 @@ public final class FrameDispatcher
             return;
         }
         final int encoded = encodePublish(frame, event);
-        if (encoded > largestDelivery)
+        final String error = !publishAllowed(event) ? FORBIDDEN_PUBLISH : encoded > largestDelivery ?
+            OutboundRing.tooLarge("Message", encoded, largestDelivery) : null;
+        if (error != null)
         {
             final GrowableBytes out = event.payload;
             out.clear();
-            MistJsonWriter.errorReply(out, Command.PUBLISH, OutboundRing.tooLarge("Message", encoded, largestDelivery));
+            MistJsonWriter.errorReply(out, Command.PUBLISH, error);
             event.type = InboundEventType.REPLY;
+            event.tagCount = 0;
         }
         commit();
     }
@@ -234,14 +316,20 @@ public final class FrameDispatcher
             return STOPPING;
         }
         final int encoded = encodePublish(frame, event);
-        if (encoded > largestDelivery)
+        final String error = !publishAllowed(event) ? FORBIDDEN_PUBLISH : encoded > largestDelivery ?
+            OutboundRing.tooLarge("Message", encoded, largestDelivery) : null;
+        if (error != null)
         {
             event.type = InboundEventType.NONE;
-            commit();
-            return OutboundRing.tooLarge("Message", encoded, largestDelivery);
         }
         commit();
-        return null;
+        return error;
+    }
+
+    /** A restricted connection may publish only when every tag of the message is granted (and so known). */
+    private boolean publishAllowed(final InboundEvent event)
+    {
+        return grant == null || (!unknownTag && grant.containsAll(event.tags, event.tagCount));
     }
 
     /** A legacy text client's {@code list}: answered as {@code list a,b c}. */
@@ -270,6 +358,7 @@ public final class FrameDispatcher
         MistJsonWriter.openTags(out);
         int count = 0;
         int previous = -1;
+        unknownTag = false;
         for (int i = 0; i < n; i++)
         {
             final int tag = order[i];
@@ -285,6 +374,10 @@ public final class FrameDispatcher
             if (id >= 0)
             {
                 ids[count++] = id; // an unknown tag is in no subscription, so it cannot decide a match
+            }
+            else
+            {
+                unknownTag = true;
             }
         }
         MistJsonWriter.closeArray(out);

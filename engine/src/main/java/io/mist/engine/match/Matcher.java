@@ -98,6 +98,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 session.requestClose();
                 scheduleWake(session);
                 break;
+            case PRUNE:
+                prune(session, event.tags, event.tagCount);
+                break;
             case DISCONNECT:
                 counters.subscriptions.add(-index.removeAll(session));
                 session.outbound().release();
@@ -141,6 +144,30 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (index.remove(session, tags, count))
         {
             counters.subscriptions.add(-1);
+        }
+    }
+
+    /** Drops the client's subscriptions that hold none of {@code granted[0, count)}. */
+    private void prune(final ClientSession session, final int[] granted, final int count)
+    {
+        for (final int[] set : new ArrayList<>(session.subscriptions().tagSets()))
+        {
+            boolean allowed = false;
+            for (int i = 0; i < set.length && !allowed; i++)
+            {
+                for (int g = 0; g < count; g++)
+                {
+                    if (set[i] == granted[g])
+                    {
+                        allowed = true;
+                        break;
+                    }
+                }
+            }
+            if (!allowed)
+            {
+                unsubscribe(session, set, set.length);
+            }
         }
     }
 

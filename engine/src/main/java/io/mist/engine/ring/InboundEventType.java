@@ -18,6 +18,11 @@ public enum InboundEventType
     WHO,
     /** Queue the payload (if any) and close the connection once its queue is written. */
     CLOSE,
+    /**
+     * A restricted client's tags changed: drop its subscriptions that hold none of the tag ids given (all of them when
+     * none are given).
+     */
+    PRUNE,
     /** The connection is gone: forget its subscriptions. */
     DISCONNECT
 }

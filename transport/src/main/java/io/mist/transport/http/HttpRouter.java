@@ -6,7 +6,9 @@ import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.session.ClientSession;
-import io.mist.transport.AccessGate;
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
+import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.ws.WebSocketFrameHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,7 +48,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private final Engine engine;
     private final TransportConfig config;
-    private final AccessGate gate;
+    private final AccessControl gate;
     private final boolean api;
     private final BooleanSupplier ready;
     private final MistFrame frame = new MistFrame();
@@ -57,7 +59,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
      * @param ready whether the server accepts work (for {@code /health/ready}).
      */
-    public HttpRouter(final Engine engine, final TransportConfig config, final AccessGate gate, final boolean api,
+    public HttpRouter(final Engine engine, final TransportConfig config, final AccessControl gate, final boolean api,
         final BooleanSupplier ready)
     {
         this.engine = engine;
@@ -137,7 +139,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             methodNotAllowed(ctx, request, "POST");
             return;
         }
-        if (!admitted(ctx, request, uri))
+        final Access access = admitted(ctx, request, uri);
+        if (access == null)
         {
             return;
         }
@@ -165,6 +168,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 "invalid form body: " + ex.getMessage());
             return;
         }
+        // Each request brings its own token, so each one sets what this connection's publisher may do.
+        publisher.restrict(access.kind() == Access.Kind.RESTRICTED ? TagGrants.of(engine, access.grant()) : null,
+            false);
         error = publisher.publishOutOfBand(frame);
         frame.trim(64 * 1024);
         if (error == null)
@@ -174,8 +180,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         else
         {
-            HttpResponses.jsonError(ctx, request, ready.getAsBoolean() ? HttpResponseStatus.BAD_REQUEST :
-                HttpResponseStatus.SERVICE_UNAVAILABLE, Command.PUBLISH, error);
+            final HttpResponseStatus status = error == FrameDispatcher.FORBIDDEN_PUBLISH ?
+                HttpResponseStatus.FORBIDDEN : ready.getAsBoolean() ? HttpResponseStatus.BAD_REQUEST :
+                HttpResponseStatus.SERVICE_UNAVAILABLE;
+            HttpResponses.jsonError(ctx, request, status, Command.PUBLISH, error);
         }
     }
 
@@ -195,7 +203,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
-        if (!admitted(ctx, request, uri))
+        final Access access = admitted(ctx, request, uri);
+        if (access == null)
         {
             return;
         }
@@ -236,7 +245,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         // The frame handler opens the client's session now; nothing is queued for it before the client's first
         // frame, which cannot come before the handshake response.
         ctx.pipeline().addAfter(ctx.name(), "mist-ws", new WebSocketFrameHandler(engine, handshaker,
-            config.maxFrameSize()));
+            config.maxFrameSize(), gate, access));
         handshake.addListener(future ->
         {
             if (future.isSuccess())
@@ -256,13 +265,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
-    /** Checks the token when auth is on; answers 401 and returns false when it is missing or wrong. */
-    private boolean admitted(final ChannelHandlerContext ctx, final FullHttpRequest request,
+    /**
+     * What the request's token opens when auth is on; answers 401 and returns null when it is missing (and anonymous
+     * use is not allowed) or wrong.
+     */
+    private Access admitted(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final QueryStringDecoder uri)
     {
         if (!gate.enabled())
         {
-            return true;
+            return Access.ANONYMOUS;
         }
         String token = request.headers().get(TOKEN_HEADER);
         if (token == null || token.isEmpty())
@@ -273,17 +285,20 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 token = parameter(uri, TOKEN_HEADER); // mist's wss listener also reads this spelling
             }
         }
-        if (token != null && !token.isEmpty() && gate.admits(token))
+        if ((token == null || token.isEmpty()) && gate.allowsAnonymous())
         {
-            return true;
+            return Access.ANONYMOUS;
         }
-        LOG.warn("{} {} from {} refused: {} token", request.method(), uri.path(), ctx.channel().remoteAddress(),
-            token == null || token.isEmpty() ? "no" : "a wrong");
+        final Access access = gate.check(token, ctx.channel().remoteAddress());
+        if (access.admitted())
+        {
+            return access;
+        }
         final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.UNAUTHORIZED,
             HttpResponses.TEXT, ("401 Unauthorized: send a valid token in the X-AUTH-TOKEN header or the " +
             "x-auth-token query parameter\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         HttpResponses.send(ctx, request, response);
-        return false;
+        return null;
     }
 
     private static String parameter(final QueryStringDecoder uri, final String name)

@@ -1,12 +1,15 @@
 package io.mist.transport.tcp;
 
+import io.mist.auth.AccessControl;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.engine.Engine;
 import io.mist.transport.ClientConnection;
+import io.mist.transport.FrameOutcome;
 import io.mist.transport.FrameReader;
 import io.mist.transport.legacy.LegacyLineDecoder;
 import io.mist.transport.legacy.LegacyTextFraming;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
@@ -19,13 +22,16 @@ import java.util.List;
  * the engine, in order. A bad frame gets an error reply and the stream resynchronises at the next newline; when no
  * newline comes within the frame limit the connection is closed after the reply. A connection whose first non-blank
  * byte cannot start mist's JSON ({@code {} or {@code null}) speaks mist's pre-1.0 text protocol instead
- * ({@link LegacyLineDecoder}, {@link LegacyTextFraming}). Owned by the connection's event loop.
+ * ({@link LegacyLineDecoder}, {@link LegacyTextFraming}). While an admin command runs the handler reads nothing
+ * more (input stays buffered, the socket is not read) and resumes where it stopped. Owned by the connection's event
+ * loop.
  */
 public final class TcpFrameHandler extends ByteToMessageDecoder
 {
     private static final Logger LOG = LoggerFactory.getLogger(TcpFrameHandler.class);
 
     private final Engine engine;
+    private final AccessControl access;
     private final int maxFrameSize;
     private final JsonFrameScanner scanner;
     private final FrameReader reader = new FrameReader();
@@ -37,10 +43,14 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private boolean protocolKnown;
     /** The legacy text protocol's decoder once chosen; null for mist's JSON. */
     private LegacyLineDecoder legacy;
+    /** An admin command of this client is running: decode nothing until it is answered. */
+    private boolean paused;
+    private ChannelHandlerContext context;
 
-    public TcpFrameHandler(final Engine engine, final int maxFrameSize)
+    public TcpFrameHandler(final Engine engine, final AccessControl access, final int maxFrameSize)
     {
         this.engine = engine;
+        this.access = access;
         this.maxFrameSize = maxFrameSize;
         this.scanner = new JsonFrameScanner(maxFrameSize);
     }
@@ -48,7 +58,9 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
-        connection = ClientConnection.open(engine, ctx.channel(), "TCP", true, null);
+        context = ctx;
+        connection = ClientConnection.open(engine, ctx.channel(), "TCP", true, null, access, null);
+        connection.onResume(this::resume);
         super.channelActive(ctx);
     }
 
@@ -82,9 +94,32 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         ctx.close();
     }
 
+    /** Event loop: the admin command is answered; decode what is buffered, then read the socket again. */
+    private void resume()
+    {
+        paused = false;
+        if (!context.channel().isActive())
+        {
+            return;
+        }
+        context.channel().config().setAutoRead(true);
+        try
+        {
+            channelRead(context, Unpooled.EMPTY_BUFFER); // decodes the frames that arrived behind the admin command
+        }
+        catch (final Exception ex)
+        {
+            exceptionCaught(context, ex);
+        }
+    }
+
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
+        if (paused)
+        {
+            return;
+        }
         if (!protocolKnown)
         {
             if (!JsonFrameScanner.skipWhitespace(in))
@@ -98,10 +133,20 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                 legacy = new LegacyLineDecoder(maxFrameSize);
                 connection.framing(new LegacyTextFraming());
                 LOG.debug("TCP client {} speaks the legacy text protocol", connection.session().id());
+                if (!connection.admitWithoutToken("Unauthorized - the legacy text protocol has no auth command; " +
+                    "this server needs a token"))
+                {
+                    closing = true;
+                }
             }
         }
         if (legacy != null)
         {
+            if (closing)
+            {
+                in.skipBytes(in.readableBytes());
+                return;
+            }
             legacy.decode(in, connection.dispatcher());
             return;
         }
@@ -138,9 +183,16 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                 reject("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
                 continue;
             }
-            if (!reader.read(in, length, connection.dispatcher()))
+            final FrameOutcome outcome = reader.read(in, length, connection);
+            if (outcome == FrameOutcome.REFUSED)
             {
                 startDiscarding();
+            }
+            else if (outcome == FrameOutcome.PAUSED)
+            {
+                paused = true;
+                ctx.channel().config().setAutoRead(false);
+                return;
             }
         }
     }
@@ -148,7 +200,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** Error reply for input that never became a frame, then skip to the next newline. */
     private void reject(final String error)
     {
-        connection.dispatcher().reject(reader.emptyFrame(), error, false);
+        connection.malformed(reader.emptyFrame(), error);
         startDiscarding();
     }
 

@@ -3,7 +3,10 @@ package io.mist.transport.ws;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
 import io.mist.transport.ClientConnection;
+import io.mist.transport.FrameOutcome;
 import io.mist.transport.FrameReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -22,6 +25,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+
 /**
  * One WebSocket client: each text or binary message (fragments joined, up to the frame limit) holds one mist JSON
  * message, which goes to the engine as a TCP frame would; anything after the first JSON value in a message is ignored,
@@ -38,13 +43,22 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private final int maxMessageSize;
     private final JsonFrameScanner scanner;
     private final FrameReader reader = new FrameReader();
+    private final AccessControl control;
+    private final Access access;
+    /** Messages that arrived while an admin command ran, in order; handled when it is answered. */
+    private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private boolean paused;
+    private ChannelHandlerContext context;
     private ClientConnection connection;
     /** A fragmented message being joined; null between messages. */
     private ByteBuf fragments;
 
+    /** @param access what the upgrade request's token opened. */
     public WebSocketFrameHandler(final Engine engine, final WebSocketServerHandshaker handshaker,
-        final int maxMessageSize)
+        final int maxMessageSize, final AccessControl control, final Access access)
     {
+        this.control = control;
+        this.access = access;
         this.engine = engine;
         this.handshaker = handshaker;
         this.maxMessageSize = maxMessageSize;
@@ -54,7 +68,10 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        connection = ClientConnection.open(engine, ctx.channel(), "WebSocket", false, WebSocketTextFraming.INSTANCE);
+        context = ctx;
+        connection = ClientConnection.open(engine, ctx.channel(), "WebSocket", false, WebSocketTextFraming.INSTANCE,
+            control, access);
+        connection.onResume(this::resume);
     }
 
     @Override
@@ -101,7 +118,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         }
         if (wsFrame.isFinalFragment())
         {
-            handleMessage(wsFrame.content());
+            handleMessage(wsFrame.content().retain());
             return;
         }
         fragments = ctx.alloc().buffer(Math.min(maxMessageSize, 2 * wsFrame.content().readableBytes() + 64));
@@ -129,19 +146,52 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         {
             final ByteBuf whole = fragments;
             fragments = null;
+            handleMessage(whole);
+        }
+    }
+
+    /** One whole message (owned: released here), handled now or, while an admin command runs, queued. */
+    private void handleMessage(final ByteBuf content)
+    {
+        if (paused)
+        {
+            waiting.add(content);
+            return;
+        }
+        try
+        {
+            handleNow(content);
+        }
+        finally
+        {
+            content.release();
+        }
+    }
+
+    /** Event loop: the admin command is answered; handle what waited, until another admin command pauses again. */
+    private void resume()
+    {
+        paused = false;
+        while (!paused && !waiting.isEmpty())
+        {
+            final ByteBuf next = waiting.poll();
             try
             {
-                handleMessage(whole);
+                handleNow(next);
             }
             finally
             {
-                whole.release();
+                next.release();
             }
+        }
+        if (!paused)
+        {
+            context.channel().config().setAutoRead(true);
         }
     }
 
     /** One whole message: its first JSON value is the request. */
-    private void handleMessage(final ByteBuf content)
+    private void handleNow(final ByteBuf content)
     {
         scanner.reset();
         final FrameDispatcher dispatcher = connection.dispatcher();
@@ -165,7 +215,11 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
                 "message exceeds the maximum frame size of " + maxMessageSize + " bytes", false);
             return;
         }
-        reader.read(content, length, dispatcher);
+        if (reader.read(content, length, connection) == FrameOutcome.PAUSED)
+        {
+            paused = true;
+            context.channel().config().setAutoRead(false);
+        }
     }
 
     private void protocolError(final ChannelHandlerContext ctx, final String reason)
@@ -189,6 +243,10 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         {
             fragments.release();
             fragments = null;
+        }
+        for (ByteBuf queued = waiting.poll(); queued != null; queued = waiting.poll())
+        {
+            queued.release();
         }
         connection.closed();
         super.channelInactive(ctx);

@@ -1,0 +1,68 @@
+package io.mist.auth;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The server's authentication: whether it is on, what a presented token opens, and the admin commands that manage
+ * tokens. {@link #OPEN} when no authenticator is configured. {@link #check} is called on IO threads and never waits
+ * on a store; admin commands complete later, off the data path. Thread-safe.
+ */
+public interface AccessControl extends AutoCloseable
+{
+    /** No authenticator: every connection is anonymous, tokens are ignored, admin commands do not exist. */
+    AccessControl OPEN = new AccessControl()
+    {
+        @Override
+        public boolean enabled()
+        {
+            return false;
+        }
+
+        @Override
+        public boolean allowsAnonymous()
+        {
+            return true;
+        }
+
+        @Override
+        public Access check(final String token, final Object source)
+        {
+            return Access.ANONYMOUS;
+        }
+
+        @Override
+        public CompletableFuture<AdminResult> admin(final String command, final String token, final List<String> tags)
+        {
+            throw new IllegalStateException("no authenticator: admin commands do not exist");
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    };
+
+    /** Whether tokens are checked at all. */
+    boolean enabled();
+
+    /** Whether a connection without a valid token may use the basic commands ({@code --allow-anonymous}). */
+    boolean allowsAnonymous();
+
+    /**
+     * What {@code token} opens; a refusal is counted and logged with {@code source} (the client's address), never
+     * the token. Constant-time in the token's value.
+     *
+     * @param token the token presented; null or empty when none was.
+     */
+    Access check(String token, Object source);
+
+    /**
+     * Runs an admin command ({@code register}, {@code unregister}, {@code set}, {@code unset}, {@code tags}) on
+     * the admin thread; the result is what the store really did.
+     */
+    CompletableFuture<AdminResult> admin(String command, String token, List<String> tags);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,42 @@
+package io.mist.auth;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.ServiceLoader;
+
+/** Finds the {@link TokenStoreProvider} for an {@code --authenticator} URI and opens its store. Main thread. */
+public final class TokenStores
+{
+    private TokenStores()
+    {
+    }
+
+    /** Opens the store for {@code uri}; an unknown scheme fails with mist's {@code Unsupported scheme '<x>'}. */
+    public static TokenStore open(final String uri) throws StoreException
+    {
+        final URI parsed;
+        try
+        {
+            parsed = new URI(uri.trim());
+        }
+        catch (final URISyntaxException ex)
+        {
+            throw new StoreException("invalid authenticator URI '" + Redaction.uri(uri) + "': " + ex.getReason());
+        }
+        if (parsed.getScheme() == null)
+        {
+            throw new StoreException("invalid authenticator URI '" + Redaction.uri(uri) +
+                "': expected scheme://..., e.g. memory://");
+        }
+        final String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+        for (final TokenStoreProvider provider : ServiceLoader.load(TokenStoreProvider.class))
+        {
+            if (provider.schemes().contains(scheme))
+            {
+                return provider.open(parsed);
+            }
+        }
+        throw new StoreException("Unsupported scheme '" + scheme + "'");
+    }
+}

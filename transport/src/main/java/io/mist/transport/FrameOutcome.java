@@ -1,0 +1,15 @@
+package io.mist.transport;
+
+/** What became of one decoded frame, for the handler that read it. */
+public enum FrameOutcome
+{
+    /** Handed to the engine (or answered). */
+    ACCEPTED,
+    /** Refused with an error reply; a stream transport resynchronises after it. */
+    REFUSED,
+    /**
+     * An admin command is running off the data path: read nothing more from this connection until
+     * {@link ClientConnection} calls the handler's resume action, so replies keep the connection's order.
+     */
+    PAUSED
+}
