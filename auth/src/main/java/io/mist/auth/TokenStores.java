@@ -18,7 +18,9 @@ public final class TokenStores
         final URI parsed;
         try
         {
-            parsed = new URI(uri.trim());
+            // mist's URIs may have no authority at all (memory://, scribble://?db=DIR), which java.net.URI refuses.
+            final String text = uri.trim().replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*)://(?=$|\\?)", "$1:///");
+            parsed = new URI(text);
         }
         catch (final URISyntaxException ex)
         {
