@@ -66,9 +66,19 @@ public final class PostgresTestDatabase
             QueryParameters.of(uri).getOrDefault("db", "postgres"), properties);
     }
 
+    /** Drops a test schema; nothing to do when there is no server (the test was skipped). */
     public static void dropSchema(final String schema) throws SQLException
     {
-        try (Connection connection = connect(); Statement statement = connection.createStatement())
+        final Connection connection;
+        try
+        {
+            connection = connect();
+        }
+        catch (final SQLException unreachable)
+        {
+            return;
+        }
+        try (connection; Statement statement = connection.createStatement())
         {
             statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
