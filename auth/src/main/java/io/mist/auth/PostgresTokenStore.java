@@ -186,7 +186,7 @@ public final class PostgresTokenStore implements TokenStore
         catch (final SQLException ex)
         {
             throw new StoreException("postgres: cannot " + what + ": cannot connect to " + described + " (" +
-                ex.getMessage() + ")", ex);
+                firstLine(ex.getMessage()) + ")", ex);
         }
         try
         {
@@ -204,8 +204,19 @@ public final class PostgresTokenStore implements TokenStore
             {
                 closeQuietly(); // the connection is broken; the next call opens a new one
             }
-            throw new StoreException("postgres: cannot " + what + " (" + ex.getMessage() + ")", ex);
+            throw new StoreException("postgres: cannot " + what + " (" + firstLine(ex.getMessage()) + ")", ex);
         }
+    }
+
+    /** PostgreSQL puts the offending values (a token) in the lines after the first ("Detail: Key (token)=..."). */
+    private static String firstLine(final String message)
+    {
+        if (message == null)
+        {
+            return "no message";
+        }
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline).trim();
     }
 
     /** The cached connection when it still answers, else a new one. */

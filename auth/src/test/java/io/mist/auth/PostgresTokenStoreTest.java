@@ -86,4 +86,19 @@ class PostgresTokenStoreTest extends TokenRegistryContract
             assertEquals(Map.of(), store.load());
         }
     }
+
+    @Test
+    void aStoreErrorDoesNotCarryTheToken() throws Exception
+    {
+        try (TokenStore store = openStore())
+        {
+            store.register("s3cret-token", java.util.Set.of("a"));
+            // The registry would refuse a duplicate from its snapshot; straight to the store, PostgreSQL refuses it
+            // with the value in its detail line, which must not reach the reply or the log.
+            final StoreException duplicate = assertThrows(StoreException.class,
+                () -> store.register("s3cret-token", java.util.Set.of()));
+            assertTrue(duplicate.getMessage().contains("duplicate key"), duplicate.getMessage());
+            assertFalse(duplicate.getMessage().contains("s3cret"), duplicate.getMessage());
+        }
+    }
 }
