@@ -117,7 +117,8 @@ public final class TokenRegistry implements AccessControl
 
     private AdminResult run(final String command, final String token, final Set<String> tags)
     {
-        final String key = hex(digest(token));
+        final byte[] digest = digest(token);
+        final String key = hex(digest);
         final TokenGrant grant = grants.get(key);
         try
         {
@@ -128,7 +129,7 @@ public final class TokenRegistry implements AccessControl
                     {
                         return AdminResult.error(EMPTY_TOKEN);
                     }
-                    if (MessageDigest.isEqual(digest(token), masterDigest))
+                    if (MessageDigest.isEqual(digest, masterDigest))
                     {
                         return AdminResult.error(MASTER_TOKEN);
                     }

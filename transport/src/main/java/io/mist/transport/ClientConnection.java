@@ -125,12 +125,6 @@ public final class ClientConnection implements TokenGrant.Listener
         outbound.framing(framing);
     }
 
-    /** Whether the connection may run without a token (no authenticator, or {@code --allow-anonymous}). */
-    public boolean anonymousAllowed()
-    {
-        return control.allowsAnonymous();
-    }
-
     /** A client that cannot send a token (the legacy text protocol): anonymous if allowed, else refused and closed. */
     public boolean admitWithoutToken(final String why)
     {
@@ -173,8 +167,7 @@ public final class ClientConnection implements TokenGrant.Listener
                 }
                 else
                 {
-                    dispatcher.reject(frame, WRONG_TOKEN, false);
-                    return FrameOutcome.REFUSED;
+                    dispatcher.reject(frame, WRONG_TOKEN, false); // answered; the stream itself is in step
                 }
             }
             return FrameOutcome.ACCEPTED; // mist: auth never replies
@@ -220,7 +213,7 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             access = Access.Kind.ANONYMOUS;
             dispatcher.reject(frame, WRONG_TOKEN + "; continuing without one", false);
-            return FrameOutcome.REFUSED;
+            return FrameOutcome.ACCEPTED; // answered; the stream itself is in step
         }
         refused = true;
         dispatcher.reject(frame, UNAUTHORIZED, true);
