@@ -22,7 +22,10 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "mist", sortOptions = false, versionProvider = MistCommand.Version.class,
     description = "A low-latency, tag-based pub/sub broker, wire-compatible with nanopack/mist.",
-    footer = "%nExample:%n  mist --server --listeners tcp://127.0.0.1:1445")
+    footer = {"%nExamples:", "  mist --server --listeners tcp://127.0.0.1:1445",
+        "  mist publish --tags hello --data world", "  mist subscribe --tags hello",
+        "%nExit codes of the client commands: 0 done, 1 the server refused, 2 bad arguments,",
+        "3 server unreachable or connection lost, 4 no reply in time."})
 public final class MistCommand implements Callable<Integer>
 {
     @Option(names = "--server", description = "Run the server.")
@@ -167,6 +170,20 @@ public final class MistCommand implements Callable<Integer>
     public static CommandLine commandLine()
     {
         final CommandLine commandLine = new CommandLine(new MistCommand());
+        for (final Object subcommand : io.mist.server.cli.ClientCommands.all())
+        {
+            commandLine.addSubcommand(subcommand);
+        }
+        // mist's hidden aliases of publish.
+        for (final String alias : new String[] { "message", "send" })
+        {
+            final CommandLine publish = new CommandLine(io.mist.server.cli.ClientCommands.publishCommand());
+            publish.getCommandSpec().usageMessage().hidden(true);
+            commandLine.addSubcommand(alias, publish);
+        }
+        final CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(false);
+        commandLine.addSubcommand("generate-completion", completion);
         commandLine.setParameterExceptionHandler((ex, args) ->
         {
             final PrintWriter err = ex.getCommandLine().getErr();

@@ -1,0 +1,517 @@
+package io.mist.client;
+
+import io.mist.codec.Command;
+import io.mist.codec.FrameException;
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.JsonFrameScanner;
+import io.mist.codec.MistFrame;
+import io.mist.codec.MistFrameParser;
+import io.mist.codec.MistJsonWriter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client of mist's TCP protocol, for this server and for the original Go mist alike (it uses only what both
+ * speak). Commands return futures: a reply's command completes it, and commands that mist never answers
+ * ({@code subscribe}, {@code register}, ...) are followed by a {@code ping} whose pong completes them, unless an
+ * error for them arrives first. Deliveries go to the listener of {@link ClientOptions}, or queue in
+ * {@link #messages()}. Optionally reconnects and re-subscribes. Thread-safe.
+ *
+ * <pre>{@code
+ * try (MistClient client = MistClient.connect("127.0.0.1", 1445, ClientOptions.defaults())) {
+ *     client.subscribe(List.of("hello")).join();
+ *     client.publish(List.of("hello"), "world");
+ *     Message message = client.messages().take();
+ * }
+ * }</pre>
+ */
+public final class MistClient implements AutoCloseable
+{
+    private final InetSocketAddress address;
+    private final ClientOptions options;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final ReplyTracker replies = new ReplyTracker();
+    private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
+    /** Subscriptions held, each a sorted tag set, for re-subscribing after a reconnect. Guarded by {@code this}. */
+    private final Set<List<String>> subscriptions = new LinkedHashSet<>();
+    private volatile Channel channel;
+    private volatile boolean closed;
+    private long nextDelayMillis;
+
+    private MistClient(final InetSocketAddress address, final ClientOptions options)
+    {
+        this.address = address;
+        this.options = options;
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-client", true),
+            NioIoHandler.newFactory());
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)options.connectTimeout.toMillis())
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel socket)
+                {
+                    socket.pipeline().addLast(new Decoder());
+                }
+            });
+        this.nextDelayMillis = options.reconnectDelay.toMillis();
+    }
+
+    /**
+     * Connects (and sends the token, if any). Throws {@link IOException} when the server cannot be reached within the
+     * connect timeout.
+     */
+    public static MistClient connect(final String host, final int port, final ClientOptions options)
+        throws IOException
+    {
+        final MistClient client = new MistClient(new InetSocketAddress(host, port), options);
+        try
+        {
+            client.open();
+        }
+        catch (final IOException ex)
+        {
+            client.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw ex;
+        }
+        return client;
+    }
+
+    /** Connects to {@code host:port}, mist's {@code --host} form. */
+    public static MistClient connect(final String hostAndPort, final ClientOptions options) throws IOException
+    {
+        final int colon = hostAndPort.lastIndexOf(':');
+        if (colon < 0)
+        {
+            throw new IllegalArgumentException("expected host:port, got '" + hostAndPort + "'");
+        }
+        final String host = hostAndPort.substring(0, colon).replace("[", "").replace("]", "");
+        return connect(host, Integer.parseInt(hostAndPort.substring(colon + 1)), options);
+    }
+
+    private void open() throws IOException
+    {
+        final ChannelFuture connecting = bootstrap.connect(address).awaitUninterruptibly();
+        if (!connecting.isSuccess())
+        {
+            throw new IOException("cannot connect to " + address.getHostString() + ":" + address.getPort() + " - " +
+                describe(connecting.cause()), connecting.cause());
+        }
+        attach(connecting.channel());
+    }
+
+    /** A new connection: authenticate (mist never answers auth) and take back every subscription. */
+    private void attach(final Channel connected)
+    {
+        synchronized (this)
+        {
+            channel = connected;
+            if (options.token != null && !options.token.isEmpty())
+            {
+                write(encode(Command.AUTH, List.of(), options.token));
+            }
+            for (final List<String> tags : subscriptions)
+            {
+                write(encode(Command.SUBSCRIBE, tags, ""));
+            }
+        }
+        connected.closeFuture().addListener(future -> lost(connected));
+    }
+
+    /** Sends {@code ping}; completes with the pong. */
+    public CompletableFuture<Message> ping()
+    {
+        return request(Command.PING, List.of(), "");
+    }
+
+    /** Subscribes to messages holding all of {@code tags}; completes once the server has applied it. */
+    public CompletableFuture<Void> subscribe(final List<String> tags)
+    {
+        requireTags(tags);
+        synchronized (this)
+        {
+            subscriptions.add(List.copyOf(new TreeSet<>(tags)));
+            return acknowledged(Command.SUBSCRIBE, tags, "");
+        }
+    }
+
+    /** Removes exactly that subscription. */
+    public CompletableFuture<Void> unsubscribe(final List<String> tags)
+    {
+        requireTags(tags);
+        synchronized (this)
+        {
+            subscriptions.remove(List.copyOf(new TreeSet<>(tags)));
+            return acknowledged(Command.UNSUBSCRIBE, tags, "");
+        }
+    }
+
+    /** Publishes without waiting, as mist's clients do; a refusal goes to the error listener. */
+    public void publish(final List<String> tags, final String data)
+    {
+        requireTags(tags);
+        synchronized (this)
+        {
+            write(encode(Command.PUBLISH, tags, data));
+        }
+    }
+
+    /** Publishes and completes once the server has handled it (failing with its error, if it refused it). */
+    public CompletableFuture<Void> publishConfirmed(final List<String> tags, final String data)
+    {
+        requireTags(tags);
+        return acknowledged(Command.PUBLISH, tags, data);
+    }
+
+    /** Completes once the server has handled everything sent before. */
+    public CompletableFuture<Void> flush()
+    {
+        return ping().thenApply(pong -> null);
+    }
+
+    /** This connection's subscriptions, as the server formats them (mist: each set's tags joined by ','). */
+    public CompletableFuture<String> list()
+    {
+        return request(Command.LIST, List.of(), "").thenApply(Message::data);
+    }
+
+    /** Every tag subscribed to on the server, space-separated. */
+    public CompletableFuture<String> listall()
+    {
+        return request(Command.LISTALL, List.of(), "").thenApply(Message::data);
+    }
+
+    /** The server's connection counts. */
+    public CompletableFuture<String> who()
+    {
+        return request(Command.WHO, List.of(), "").thenApply(Message::data);
+    }
+
+    /** Admin: creates {@code token} with {@code tags}. */
+    public CompletableFuture<Void> register(final String token, final List<String> tags)
+    {
+        return acknowledged(Command.REGISTER, tags, token);
+    }
+
+    /** Admin: deletes {@code token}. */
+    public CompletableFuture<Void> unregister(final String token)
+    {
+        return acknowledged(Command.UNREGISTER, List.of(), token);
+    }
+
+    /** Admin: adds tags to {@code token}. */
+    public CompletableFuture<Void> set(final String token, final List<String> tags)
+    {
+        return acknowledged(Command.SET, tags, token);
+    }
+
+    /** Admin: removes tags from {@code token}. */
+    public CompletableFuture<Void> unset(final String token, final List<String> tags)
+    {
+        return acknowledged(Command.UNSET, tags, token);
+    }
+
+    /** Admin: the tags of {@code token}. */
+    public CompletableFuture<List<String>> tags(final String token)
+    {
+        return request(Command.TAGS, List.of(), token).thenApply(Message::tags);
+    }
+
+    /** Deliveries, when no listener was given. */
+    public BlockingQueue<Message> messages()
+    {
+        return messages;
+    }
+
+    /** Whether the client has a live connection now. */
+    public boolean connected()
+    {
+        final Channel current = channel;
+        return current != null && current.isActive();
+    }
+
+    /** Waits for a command's future with the reply timeout; unwraps the server's error. */
+    public <T> T await(final CompletableFuture<T> future) throws IOException, TimeoutException
+    {
+        try
+        {
+            return future.get(options.replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", ex);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new TimeoutException("no reply from " + address.getHostString() + ":" + address.getPort() +
+                " within " + options.replyTimeout.toMillis() + " ms");
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof MistReplyException)
+            {
+                throw (MistReplyException)ex.getCause();
+            }
+            throw ex.getCause() instanceof IOException ? (IOException)ex.getCause() :
+                new IOException(describe(ex.getCause()), ex.getCause());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        final Channel current = channel;
+        if (current != null)
+        {
+            current.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
+    private CompletableFuture<Message> request(final Command command, final List<String> tags, final String data)
+    {
+        final CompletableFuture<Message> future = new CompletableFuture<>();
+        synchronized (this)
+        {
+            replies.expectReply(command.name().toLowerCase(java.util.Locale.ROOT), future);
+            write(encode(command, tags, data));
+        }
+        return future;
+    }
+
+    private CompletableFuture<Void> acknowledged(final Command command, final List<String> tags, final String data)
+    {
+        final CompletableFuture<Message> future = new CompletableFuture<>();
+        synchronized (this)
+        {
+            replies.expectAcknowledgement(command.name().toLowerCase(java.util.Locale.ROOT), future);
+            write(encode(command, tags, data));
+            write(encode(Command.PING, List.of(), ""));
+        }
+        return future.thenApply(pong -> null);
+    }
+
+    /** Under {@code this}: the order of writes is the order of the expectations. */
+    private void write(final byte[] frame)
+    {
+        final Channel current = channel;
+        if (current == null || !current.isActive())
+        {
+            // Fails what waits; with reconnection on, subscriptions are taken back on the next connection.
+            replies.failAll(new IOException("not connected to " + address.getHostString() + ":" + address.getPort()));
+            return;
+        }
+        current.writeAndFlush(current.alloc().buffer(frame.length).writeBytes(frame));
+    }
+
+    private static byte[] encode(final Command command, final List<String> tags, final String data)
+    {
+        final GrowableBytes out = new GrowableBytes(64);
+        MistJsonWriter.openCommand(out, command);
+        if (!tags.isEmpty())
+        {
+            MistJsonWriter.openTags(out);
+            boolean first = true;
+            for (final String tag : tags)
+            {
+                final byte[] bytes = tag.getBytes(StandardCharsets.UTF_8);
+                MistJsonWriter.arrayElement(out, first, bytes, 0, bytes.length);
+                first = false;
+            }
+            MistJsonWriter.closeArray(out);
+        }
+        if (!data.isEmpty())
+        {
+            final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+            MistJsonWriter.data(out, bytes, 0, bytes.length);
+        }
+        MistJsonWriter.close(out);
+        return java.util.Arrays.copyOf(out.array(), out.length());
+    }
+
+    private static void requireTags(final List<String> tags)
+    {
+        if (tags == null || tags.isEmpty())
+        {
+            throw new IllegalArgumentException("at least one tag is needed");
+        }
+    }
+
+    /** IO thread: one message from the server. */
+    private void received(final Message message)
+    {
+        if (message.isDelivery())
+        {
+            if (options.listener != null)
+            {
+                options.listener.accept(message);
+            }
+            else
+            {
+                messages.add(message);
+            }
+            return;
+        }
+        if (!replies.offer(message) && !message.error().isEmpty())
+        {
+            options.errorListener.accept(new MistReplyException(message.command(), message.error()));
+        }
+    }
+
+    /** The connection closed: fail what waits; reconnect if asked to. */
+    private void lost(final Channel gone)
+    {
+        if (channel != gone)
+        {
+            return;
+        }
+        replies.failAll(new IOException("connection to " + address.getHostString() + ":" + address.getPort() +
+            " lost"));
+        if (closed)
+        {
+            return;
+        }
+        options.errorListener.accept(new IOException("connection to " + address.getHostString() + ":" +
+            address.getPort() + " lost" + (options.reconnect ? "; reconnecting" : "")));
+        if (options.reconnect)
+        {
+            scheduleReconnect();
+        }
+    }
+
+    private void scheduleReconnect()
+    {
+        final long delay = nextDelayMillis;
+        nextDelayMillis = Math.min(nextDelayMillis * 2, options.maxReconnectDelay.toMillis());
+        group.schedule(() ->
+        {
+            if (closed)
+            {
+                return;
+            }
+            bootstrap.connect(address).addListener((ChannelFuture connecting) ->
+            {
+                if (connecting.isSuccess() && !closed)
+                {
+                    nextDelayMillis = options.reconnectDelay.toMillis();
+                    attach(connecting.channel());
+                }
+                else if (!closed)
+                {
+                    options.errorListener.accept(new IOException("reconnect to " + address.getHostString() + ":" +
+                        address.getPort() + " failed - " + describe(connecting.cause())));
+                    scheduleReconnect();
+                }
+            });
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(final Throwable cause)
+    {
+        if (cause == null)
+        {
+            return "unknown error";
+        }
+        final String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** Finds each JSON message in the stream and hands it over as a {@link Message}. */
+    private final class Decoder extends ByteToMessageDecoder
+    {
+        private final JsonFrameScanner scanner = new JsonFrameScanner(64 * 1024 * 1024);
+        private final MistFrameParser parser = new MistFrameParser();
+        private final MistFrame frame = new MistFrame();
+        private final GrowableBytes bytes = new GrowableBytes(512);
+
+        @Override
+        protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
+        {
+            while (in.isReadable())
+            {
+                if (!scanner.inFrame() && !JsonFrameScanner.skipWhitespace(in))
+                {
+                    return;
+                }
+                final int length = scanner.scan(in);
+                if (length < 0)
+                {
+                    if (length != JsonFrameScanner.NEED_MORE)
+                    {
+                        ctx.close(); // not mist: nothing sensible can follow
+                    }
+                    return;
+                }
+                bytes.clear();
+                bytes.ensureSpare(length);
+                in.readBytes(bytes.array(), 0, length);
+                try
+                {
+                    parser.parse(bytes.array(), length, frame);
+                    received(toMessage(frame));
+                }
+                catch (final FrameException ex)
+                {
+                    options.errorListener.accept(new IOException("unreadable message from the server: " +
+                        ex.getMessage()));
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            ctx.close();
+        }
+    }
+
+    private static Message toMessage(final MistFrame frame)
+    {
+        final List<String> tags = new ArrayList<>(frame.tagCount());
+        for (int i = 0; i < frame.tagCount(); i++)
+        {
+            tags.add(new String(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i), StandardCharsets.UTF_8));
+        }
+        return new Message(new String(frame.commandBytes(), 0, frame.commandLength(), StandardCharsets.UTF_8), tags,
+            new String(frame.dataBytes(), 0, frame.dataLength(), StandardCharsets.UTF_8),
+            new String(frame.errorBytes(), 0, frame.errorLength(), StandardCharsets.UTF_8));
+    }
+
+    /** For tests: the reply timeout configured. */
+    Duration replyTimeout()
+    {
+        return options.replyTimeout;
+    }
+}

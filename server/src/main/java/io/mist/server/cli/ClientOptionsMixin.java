@@ -1,0 +1,19 @@
+package io.mist.server.cli;
+
+import picocli.CommandLine.Option;
+
+/** The options every client subcommand shares: where the server is, the token, how long to wait. */
+public final class ClientOptionsMixin
+{
+    @Option(names = "--host", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1445",
+        description = "The mist server's TCP listener. Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+        description = "Token sent first ({\"command\":\"auth\"}), for a server with an authenticator.")
+    String token;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+        description = "How long to wait to connect and for each reply. Default: ${DEFAULT-VALUE}.")
+    int timeoutSeconds;
+}
