@@ -1,28 +1,30 @@
 package io.mist.server;
 
+import org.slf4j.event.Level;
+
 import java.util.Locale;
 
 /** mist's log levels ({@code TRACE} to {@code FATAL}, case-insensitive); FATAL logs as ERROR. */
 public enum LogLevel
 {
-    TRACE("trace"),
-    DEBUG("debug"),
-    INFO("info"),
-    WARN("warn"),
-    ERROR("error"),
-    FATAL("error");
+    TRACE(Level.TRACE),
+    DEBUG(Level.DEBUG),
+    INFO(Level.INFO),
+    WARN(Level.WARN),
+    ERROR(Level.ERROR),
+    FATAL(Level.ERROR);
 
-    private final String backendLevel;
+    private final Level slf4jLevel;
 
-    LogLevel(final String backendLevel)
+    LogLevel(final Level slf4jLevel)
     {
-        this.backendLevel = backendLevel;
+        this.slf4jLevel = slf4jLevel;
     }
 
-    /** The level name the logging backend understands. */
-    public String backendLevel()
+    /** The SLF4J level this maps to (FATAL has none: ERROR). */
+    public Level slf4jLevel()
     {
-        return backendLevel;
+        return slf4jLevel;
     }
 
     /** Parses a level; unknown names are an error (mist silently fell back to TRACE). */

@@ -9,6 +9,6 @@ public final class Main
 
     public static void main(final String[] args)
     {
-        System.exit(MistCommand.commandLine().execute(args));
+        System.exit(MistCommand.run(args));
     }
 }

@@ -89,6 +89,15 @@ public final class MistCommand implements Callable<Integer>
         description = "Connection IO threads; 0 means one per core. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "YAML (.yaml, .yml) or JSON (.json) file whose keys are these flags without dashes " +
+            "(listeners, log-level, ...); a flag given here wins over the file.")
+    java.nio.file.Path config;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text (mist's lines) or json (one object per line, for log shippers). Default: ${DEFAULT-VALUE}.")
+    String logFormat;
+
     @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean versionRequested;
 
@@ -107,7 +116,7 @@ public final class MistCommand implements Callable<Integer>
             return 0;
         }
         final ServerConfig config = toConfig();
-        Logging.configure(config.logLevel());
+        Logging.configure(config.logLevel(), config.logFormat());
         return runServer(config);
     }
 
@@ -128,7 +137,7 @@ public final class MistCommand implements Callable<Integer>
             final TransportConfig transport =
                 new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins);
             return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey, authenticator,
-                token, allowAnonymous);
+                token, allowAnonymous).withLogFormat(io.mist.server.logging.LogFormat.parse(logFormat));
         }
         catch (final IllegalArgumentException ex)
         {
@@ -164,6 +173,30 @@ public final class MistCommand implements Callable<Integer>
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Runs the command line with {@code args}: reads a {@code --config} file first (its values become the flags'
+     * defaults), then parses and executes. Returns the exit code.
+     */
+    public static int run(final String[] args)
+    {
+        final CommandLine commandLine = commandLine();
+        final java.nio.file.Path configPath = ConfigFile.findIn(args);
+        if (configPath != null)
+        {
+            try
+            {
+                commandLine.setDefaultValueProvider(ConfigFile.load(configPath, commandLine.getCommandSpec()));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                commandLine.getErr().println("Error: " + ex.getMessage());
+                commandLine.getErr().flush();
+                return 2;
+            }
+        }
+        return commandLine.execute(args);
     }
 
     /** Builds the command line, with its error and exit-code handling. */

@@ -2,6 +2,7 @@ package io.mist.server;
 
 import io.mist.engine.EngineConfig;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.server.logging.LogFormat;
 import io.mist.transport.TransportConfig;
 
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ public final class ServerConfig
     private final String authenticator;
     private final String token;
     private final boolean allowAnonymous;
+    private final LogFormat logFormat;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -97,6 +99,21 @@ public final class ServerConfig
         this.authenticator = auth ? authenticator.trim() : null;
         this.token = auth ? token : null;
         this.allowAnonymous = allowAnonymous;
+        this.logFormat = LogFormat.TEXT;
+    }
+
+    private ServerConfig(final ServerConfig base, final LogFormat logFormat)
+    {
+        this.listeners = base.listeners;
+        this.logLevel = base.logLevel;
+        this.engine = base.engine;
+        this.transport = base.transport;
+        this.tlsCertificate = base.tlsCertificate;
+        this.tlsKey = base.tlsKey;
+        this.authenticator = base.authenticator;
+        this.token = base.token;
+        this.allowAnonymous = base.allowAnonymous;
+        this.logFormat = logFormat;
     }
 
     /** The defaults with the given listeners; for tests and embedding. */
@@ -152,5 +169,16 @@ public final class ServerConfig
     public boolean allowAnonymous()
     {
         return allowAnonymous;
+    }
+
+    public LogFormat logFormat()
+    {
+        return logFormat;
+    }
+
+    /** This configuration with log lines in {@code format}. */
+    public ServerConfig withLogFormat(final LogFormat format)
+    {
+        return new ServerConfig(this, format);
     }
 }

@@ -1,0 +1,189 @@
+package io.mist.server;
+
+import com.dslplatform.json.DslJson;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A {@code --config} file, YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}), whose keys are the server's
+ * long flags without dashes ({@code listeners}, {@code log-level}, {@code ring-size}, ...), as mist's viper keys. Its
+ * values become the flags' defaults, so a flag on the command line wins over the file, and the file over the built-in
+ * default. Unknown keys and values that are neither scalars nor lists are errors naming the key; a bad value fails
+ * like the flag would, naming it. Read once by the main thread before parsing.
+ */
+public final class ConfigFile implements CommandLine.IDefaultValueProvider
+{
+    private final Path path;
+    private final Map<String, String> values;
+
+    private ConfigFile(final Path path, final Map<String, String> values)
+    {
+        this.path = path;
+        this.values = values;
+    }
+
+    /** The {@code --config} path among {@code args} ({@code --config X} or {@code --config=X}), or null. */
+    static Path findIn(final String[] args)
+    {
+        for (int i = 0; i < args.length; i++)
+        {
+            if (args[i].equals("--config") && i + 1 < args.length)
+            {
+                return Path.of(args[i + 1]);
+            }
+            if (args[i].startsWith("--config="))
+            {
+                return Path.of(args[i].substring("--config=".length()));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reads and checks the file against the options of {@code command}.
+     *
+     * @throws IllegalArgumentException naming the file and the key at fault.
+     */
+    static ConfigFile load(final Path path, final CommandLine.Model.CommandSpec command)
+    {
+        final String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        final Object parsed;
+        try
+        {
+            final byte[] bytes = Files.readAllBytes(path);
+            if (name.endsWith(".yaml") || name.endsWith(".yml"))
+            {
+                parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(bytes,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            }
+            else if (name.endsWith(".json"))
+            {
+                parsed = new DslJson<>().deserialize(Map.class, bytes, bytes.length);
+            }
+            else
+            {
+                throw new IllegalArgumentException("config file " + path + ": the name must end in .yaml, .yml or .json");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("config file " + path + ": cannot read it (" + ex.getMessage() + ")");
+        }
+        catch (final RuntimeException ex)
+        {
+            if (ex instanceof IllegalArgumentException)
+            {
+                throw ex;
+            }
+            throw new IllegalArgumentException("config file " + path + ": not valid " +
+                (name.endsWith(".json") ? "JSON" : "YAML") + " (" + firstLine(ex.getMessage()) + ")");
+        }
+        if (parsed == null)
+        {
+            return new ConfigFile(path, Map.of());
+        }
+        if (!(parsed instanceof Map))
+        {
+            throw new IllegalArgumentException("config file " + path + ": expected keys and values at the top level");
+        }
+        final Set<String> known = new TreeSet<>();
+        for (final CommandLine.Model.OptionSpec option : command.options())
+        {
+            if (option.longestName().startsWith("--") && !option.usageHelp() && !option.versionHelp() &&
+                !option.longestName().equals("--config"))
+            {
+                known.add(option.longestName().substring(2));
+            }
+        }
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (final Map.Entry<?, ?> entry : ((Map<?, ?>)parsed).entrySet())
+        {
+            final String key = String.valueOf(entry.getKey());
+            if (!known.contains(key))
+            {
+                throw new IllegalArgumentException("config file " + path + ": unknown key '" + key + "' (known: " +
+                    String.join(", ", known) + ")");
+            }
+            values.put(key, text(path, key, entry.getValue()));
+        }
+        return new ConfigFile(path, values);
+    }
+
+    private static String text(final Path path, final String key, final Object value)
+    {
+        if (value == null)
+        {
+            throw new IllegalArgumentException("config file " + path + ": key '" + key + "' has no value");
+        }
+        if (value instanceof Collection)
+        {
+            final List<String> items = new ArrayList<>();
+            for (final Object item : (Collection<?>)value)
+            {
+                if (item instanceof Map || item instanceof Collection || item == null)
+                {
+                    throw new IllegalArgumentException("config file " + path + ": key '" + key +
+                        "' must be a list of plain values");
+                }
+                items.add(String.valueOf(item));
+            }
+            return String.join(",", items);
+        }
+        if (value instanceof Map)
+        {
+            throw new IllegalArgumentException("config file " + path + ": key '" + key +
+                "' must be a value or a list, not a mapping");
+        }
+        if (value instanceof Double || value instanceof Float)
+        {
+            final double number = ((Number)value).doubleValue();
+            if (number == Math.rint(number))
+            {
+                return Long.toString((long)number); // JSON numbers may arrive as doubles
+            }
+        }
+        return String.valueOf(value);
+    }
+
+    private static String firstLine(final String message)
+    {
+        if (message == null)
+        {
+            return "no detail";
+        }
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The file's value for an option of the root command, or null for the built-in default. */
+    @Override
+    public String defaultValue(final CommandLine.Model.ArgSpec argument)
+    {
+        if (!(argument instanceof CommandLine.Model.OptionSpec) ||
+            argument.command().parent() != null)
+        {
+            return null;
+        }
+        final String longest = ((CommandLine.Model.OptionSpec)argument).longestName();
+        return longest.startsWith("--") ? values.get(longest.substring(2)) : null;
+    }
+
+    public Path path()
+    {
+        return path;
+    }
+}
