@@ -61,36 +61,31 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider
     static ConfigFile load(final Path path, final CommandLine.Model.CommandSpec command)
     {
         final String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        final Object parsed;
+        if (!name.endsWith(".yaml") && !name.endsWith(".yml") && !name.endsWith(".json"))
+        {
+            throw new IllegalArgumentException("config file " + path + ": the name must end in .yaml, .yml or .json");
+        }
+        final byte[] bytes;
         try
         {
-            final byte[] bytes = Files.readAllBytes(path);
-            if (name.endsWith(".yaml") || name.endsWith(".yml"))
-            {
-                parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(bytes,
-                    java.nio.charset.StandardCharsets.UTF_8));
-            }
-            else if (name.endsWith(".json"))
-            {
-                parsed = new DslJson<>().deserialize(Map.class, bytes, bytes.length);
-            }
-            else
-            {
-                throw new IllegalArgumentException("config file " + path + ": the name must end in .yaml, .yml or .json");
-            }
+            bytes = Files.readAllBytes(path);
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("config file " + path + ": cannot read it (" + ex.getMessage() + ")");
+            throw new IllegalArgumentException("config file " + path + ": cannot read it (" + ex + ")");
         }
-        catch (final RuntimeException ex)
+        final boolean json = name.endsWith(".json");
+        final Object parsed;
+        try
         {
-            if (ex instanceof IllegalArgumentException)
-            {
-                throw ex;
-            }
-            throw new IllegalArgumentException("config file " + path + ": not valid " +
-                (name.endsWith(".json") ? "JSON" : "YAML") + " (" + firstLine(ex.getMessage()) + ")");
+            parsed = json ? new DslJson<>().deserialize(Map.class, bytes, bytes.length) :
+                new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(bytes,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new IllegalArgumentException("config file " + path + ": not valid " + (json ? "JSON" : "YAML") +
+                " (" + firstLine(ex.getMessage()) + ")");
         }
         if (parsed == null)
         {

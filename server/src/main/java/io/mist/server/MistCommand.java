@@ -181,7 +181,21 @@ public final class MistCommand implements Callable<Integer>
      */
     public static int run(final String[] args)
     {
+        return run(args, null, null);
+    }
+
+    /** {@link #run(String[])} writing to {@code out} and {@code err} (null: the process's own). */
+    static int run(final String[] args, final PrintWriter out, final PrintWriter err)
+    {
         final CommandLine commandLine = commandLine();
+        if (out != null)
+        {
+            commandLine.setOut(out);
+        }
+        if (err != null)
+        {
+            commandLine.setErr(err);
+        }
         final java.nio.file.Path configPath = ConfigFile.findIn(args);
         if (configPath != null)
         {
