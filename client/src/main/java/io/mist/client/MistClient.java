@@ -25,7 +25,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -507,11 +506,5 @@ public final class MistClient implements AutoCloseable
         return new Message(new String(frame.commandBytes(), 0, frame.commandLength(), StandardCharsets.UTF_8), tags,
             new String(frame.dataBytes(), 0, frame.dataLength(), StandardCharsets.UTF_8),
             new String(frame.errorBytes(), 0, frame.errorLength(), StandardCharsets.UTF_8));
-    }
-
-    /** For tests: the reply timeout configured. */
-    Duration replyTimeout()
-    {
-        return options.replyTimeout;
     }
 }
