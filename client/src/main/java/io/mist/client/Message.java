@@ -1,5 +1,10 @@
 package io.mist.client;
 
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.MistJsonWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,31 +57,37 @@ public final class Message
     /** The message in mist's wire format: compact JSON, members in mist's order, no trailing newline. */
     public String toJson()
     {
-        final io.mist.codec.GrowableBytes out = new io.mist.codec.GrowableBytes(64);
-        final byte[] name = command.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        io.mist.codec.MistJsonWriter.openCommand(out, name, 0, name.length);
+        final byte[] frame = encode(command, tags, data, error);
+        return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+    }
+
+    /** One frame in mist's wire format, trailing newline included; empty members are left out, as mist does. */
+    static byte[] encode(final String command, final List<String> tags, final String data, final String error)
+    {
+        final GrowableBytes out = new GrowableBytes(64);
+        final byte[] name = command.getBytes(StandardCharsets.UTF_8);
+        MistJsonWriter.openCommand(out, name, 0, name.length);
         if (!tags.isEmpty())
         {
-            io.mist.codec.MistJsonWriter.openTags(out);
+            MistJsonWriter.openTags(out);
             for (int i = 0; i < tags.size(); i++)
             {
-                final byte[] tag = tags.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                io.mist.codec.MistJsonWriter.arrayElement(out, i == 0, tag, 0, tag.length);
+                final byte[] tag = tags.get(i).getBytes(StandardCharsets.UTF_8);
+                MistJsonWriter.arrayElement(out, i == 0, tag, 0, tag.length);
             }
-            io.mist.codec.MistJsonWriter.closeArray(out);
+            MistJsonWriter.closeArray(out);
         }
         if (!data.isEmpty())
         {
-            final byte[] bytes = data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            io.mist.codec.MistJsonWriter.data(out, bytes, 0, bytes.length);
+            final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+            MistJsonWriter.data(out, bytes, 0, bytes.length);
         }
         if (!error.isEmpty())
         {
-            io.mist.codec.MistJsonWriter.error(out, error);
+            MistJsonWriter.error(out, error);
         }
-        io.mist.codec.MistJsonWriter.close(out);
-        // close() ends the frame with a newline.
-        return new String(out.array(), 0, out.length() - 1, java.nio.charset.StandardCharsets.UTF_8);
+        MistJsonWriter.close(out);
+        return Arrays.copyOf(out.array(), out.length());
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
-import io.mist.codec.MistJsonWriter;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -337,27 +336,7 @@ public final class MistClient implements AutoCloseable
 
     private static byte[] encode(final Command command, final List<String> tags, final String data)
     {
-        final GrowableBytes out = new GrowableBytes(64);
-        MistJsonWriter.openCommand(out, command);
-        if (!tags.isEmpty())
-        {
-            MistJsonWriter.openTags(out);
-            boolean first = true;
-            for (final String tag : tags)
-            {
-                final byte[] bytes = tag.getBytes(StandardCharsets.UTF_8);
-                MistJsonWriter.arrayElement(out, first, bytes, 0, bytes.length);
-                first = false;
-            }
-            MistJsonWriter.closeArray(out);
-        }
-        if (!data.isEmpty())
-        {
-            final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-            MistJsonWriter.data(out, bytes, 0, bytes.length);
-        }
-        MistJsonWriter.close(out);
-        return java.util.Arrays.copyOf(out.array(), out.length());
+        return Message.encode(command.name().toLowerCase(java.util.Locale.ROOT), tags, data, "");
     }
 
     private static void requireTags(final List<String> tags)
