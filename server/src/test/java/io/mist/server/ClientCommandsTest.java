@@ -104,12 +104,14 @@ class ClientCommandsTest
     @Test
     void subscribePrintsDataOrJsonUntilTheConnectionEnds() throws Exception
     {
+        final java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (ServerFixture own = new ServerFixture(); TestClient publisher = own.connect())
         {
+            // Threads of their own: each subscribe blocks until its connection ends.
             final CompletableFuture<Run> plain = CompletableFuture.supplyAsync(() ->
-                mist("subscribe", "--host", host(own), "--tags", "s"));
+                mist("subscribe", "--host", host(own), "--tags", "s"), threads);
             final CompletableFuture<Run> json = CompletableFuture.supplyAsync(() ->
-                mist("subscribe", "--host", host(own), "--tags", "s", "--json"));
+                mist("subscribe", "--host", host(own), "--tags", "s", "--json"), threads);
             awaitSubscribers(publisher, "s", 2);
             publisher.send("{\"command\":\"publish\",\"tags\":[\"s\"],\"data\":\"one\"}");
             publisher.send("{\"command\":\"publish\",\"tags\":[\"s\",\"t\"],\"data\":\"two\"}").sync();
@@ -122,6 +124,10 @@ class ClientCommandsTest
             assertTrue(printed.err().contains("connection to " + host(own) + " lost"), printed.err());
             assertEquals("{\"command\":\"publish\",\"tags\":[\"s\"],\"data\":\"one\"}\n" +
                 "{\"command\":\"publish\",\"tags\":[\"s\",\"t\"],\"data\":\"two\"}\n", json.get(10, TimeUnit.SECONDS).out());
+        }
+        finally
+        {
+            threads.shutdownNow();
         }
     }
 
@@ -192,6 +198,7 @@ class ClientCommandsTest
         }
         try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress()))
         {
+            final java.util.concurrent.ExecutorService acceptor = java.util.concurrent.Executors.newSingleThreadExecutor();
             final CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() ->
             {
                 try
@@ -202,7 +209,7 @@ class ClientCommandsTest
                 {
                     return null;
                 }
-            });
+            }, acceptor);
             final Run timeout = mist("ping", "--host", "127.0.0.1:" + silent.getLocalPort(), "--timeout", "1");
             assertEquals(4, timeout.code(), timeout.toString());
             assertTrue(timeout.err().startsWith("Error: no reply from 127.0.0.1:"), timeout.err());
@@ -211,6 +218,7 @@ class ClientCommandsTest
             {
                 socket.close();
             }
+            acceptor.shutdownNow();
         }
     }
 
