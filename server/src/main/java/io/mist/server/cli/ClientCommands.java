@@ -155,7 +155,7 @@ public final class ClientCommands
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "This connection's subscriptions (a new connection has none; useful with a token's view).")
+        description = "This connection's subscriptions (a new connection has none).")
     static final class ListCommand extends ClientCommand
     {
         @Override
