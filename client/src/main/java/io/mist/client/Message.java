@@ -67,16 +67,7 @@ public final class Message
         final GrowableBytes out = new GrowableBytes(64);
         final byte[] name = command.getBytes(StandardCharsets.UTF_8);
         MistJsonWriter.openCommand(out, name, 0, name.length);
-        if (!tags.isEmpty())
-        {
-            MistJsonWriter.openTags(out);
-            for (int i = 0; i < tags.size(); i++)
-            {
-                final byte[] tag = tags.get(i).getBytes(StandardCharsets.UTF_8);
-                MistJsonWriter.arrayElement(out, i == 0, tag, 0, tag.length);
-            }
-            MistJsonWriter.closeArray(out);
-        }
+        MistJsonWriter.tags(out, tags);
         if (!data.isEmpty())
         {
             final byte[] bytes = data.getBytes(StandardCharsets.UTF_8);

@@ -71,6 +71,25 @@ public final class MistJsonWriter
         string(out, src, offset, length);
     }
 
+    /**
+     * Writes {@code ,"tags":[...]} from tag strings, or nothing when there are none (mist omits empty tags). For
+     * replies built off the data path (admin replies, the Java client); it allocates.
+     */
+    public static void tags(final GrowableBytes out, final java.util.List<String> tags)
+    {
+        if (tags.isEmpty())
+        {
+            return;
+        }
+        openTags(out);
+        for (int i = 0; i < tags.size(); i++)
+        {
+            final byte[] tag = tags.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            arrayElement(out, i == 0, tag, 0, tag.length);
+        }
+        closeArray(out);
+    }
+
     public static void closeArray(final GrowableBytes out)
     {
         out.put((byte)']');

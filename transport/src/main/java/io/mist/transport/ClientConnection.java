@@ -306,18 +306,7 @@ public final class ClientConnection implements TokenGrant.Listener
         else if (result.tags() != null)
         {
             MistJsonWriter.openCommand(out, command);
-            if (!result.tags().isEmpty())
-            {
-                MistJsonWriter.openTags(out);
-                boolean first = true;
-                for (final String tag : result.tags())
-                {
-                    final byte[] bytes = tag.getBytes(StandardCharsets.UTF_8);
-                    MistJsonWriter.arrayElement(out, first, bytes, 0, bytes.length);
-                    first = false;
-                }
-                MistJsonWriter.closeArray(out);
-            }
+            MistJsonWriter.tags(out, result.tags());
             MistJsonWriter.close(out);
         }
         else
