@@ -19,7 +19,7 @@ import java.util.Random;
 @State(Scope.Thread)
 public class MatcherBenchmark extends DataPathBenchmark
 {
-    @Param({ "1000", "100000" })
+    @Param({ "1000", "100000", "1000000" })
     public int subscriptions;
 
     private static final int VOCABULARY = 10_000;

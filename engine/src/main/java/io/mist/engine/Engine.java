@@ -6,6 +6,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.match.Matcher;
+import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundRing;
@@ -29,6 +30,7 @@ public final class Engine implements AutoCloseable
     private final EngineConfig config;
     private final TagTable tagTable = new TagTable();
     private final EngineCounters counters = new EngineCounters();
+    private final EngineMetrics metrics;
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
     private final InboundRing ring;
@@ -36,10 +38,16 @@ public final class Engine implements AutoCloseable
     public Engine(final EngineConfig config)
     {
         this.config = config;
-        this.matcher = new Matcher(tagTable, counters);
+        this.metrics = new EngineMetrics(config.latencyHistograms());
+        this.matcher = new Matcher(tagTable, counters, metrics);
+        matcher.limits(config.limits());
         this.disruptor = new Disruptor<>(InboundEvent::new, config.ringSize(), runnable ->
         {
-            final Thread thread = new Thread(runnable, "mist-matcher");
+            final Thread thread = new Thread(config.matcherCpu() < 0 ? runnable : () ->
+            {
+                CpuAffinity.pinCurrentThread(config.matcherCpu());
+                runnable.run();
+            }, "mist-matcher");
             thread.setDaemon(true);
             return thread;
         }, ProducerType.MULTI, config.waitStrategy().create());
@@ -73,13 +81,22 @@ public final class Engine implements AutoCloseable
     /** The per-connection entry into the ring. IO thread. */
     public FrameDispatcher dispatcher(final ClientSession session, final boolean echoUnknown)
     {
-        return new FrameDispatcher(ring, tagTable, session, echoUnknown,
+        final FrameDispatcher dispatcher = new FrameDispatcher(ring, tagTable, session, echoUnknown,
             OutboundRing.largestFrame(config.clientBufferSize()));
+        dispatcher.stampDecodeTime(metrics.enabled());
+        dispatcher.limits(config.limits());
+        return dispatcher;
     }
 
     public EngineCounters counters()
     {
         return counters;
+    }
+
+    /** The data path's latency histograms. */
+    public EngineMetrics metrics()
+    {
+        return metrics;
     }
 
     public TagTable tagTable()

@@ -3,8 +3,8 @@ package io.mist.engine;
 import io.mist.engine.ring.WaitStrategyKind;
 
 /**
- * The engine's tuning, validated once: inbound ring size, the matcher's wait strategy and each client's outbound
- * ring capacity. Immutable.
+ * The engine's tuning, validated once: inbound ring size, the matcher's wait strategy and CPU, each client's outbound
+ * ring capacity, and whether latency histograms are recorded. Immutable.
  */
 public final class EngineConfig
 {
@@ -15,14 +15,67 @@ public final class EngineConfig
     private final int ringSize;
     private final WaitStrategyKind waitStrategy;
     private final int clientBufferSize;
+    private final boolean latencyHistograms;
+    private final int matcherCpu;
+    private final RequestLimits limits;
 
     public EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize)
     {
+        this(ringSize, waitStrategy, clientBufferSize, true, -1, RequestLimits.DEFAULTS);
+    }
+
+    private EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize,
+        final boolean latencyHistograms, final int matcherCpu, final RequestLimits limits)
+    {
+        this.limits = limits;
         requirePowerOfTwo("--ring-size", ringSize, 64, 1 << 24);
         requirePowerOfTwo("--client-buffer-size", clientBufferSize, 4096, 1 << 30);
+        if (matcherCpu < -1)
+        {
+            throw new IllegalArgumentException("--matcher-cpu must be a CPU number (0 or more), got " + matcherCpu);
+        }
         this.ringSize = ringSize;
         this.waitStrategy = waitStrategy;
         this.clientBufferSize = clientBufferSize;
+        this.latencyHistograms = latencyHistograms;
+        this.matcherCpu = matcherCpu;
+    }
+
+    /** This configuration with latency histograms recorded (the default) or not. */
+    public EngineConfig withLatencyHistograms(final boolean enabled)
+    {
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpu, limits);
+    }
+
+    /** This configuration with the matcher thread pinned to {@code cpu} (-1: not pinned, the default). */
+    public EngineConfig withMatcherCpu(final int cpu)
+    {
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpu, limits);
+    }
+
+    /** This configuration with {@code limits} on requests. */
+    public EngineConfig withLimits(final RequestLimits requestLimits)
+    {
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpu,
+            requestLimits);
+    }
+
+    /** Limits on tags and subscriptions. */
+    public RequestLimits limits()
+    {
+        return limits;
+    }
+
+    /** Whether the data path records its latency histograms ({@link io.mist.engine.metrics.EngineMetrics}). */
+    public boolean latencyHistograms()
+    {
+        return latencyHistograms;
+    }
+
+    /** The CPU the matcher thread is pinned to, or -1. */
+    public int matcherCpu()
+    {
+        return matcherCpu;
     }
 
     public static EngineConfig defaults()

@@ -9,6 +9,12 @@ final class ByteSize
     {
     }
 
+    /** {@link #parse}, where 0 (meaning "the default") is allowed too. */
+    static int parseOrZero(final String option, final String value)
+    {
+        return value.trim().equals("0") ? 0 : parse(option, value);
+    }
+
     static int parse(final String option, final String value)
     {
         final String text = value.trim().toLowerCase(Locale.ROOT);

@@ -1,7 +1,10 @@
 package io.mist.server;
 
 import io.mist.engine.EngineConfig;
+import io.mist.engine.RequestLimits;
 import io.mist.engine.ring.WaitStrategyKind;
+import io.mist.transport.ConnectionLimits;
+import io.mist.transport.SocketTuning;
 import io.mist.transport.TransportConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,6 +92,71 @@ public final class MistCommand implements Callable<Integer>
         description = "Connection IO threads; 0 means one per core. Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
+    @Option(names = "--max-tags", paramLabel = "N", defaultValue = "10000",
+        description = "Most tags in one publish, subscribe or unsubscribe; more get an error reply. " +
+            "Default: ${DEFAULT-VALUE}.")
+    int maxTags;
+
+    @Option(names = "--max-tag-length", paramLabel = "BYTES", defaultValue = "1k",
+        description = "Longest tag (UTF-8 bytes); longer ones get an error reply. Default: ${DEFAULT-VALUE}.")
+    String maxTagLength;
+
+    @Option(names = "--max-subscriptions", paramLabel = "N", defaultValue = "10000",
+        description = "Most subscriptions one client may hold; more get an error reply. Default: ${DEFAULT-VALUE}.")
+    int maxSubscriptions;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
+        description = "Most open connections per listener; 0 no limit. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "0",
+        description = "Most open connections per listener from one IP address; 0 no limit. Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        description = "Time a new connection has to finish its TLS handshake, send its first HTTP request, or (with " +
+            "--authenticator) send its token message over TCP; 0 no limit. Default: ${DEFAULT-VALUE}.")
+    String handshakeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "0",
+        description = "Close connections that send nothing for this long; 0 never (mist subscribers may be silent " +
+            "for good). Default: ${DEFAULT-VALUE}.")
+    String idleTimeout;
+
+    @Option(names = "--matcher-cpu", paramLabel = "CPU", defaultValue = "-1",
+        description = "Pin the matcher thread to this CPU (Linux, with taskset); -1 leaves it to the scheduler. " +
+            "Default: ${DEFAULT-VALUE}.")
+    int matcherCpu;
+
+    @Option(names = "--tcp-nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Send small writes at once (TCP_NODELAY); --no-tcp-nodelay lets Nagle coalesce them. " +
+            "Default: on.")
+    boolean tcpNoDelay;
+
+    @Option(names = "--socket-send-buffer", paramLabel = "BYTES", defaultValue = "0",
+        description = "SO_SNDBUF of client sockets; 0 keeps the OS default and its auto-tuning. Default: ${DEFAULT-VALUE}.")
+    String socketSendBuffer;
+
+    @Option(names = "--socket-receive-buffer", paramLabel = "BYTES", defaultValue = "0",
+        description = "SO_RCVBUF of client sockets; 0 keeps the OS default and its auto-tuning. " +
+            "Default: ${DEFAULT-VALUE}.")
+    String socketReceiveBuffer;
+
+    @Option(names = "--write-batch-size", paramLabel = "BYTES", defaultValue = "64k",
+        description = "Bytes gathered per socket write when draining a client's ring (flushed once per drain of up " +
+            "to 16 writes). Default: ${DEFAULT-VALUE}.")
+    String writeBatchSize;
+
+    @Option(names = "--latency-histograms", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Record the data path's latency histograms (/metrics, stats line); --no-latency-histograms " +
+            "saves reading the clock per message. Default: on.")
+    boolean latencyHistograms;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0",
+        description = "Log a stats line (counters, rates, latency percentiles) this often, e.g. 10s or 1m; " +
+            "0 never. Default: ${DEFAULT-VALUE}.")
+    String statsInterval;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "YAML (.yaml, .yml) or JSON (.json) file whose keys are these flags without dashes " +
             "(listeners, log-level, ...); a flag given here wins over the file.")
@@ -133,11 +201,22 @@ public final class MistCommand implements Callable<Integer>
                 }
             }
             final EngineConfig engine = new EngineConfig(ringSize, WaitStrategyKind.parse(waitStrategy),
-                ByteSize.parse("--client-buffer-size", clientBufferSize));
+                ByteSize.parse("--client-buffer-size", clientBufferSize))
+                .withLatencyHistograms(latencyHistograms).withMatcherCpu(matcherCpu)
+                .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
+                    maxSubscriptions));
             final TransportConfig transport =
-                new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins);
+                new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins)
+                    .withSocketTuning(new SocketTuning(tcpNoDelay,
+                        ByteSize.parseOrZero("--socket-send-buffer", socketSendBuffer),
+                        ByteSize.parseOrZero("--socket-receive-buffer", socketReceiveBuffer),
+                        ByteSize.parse("--write-batch-size", writeBatchSize)))
+                    .withConnectionLimits(new ConnectionLimits(maxConnections, maxConnectionsPerIp,
+                        Durations.parse("--handshake-timeout", handshakeTimeout),
+                        Durations.parse("--idle-timeout", idleTimeout)));
             return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey, authenticator,
-                token, allowAnonymous).withLogFormat(io.mist.server.logging.LogFormat.parse(logFormat));
+                token, allowAnonymous).withLogFormat(io.mist.server.logging.LogFormat.parse(logFormat))
+                .withStatsInterval(Durations.parse("--stats-interval", statsInterval));
         }
         catch (final IllegalArgumentException ex)
         {

@@ -6,6 +6,8 @@ import io.mist.auth.StoreException;
 import io.mist.auth.TokenRegistry;
 import io.mist.auth.TokenStore;
 import io.mist.auth.TokenStores;
+import io.mist.server.metrics.MetricsMaintenance;
+import io.mist.server.metrics.ServerMetrics;
 import io.mist.transport.EventLoops;
 import io.mist.transport.Listener;
 import io.mist.transport.Pipelines;
@@ -42,6 +44,9 @@ public final class MistServer implements AutoCloseable
     private AccessControl access;
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private final Map<Listener, String> listenerNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ServerMetrics metrics;
+    private MetricsMaintenance maintenance;
     private TlsMaterial tls;
     private volatile boolean accepting;
     private boolean closed;
@@ -61,6 +66,8 @@ public final class MistServer implements AutoCloseable
         this.access = access;
         this.engine = new Engine(config.engine());
         this.loops = new EventLoops(config.transport());
+        this.metrics = new ServerMetrics(engine, this::listenerConnections,
+            () -> this.access instanceof TokenRegistry registry ? registry.failedAttempts() : -1);
     }
 
     /**
@@ -83,6 +90,7 @@ public final class MistServer implements AutoCloseable
             {
                 throw new StartupException("no listener could be started from " + config.listeners());
             }
+            maintenance = new MetricsMaintenance(metrics, engine.metrics(), config.statsInterval());
             accepting = true;
         }
         catch (final StartupException ex)
@@ -109,12 +117,13 @@ public final class MistServer implements AutoCloseable
                 break;
             case "http":
             case "https":
-                pipeline = Pipelines.http(engine, config.transport(), access, true, () -> accepting);
+                pipeline = Pipelines.http(engine, config.transport(), access, true, () -> accepting,
+                    metrics::prometheus);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "ws":
             case "wss":
-                pipeline = Pipelines.http(engine, config.transport(), access, false, () -> accepting);
+                pipeline = Pipelines.http(engine, config.transport(), access, false, () -> accepting, null);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             default:
@@ -123,12 +132,14 @@ public final class MistServer implements AutoCloseable
         }
         final boolean secure = scheme.equals("tls") || scheme.equals("https") || scheme.equals("wss");
         final Listener listener = new Listener("mist-" + scheme, loops, uri.socketAddress(),
-            secure ? tls().context() : null, pipeline);
+            secure ? tls().context() : null, pipeline, config.transport().socketTuning(),
+            config.transport().connectionLimits(), !scheme.equals("tcp") && !scheme.equals("tls"));
         try
         {
             final InetSocketAddress address = listener.bind();
             listeners.add(listener);
             bound.put(uri.toString(), address);
+            listenerNames.put(listener, uri.scheme() + "://" + format(address));
             LOG.info("{} server listening at '{}'...", label, format(address));
         }
         catch (final Exception ex)
@@ -220,6 +231,20 @@ public final class MistServer implements AutoCloseable
         return engine;
     }
 
+    /** What the server reports about itself ({@code /metrics}, the stats line). */
+    public ServerMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** Open sockets by listener ({@code scheme://host:port}), sorted by name. */
+    private Map<String, Integer> listenerConnections()
+    {
+        final Map<String, Integer> counts = new java.util.TreeMap<>();
+        listenerNames.forEach((listener, name) -> counts.put(name, listener.connectionCount()));
+        return counts;
+    }
+
     /**
      * Stops accepting and reading, lets the matcher finish what is in its ring, gives the IO threads up to two
      * seconds to write what is queued, then stops them.
@@ -252,6 +277,10 @@ public final class MistServer implements AutoCloseable
         }
         loops.close();
         access.close();
+        if (maintenance != null)
+        {
+            maintenance.close();
+        }
     }
 
     private static String format(final InetSocketAddress address)

@@ -29,6 +29,7 @@ public final class ServerConfig
     private final String token;
     private final boolean allowAnonymous;
     private final LogFormat logFormat;
+    private final java.time.Duration statsInterval;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -100,10 +101,16 @@ public final class ServerConfig
         this.token = auth ? token : null;
         this.allowAnonymous = allowAnonymous;
         this.logFormat = LogFormat.TEXT;
+        this.statsInterval = java.time.Duration.ZERO;
     }
 
-    private ServerConfig(final ServerConfig base, final LogFormat logFormat)
+    private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval)
     {
+        if (statsInterval.isNegative() || (!statsInterval.isZero() && statsInterval.toMillis() < 1000))
+        {
+            throw new IllegalArgumentException("--stats-interval must be 0 (off) or at least 1s, got " + statsInterval);
+        }
+        this.statsInterval = statsInterval;
         this.listeners = base.listeners;
         this.logLevel = base.logLevel;
         this.engine = base.engine;
@@ -179,6 +186,18 @@ public final class ServerConfig
     /** This configuration with log lines in {@code format}. */
     public ServerConfig withLogFormat(final LogFormat format)
     {
-        return new ServerConfig(this, format);
+        return new ServerConfig(this, format, statsInterval);
+    }
+
+    /** How often a stats line is logged; zero (the default) for never. */
+    public java.time.Duration statsInterval()
+    {
+        return statsInterval;
+    }
+
+    /** This configuration logging a stats line every {@code interval} (zero: never; else at least one second). */
+    public ServerConfig withStatsInterval(final java.time.Duration interval)
+    {
+        return new ServerConfig(this, logFormat, interval);
     }
 }

@@ -111,6 +111,8 @@ class AuthenticationTest
             }
             assertEquals(2, ((io.mist.auth.TokenRegistry)fixture.server.access()).failedAttempts(),
                 "the two JSON attempts were counted (the legacy one never made an attempt)");
+            assertTrue(fixture.server.metrics().prometheus().contains("\nmist_auth_failures_total 2\n"),
+                "and /metrics shows them");
         }
     }
 

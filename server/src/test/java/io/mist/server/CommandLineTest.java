@@ -86,8 +86,47 @@ class CommandLineTest
     }
 
     @Test
+    void operationsFlagsReachTheConfig()
+    {
+        final ServerConfig defaults = parse("--server").toConfig();
+        assertEquals(true, defaults.engine().latencyHistograms());
+        assertEquals(-1, defaults.engine().matcherCpu());
+        assertEquals(java.time.Duration.ZERO, defaults.statsInterval());
+        assertEquals(io.mist.transport.SocketTuning.DEFAULTS, defaults.transport().socketTuning());
+        assertEquals(io.mist.engine.RequestLimits.DEFAULTS, defaults.engine().limits());
+        assertEquals(io.mist.transport.ConnectionLimits.DEFAULTS, defaults.transport().connectionLimits());
+        assertEquals(new io.mist.transport.ConnectionLimits(5, 2, java.time.Duration.ofMillis(1500),
+            java.time.Duration.ofMinutes(5)), parse("--server", "--max-connections", "5", "--max-connections-per-ip",
+            "2", "--handshake-timeout", "1500ms", "--idle-timeout", "5m").toConfig().transport().connectionLimits());
+        assertEquals(new io.mist.engine.RequestLimits(8, 64, 3), parse("--server", "--max-tags", "8",
+            "--max-tag-length", "64", "--max-subscriptions", "3").toConfig().engine().limits());
+
+        final ServerConfig config = parse("--server", "--no-latency-histograms", "--matcher-cpu", "1",
+            "--stats-interval", "30s", "--no-tcp-nodelay", "--socket-send-buffer", "1m", "--socket-receive-buffer",
+            "512k", "--write-batch-size", "256k").toConfig();
+        assertEquals(false, config.engine().latencyHistograms());
+        assertEquals(1, config.engine().matcherCpu());
+        assertEquals(java.time.Duration.ofSeconds(30), config.statsInterval());
+        assertEquals(new io.mist.transport.SocketTuning(false, 1 << 20, 512 << 10, 256 << 10),
+            config.transport().socketTuning());
+        assertEquals(java.time.Duration.ofMinutes(2), parse("--server", "--stats-interval", "2m").toConfig()
+            .statsInterval());
+    }
+
+    @Test
     void badValuesExitTwoNamingTheOption()
     {
+        assertBad("--stats-interval: invalid duration", "--server", "--stats-interval", "often");
+        assertBad("--stats-interval: invalid duration", "--server", "--stats-interval", "10");
+        assertBad("--stats-interval must be 0 (off) or at least 1s", "--server", "--stats-interval", "200ms");
+        assertBad("--write-batch-size must be between", "--server", "--write-batch-size", "1k");
+        assertBad("--socket-send-buffer: invalid size", "--server", "--socket-send-buffer", "-5");
+        assertBad("--matcher-cpu must be a CPU number", "--server", "--matcher-cpu", "-2");
+        assertBad("--max-tags, --max-tag-length and --max-subscriptions must be at least 1", "--server",
+            "--max-subscriptions", "0");
+        assertBad("--max-tag-length: invalid size", "--server", "--max-tag-length", "long");
+        assertBad("--max-connections and --max-connections-per-ip must be 0", "--server", "--max-connections", "-1");
+        assertBad("--idle-timeout: invalid duration", "--server", "--idle-timeout", "soon");
         assertBad("--ring-size", "--server", "--ring-size", "1000");
         assertBad("--client-buffer-size", "--server", "--client-buffer-size", "3m");
         assertBad("--max-frame-size", "--server", "--max-frame-size", "lots");

@@ -79,7 +79,8 @@ public final class ClientConnection implements TokenGrant.Listener
     public static ClientConnection open(final Engine engine, final Channel channel, final String kind,
         final boolean echoUnknown, final OutboundFraming framing, final AccessControl control, final Access access)
     {
-        final ChannelOutbound outbound = new ChannelOutbound(channel);
+        final ChannelOutbound outbound = new ChannelOutbound(channel, ChannelOutbound.recorderFor(engine.metrics()),
+            SocketTuning.of(channel).writeBatch());
         outbound.framing(framing);
         final ClientSession session = engine.openSession(outbound);
         outbound.attach(session);
@@ -95,6 +96,10 @@ public final class ClientConnection implements TokenGrant.Listener
         else if (control.enabled())
         {
             connection.awaitingToken = true;
+            if (!control.allowsAnonymous())
+            {
+                ConnectionLimits.requireIdentification(channel, "token message");
+            }
         }
         else
         {
@@ -133,6 +138,7 @@ public final class ClientConnection implements TokenGrant.Listener
             return true;
         }
         awaitingToken = false;
+        ConnectionLimits.identified(channel);
         if (control.allowsAnonymous())
         {
             access = Access.Kind.ANONYMOUS;
@@ -197,6 +203,7 @@ public final class ClientConnection implements TokenGrant.Listener
     private FrameOutcome firstMessage(final MistFrame frame)
     {
         awaitingToken = false;
+        ConnectionLimits.identified(channel);
         final boolean auth = frame.command() == Command.AUTH;
         if (!auth && control.allowsAnonymous())
         {

@@ -8,7 +8,17 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -19,9 +29,15 @@ import java.util.function.Consumer;
 public final class Listener implements AutoCloseable
 {
     /** Netty's own outbound buffer stays small; the client's outbound ring is the real queue. */
+    private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final EventLoops loops;
+    private final SocketTuning tuning;
+    private final ConnectionLimits limits;
+    private final boolean http;
+    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger>
+        perAddress = new java.util.concurrent.ConcurrentHashMap<>();
     private final InetSocketAddress requested;
     private final SslContext tls;
     private final Consumer<SocketChannel> pipeline;
@@ -35,7 +51,23 @@ public final class Listener implements AutoCloseable
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
         final Consumer<SocketChannel> pipeline)
     {
+        this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS, false);
+    }
+
+    /**
+     * @param tuning socket options of accepted connections.
+     * @param limits how many connections are accepted, and how long they may take to identify themselves or stay
+     *     silent.
+     * @param http whether the listener speaks HTTP (a refused connection gets a 503 rather than a mist error line).
+     */
+    public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
+        final Consumer<SocketChannel> pipeline, final SocketTuning tuning, final ConnectionLimits limits,
+        final boolean http)
+    {
         this.loops = loops;
+        this.tuning = tuning;
+        this.limits = limits;
+        this.http = http;
         this.requested = address;
         this.tls = tls;
         this.pipeline = pipeline;
@@ -50,21 +82,51 @@ public final class Listener implements AutoCloseable
             .channel(loops.serverChannelType())
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.TCP_NODELAY, tuning.tcpNoDelay())
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    final String refusal = admit(channel);
+                    if (refusal != null)
+                    {
+                        refuse(channel, refusal);
+                        return;
+                    }
                     connections.add(channel);
+                    tuning.attachTo(channel);
+                    limits.attachTo(channel);
                     if (tls != null)
                     {
-                        channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
+                        final SslHandler handler = tls.newHandler(channel.alloc());
+                        handler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                        channel.pipeline().addLast("tls", handler);
+                    }
+                    if (!limits.idleTimeout().isZero())
+                    {
+                        channel.pipeline().addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
+                            TimeUnit.MILLISECONDS));
+                        channel.pipeline().addLast("idle-close", IdleClose.INSTANCE);
+                    }
+                    if (http)
+                    {
+                        ConnectionLimits.requireIdentification(channel, "HTTP request");
                     }
                     pipeline.accept(channel);
                 }
             });
+        if (tuning.sendBuffer() > 0)
+        {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, tuning.sendBuffer());
+        }
+        if (tuning.receiveBuffer() > 0)
+        {
+            // Set on the listening socket too: a window above 64 KiB must be agreed during the handshake.
+            bootstrap.option(ChannelOption.SO_RCVBUF, tuning.receiveBuffer());
+            bootstrap.childOption(ChannelOption.SO_RCVBUF, tuning.receiveBuffer());
+        }
         serverChannel = bootstrap.bind(requested).sync().channel();
         return (InetSocketAddress)serverChannel.localAddress();
     }
@@ -86,6 +148,75 @@ public final class Listener implements AutoCloseable
     public void awaitFlushed(final long millis) throws InterruptedException
     {
         connections.awaitFlushed(millis);
+    }
+
+    /** Null when {@code channel} may be accepted (and counts it against its address), else why not. */
+    private String admit(final SocketChannel channel)
+    {
+        if (limits.maxConnections() > 0 && connections.size() >= limits.maxConnections())
+        {
+            return "Too many connections - the limit is " + limits.maxConnections() + " (--max-connections)";
+        }
+        if (limits.maxConnectionsPerIp() > 0 && channel.remoteAddress() != null)
+        {
+            final java.net.InetAddress address = channel.remoteAddress().getAddress();
+            final java.util.concurrent.atomic.AtomicInteger open =
+                perAddress.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger());
+            if (open.incrementAndGet() > limits.maxConnectionsPerIp())
+            {
+                release(address, open);
+                return "Too many connections from " + address.getHostAddress() + " - the limit is " +
+                    limits.maxConnectionsPerIp() + " (--max-connections-per-ip)";
+            }
+            channel.closeFuture().addListener(closed -> release(address, open));
+        }
+        return null;
+    }
+
+    private void release(final java.net.InetAddress address, final java.util.concurrent.atomic.AtomicInteger open)
+    {
+        if (open.decrementAndGet() <= 0)
+        {
+            perAddress.remove(address, open);
+        }
+    }
+
+    /** Says why in the listener's own terms where it can (not before a TLS handshake), then closes. */
+    private void refuse(final SocketChannel channel, final String reason)
+    {
+        LOG.warn("Refused a connection from {}: {}", channel.remoteAddress(), reason);
+        if (tls != null)
+        {
+            channel.close();
+            return;
+        }
+        final String text = http ?
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                (reason.length() + 1) + "\r\nConnection: close\r\n\r\n" + reason + "\n" :
+            "{\"command\":\"\",\"error\":\"" + reason + "\"}\n";
+        channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
+            .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Closes a connection that has been silent for {@code --idle-timeout}. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class IdleClose extends io.netty.channel.ChannelInboundHandlerAdapter
+    {
+        static final IdleClose INSTANCE = new IdleClose();
+
+        @Override
+        public void userEventTriggered(final io.netty.channel.ChannelHandlerContext ctx, final Object event)
+            throws Exception
+        {
+            if (event instanceof IdleStateEvent)
+            {
+                LOG.info("Closing {} from {}: silent for --idle-timeout", ctx.channel().id(),
+                    ctx.channel().remoteAddress());
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
     }
 
     /** Open connections. */

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** The per-connection handler chains of each listener kind, after TLS when there is TLS. Called on IO threads. */
 public final class Pipelines
@@ -29,13 +30,15 @@ public final class Pipelines
     /**
      * {@code http://}/{@code https://} ({@code api} true: ping, publish, health and the WebSocket endpoint) and
      * {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
+     *
+     * @param metrics produces {@code /metrics}' Prometheus text on an HTTP listener; null for none.
      */
     public static Consumer<SocketChannel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
-        final boolean api, final BooleanSupplier ready)
+        final boolean api, final BooleanSupplier ready, final Supplier<String> metrics)
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
-            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready));
+            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready, metrics));
     }
 }

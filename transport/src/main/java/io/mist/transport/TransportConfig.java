@@ -13,6 +13,8 @@ public final class TransportConfig
     private final int maxFrameSize;
     private final int ioThreads;
     private final List<String> allowedOrigins;
+    private SocketTuning socket = SocketTuning.DEFAULTS;
+    private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
 
     /**
      * @param maxFrameSize the largest request frame in bytes; larger frames are refused with an error reply.
@@ -48,6 +50,36 @@ public final class TransportConfig
             }
         }
         this.allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** This configuration with {@code tuning} for accepted sockets and their writes. */
+    public TransportConfig withSocketTuning(final SocketTuning tuning)
+    {
+        final TransportConfig copy = new TransportConfig(maxFrameSize, ioThreads, allowedOrigins);
+        copy.socket = tuning;
+        copy.connectionLimits = connectionLimits;
+        return copy;
+    }
+
+    /** This configuration with {@code limits} on each listener's connections. */
+    public TransportConfig withConnectionLimits(final ConnectionLimits limits)
+    {
+        final TransportConfig copy = new TransportConfig(maxFrameSize, ioThreads, allowedOrigins);
+        copy.socket = socket;
+        copy.connectionLimits = limits;
+        return copy;
+    }
+
+    /** Limits on each listener's connections. */
+    public ConnectionLimits connectionLimits()
+    {
+        return connectionLimits;
+    }
+
+    /** Socket options and write batching of accepted connections. */
+    public SocketTuning socketTuning()
+    {
+        return socket;
     }
 
     public static TransportConfig defaults()

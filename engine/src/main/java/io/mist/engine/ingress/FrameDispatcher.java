@@ -5,6 +5,7 @@ import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistJsonWriter;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.RequestLimits;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundRing;
 import io.mist.engine.ring.InboundEventType;
@@ -45,6 +46,9 @@ public final class FrameDispatcher
     private TagGrant grant;
     /** Whether admin commands exist on this server (an authenticator is configured). */
     private boolean adminCommandsExist;
+    private RequestLimits limits = RequestLimits.DEFAULTS;
+    /** Whether publishes carry their decode time for the latency histograms. */
+    private boolean stampDecodeTime;
     /** Set by {@link #encodePublish}: the message had a tag no subscription ever used. */
     private boolean unknownTag;
 
@@ -60,6 +64,18 @@ public final class FrameDispatcher
         this.session = session;
         this.echoUnknown = echoUnknown;
         this.largestDelivery = largestDelivery;
+    }
+
+    /** Refuses requests over {@code requestLimits} from now on. */
+    public void limits(final RequestLimits requestLimits)
+    {
+        limits = requestLimits;
+    }
+
+    /** Makes each publish carry {@code System.nanoTime()} of its decode (latency histograms on). */
+    public void stampDecodeTime(final boolean enabled)
+    {
+        stampDecodeTime = enabled;
     }
 
     public ClientSession session()
@@ -233,6 +249,12 @@ public final class FrameDispatcher
         {
             return; // mist: empty tags are a silent no-op
         }
+        final String limit = limitError(frame);
+        if (limit != null)
+        {
+            refuse(frame.command(), limit);
+            return;
+        }
         final int[] order = tagOrder.sort(frame);
         final InboundEvent event = begin(type);
         if (event == null)
@@ -279,11 +301,18 @@ public final class FrameDispatcher
         {
             return; // mist drops a publish without tags silently
         }
+        final String limit = limitError(frame);
+        if (limit != null)
+        {
+            refuse(Command.PUBLISH, limit);
+            return;
+        }
         final InboundEvent event = begin(InboundEventType.PUBLISH);
         if (event == null)
         {
             return;
         }
+        event.decodedNanos = stampDecodeTime ? System.nanoTime() : 0;
         final int encoded = encodePublish(frame, event);
         final String error = !publishAllowed(event) ? FORBIDDEN_PUBLISH : encoded > largestDelivery ?
             OutboundRing.tooLarge("Message", encoded, largestDelivery) : null;
@@ -310,11 +339,17 @@ public final class FrameDispatcher
         {
             return NO_TAGS;
         }
+        final String limit = limitError(frame);
+        if (limit != null)
+        {
+            return limit;
+        }
         final InboundEvent event = begin(InboundEventType.PUBLISH);
         if (event == null)
         {
             return STOPPING;
         }
+        event.decodedNanos = stampDecodeTime ? System.nanoTime() : 0;
         final int encoded = encodePublish(frame, event);
         final String error = !publishAllowed(event) ? FORBIDDEN_PUBLISH : encoded > largestDelivery ?
             OutboundRing.tooLarge("Message", encoded, largestDelivery) : null;
@@ -324,6 +359,24 @@ public final class FrameDispatcher
         }
         commit();
         return error;
+    }
+
+    /** The error for a frame over the tag limits, or null; allocates only for an error. */
+    private String limitError(final MistFrame frame)
+    {
+        final String tooMany = limits.tooManyTags(frame.tagCount());
+        if (tooMany != null)
+        {
+            return tooMany;
+        }
+        for (int i = 0, n = frame.tagCount(); i < n; i++)
+        {
+            if (frame.tagLength(i) > limits.maxTagLength())
+            {
+                return limits.tagTooLong(frame.tagLength(i));
+            }
+        }
+        return null;
     }
 
     /** A restricted connection may publish only when every tag of the message is granted (and so known). */

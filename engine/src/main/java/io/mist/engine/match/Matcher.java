@@ -5,10 +5,16 @@ import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistJsonWriter;
 import io.mist.engine.EngineCounters;
+import io.mist.engine.RequestLimits;
+import io.mist.engine.metrics.EngineMetrics;
+import io.mist.engine.metrics.EnqueueStamp;
+import io.mist.engine.metrics.LatencyStage;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -30,15 +36,32 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final TagTable tagTable;
     private final EngineCounters counters;
+    private final boolean timed;
+    private final SingleWriterRecorder ingressToMatcher;
+    private final SingleWriterRecorder matcherToEnqueued;
+    /** The {@link EnqueueStamp} of the frames the current event enqueues. */
+    private int stamp = EnqueueStamp.NONE;
+    private RequestLimits limits = RequestLimits.DEFAULTS;
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
     private final GrowableBytes reply = new GrowableBytes(1024);
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
 
+    /** A matcher that records no latencies. */
     public Matcher(final TagTable tagTable, final EngineCounters counters)
+    {
+        this(tagTable, counters, new EngineMetrics(false));
+    }
+
+    /** @param metrics where latencies are recorded (if enabled); the recorders are taken on the first event. */
+    public Matcher(final TagTable tagTable, final EngineCounters counters, final EngineMetrics metrics)
     {
         this.tagTable = tagTable;
         this.counters = counters;
+        this.timed = metrics.enabled();
+        // SingleWriterRecorders: this matcher is their one writer, whichever thread runs it.
+        this.ingressToMatcher = timed ? metrics.ingressToMatcher().newRecorder() : null;
+        this.matcherToEnqueued = timed ? metrics.matcherToEnqueued().newRecorder() : null;
     }
 
     @Override
@@ -62,12 +85,27 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     public void handle(final InboundEvent event)
     {
         final ClientSession session = event.session;
+        if (timed && event.type != InboundEventType.PUBLISH)
+        {
+            stamp = EnqueueStamp.of(System.nanoTime());
+        }
         switch (event.type)
         {
             case PUBLISH:
                 counters.messagesPublished.increment();
                 frame.wrap(event.payload.array(), 0, event.payload.length());
-                index.match(event.tags, event.tagCount, session, this);
+                if (timed)
+                {
+                    final long start = System.nanoTime();
+                    stamp = EnqueueStamp.of(start);
+                    index.match(event.tags, event.tagCount, session, this);
+                    LatencyStage.record(ingressToMatcher, start - event.decodedNanos);
+                    LatencyStage.record(matcherToEnqueued, System.nanoTime() - start);
+                }
+                else
+                {
+                    index.match(event.tags, event.tagCount, session, this);
+                }
                 break;
             case SUBSCRIBE:
                 subscribe(session, event.tags, event.tagCount);
@@ -103,11 +141,18 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 break;
             case DISCONNECT:
                 counters.subscriptions.add(-index.removeAll(session));
+                counters.connectionsClosed.increment();
                 session.outbound().release();
                 break;
             default:
                 break;
         }
+    }
+
+    /** Limits subscriptions per client; a subscribe beyond it is answered with an error. Before the first event. */
+    public void limits(final RequestLimits requestLimits)
+    {
+        limits = requestLimits;
     }
 
     /** The subscription index; matcher thread only. */
@@ -133,6 +178,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
 
     private void subscribe(final ClientSession session, final int[] tags, final int count)
     {
+        if (session.subscriptions().size() >= limits.maxSubscriptions() && !index.holds(session, tags, count))
+        {
+            reply.clear();
+            MistJsonWriter.errorReply(reply, Command.SUBSCRIBE, limits.tooManySubscriptions());
+            enqueue(session, reply);
+            return;
+        }
         if (index.add(session, tags, count))
         {
             counters.subscriptions.increment();
@@ -180,7 +232,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Offers {@link #frame} to the client's ring: wakes the client on success, counts the drop otherwise. */
     private boolean offerFrame(final ClientSession session)
     {
-        if (session.outbound().offer(frame, 0, frame.capacity()))
+        if (session.outbound().offer(frame, 0, frame.capacity(), stamp))
         {
             scheduleWake(session);
             return true;

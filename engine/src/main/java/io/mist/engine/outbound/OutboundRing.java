@@ -1,5 +1,6 @@
 package io.mist.engine.outbound;
 
+import io.mist.engine.metrics.EnqueueStamp;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
@@ -21,8 +22,6 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  */
 public final class OutboundRing
 {
-    private static final int FRAME_RECORD = 1;
-
     private final ByteBuffer memory;
     private final OneToOneRingBuffer ring;
     private final int capacity;
@@ -54,16 +53,23 @@ public final class OutboundRing
             " (half of --client-buffer-size)";
     }
 
+    /** {@link #offer(DirectBuffer, int, int, int)} without an enqueue time. */
+    public boolean offer(final DirectBuffer src, final int offset, final int length)
+    {
+        return offer(src, offset, length, EnqueueStamp.NONE);
+    }
+
     /**
-     * Enqueues a frame whole, or nothing when the ring lacks room. Matcher thread only.
+     * Enqueues a frame whole, or nothing when the ring lacks room. Each of its records carries {@code stamp} (an
+     * {@link EnqueueStamp}) as its type id, for the consumer's latency histogram. Matcher thread only.
      *
      * @return false when the frame was dropped for lack of room.
      */
-    public boolean offer(final DirectBuffer src, final int offset, final int length)
+    public boolean offer(final DirectBuffer src, final int offset, final int length, final int stamp)
     {
         if (length <= maxRecord)
         {
-            return ring.write(FRAME_RECORD, src, offset, length);
+            return ring.write(stamp, src, offset, length);
         }
         if (length > largestFrame)
         {
@@ -80,7 +86,7 @@ public final class OutboundRing
         }
         for (int at = offset, end = offset + length; at < end; at += maxRecord)
         {
-            if (!ring.write(FRAME_RECORD, src, at, Math.min(maxRecord, end - at)))
+            if (!ring.write(stamp, src, at, Math.min(maxRecord, end - at)))
             {
                 throw new IllegalStateException("outbound ring refused a record after its room was checked");
             }

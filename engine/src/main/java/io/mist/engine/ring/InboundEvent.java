@@ -23,6 +23,8 @@ public final class InboundEvent
     /** Tag ids: the subscription set (canonical order) or the published message's known tags. */
     public int[] tags = new int[INITIAL_TAGS];
     public int tagCount;
+    /** {@code PUBLISH} with latency histograms on: {@code System.nanoTime()} when the IO thread had decoded it. */
+    public long decodedNanos;
     /**
      * Bytes the matcher forwards or completes: the encoded delivery for {@code PUBLISH}, the encoded reply for
      * {@code REPLY} and {@code CLOSE}, the encoded {@code ,"tags":[...]} echo for {@code LIST}, {@code LISTALL} and

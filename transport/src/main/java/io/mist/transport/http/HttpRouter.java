@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Routes the requests of an HTTP or WebSocket listener. Both serve mist's WebSocket endpoint
  * ({@code GET /subscribe/websocket}, matched by prefix as mist's router does, and {@code /ws} as mist's README shows);
- * the HTTP listener also serves {@code GET /ping}, {@code POST /publish} and {@code GET /health[/live|/ready]}.
+ * the HTTP listener also serves {@code GET /ping}, {@code POST /publish}, {@code GET /health[/live|/ready]} and
+ * {@code GET /metrics} (Prometheus text; like health, open without a token).
  * Tokens (header {@code X-AUTH-TOKEN}, else query {@code x-auth-token}) are checked before anything else happens, so
  * a refused WebSocket gets {@code 401}, never a {@code 101} followed by a drop. One per connection; its event loop.
  */
@@ -41,6 +43,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
     private static final String NOT_FOUND = "404 page not found\n";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String TOKEN_HEADER = "X-AUTH-TOKEN";
     private static final String TOKEN_PARAMETER = "x-auth-token";
     /** An HTTP publisher never subscribes and is answered directly, so its outbound ring stays empty. */
@@ -51,6 +54,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final AccessControl gate;
     private final boolean api;
     private final BooleanSupplier ready;
+    private final Supplier<String> metrics;
     private final MistFrame frame = new MistFrame();
     private PublishRequestReader publishReader;
     private FrameDispatcher publisher;
@@ -58,10 +62,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
      * @param ready whether the server accepts work (for {@code /health/ready}).
+     * @param metrics the Prometheus text of {@code /metrics} (any thread may produce it); null: no such route.
      */
     public HttpRouter(final Engine engine, final TransportConfig config, final AccessControl gate, final boolean api,
-        final BooleanSupplier ready)
+        final BooleanSupplier ready, final Supplier<String> metrics)
     {
+        this.metrics = metrics;
         this.engine = engine;
         this.config = config;
         this.gate = gate;
@@ -72,6 +78,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        io.mist.transport.ConnectionLimits.identified(ctx.channel());
         if (!request.decoderResult().isSuccess())
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
@@ -112,10 +119,25 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             health(ctx, request, path);
         }
+        else if (api && metrics != null && path.equals("/metrics"))
+        {
+            metrics(ctx, request);
+        }
         else
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
         }
+    }
+
+    private void metrics(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD))
+        {
+            methodNotAllowed(ctx, request, "GET, HEAD");
+            return;
+        }
+        HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.OK, PROMETHEUS_TEXT,
+            metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private void health(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)

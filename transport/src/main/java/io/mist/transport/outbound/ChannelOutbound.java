@@ -1,12 +1,17 @@
 package io.mist.transport.outbound;
 
+import io.mist.engine.metrics.EngineMetrics;
+import io.mist.engine.metrics.EnqueueStamp;
+import io.mist.engine.metrics.LatencyStage;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
+import io.mist.transport.SocketTuning;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 
@@ -23,8 +28,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ChannelOutbound implements OutboundWakeup, Runnable, ControlledMessageHandler
 {
-    /** Bytes per write, unless one ring record is larger. */
-    private static final int BATCH_BYTES = 64 * 1024;
     /** Batches per drain before yielding the event loop to other channels. */
     private static final int BATCHES_PER_DRAIN = 16;
 
@@ -37,10 +40,35 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     /** Framed mode: bytes of a frame whose remaining records are still in the ring. */
     private ByteBuf partial;
     private boolean closing;
+    /** The IO thread's recorder of enqueue → written latencies; null when latency histograms are off. */
+    private final SingleWriterRecorder written;
+    /** Bytes per write, unless one ring record is larger. */
+    private final int batchBytes;
+    /** The {@link EnqueueStamp} of the current drain. */
+    private int drainStamp;
 
+    /** A drain that records no latencies. */
     public ChannelOutbound(final Channel channel)
     {
+        this(channel, null, SocketTuning.DEFAULT_WRITE_BATCH);
+    }
+
+    /**
+     * @param written the channel's event loop's recorder of {@link EngineMetrics#enqueuedToWritten()}, or null when
+     *     latency histograms are off.
+     * @param batchBytes bytes gathered per write ({@link SocketTuning#writeBatch()}).
+     */
+    public ChannelOutbound(final Channel channel, final SingleWriterRecorder written, final int batchBytes)
+    {
         this.channel = channel;
+        this.written = written;
+        this.batchBytes = batchBytes;
+    }
+
+    /** The recorder a new connection's drain uses, on its event loop (the calling thread); null when off. */
+    public static SingleWriterRecorder recorderFor(final EngineMetrics metrics)
+    {
+        return metrics.enabled() ? metrics.enqueuedToWritten().recorder() : null;
     }
 
     /** Called once, on the event loop, before the session's first event is published. */
@@ -100,6 +128,10 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             return;
         }
         final OutboundRing ring = session.outbound();
+        if (written != null)
+        {
+            drainStamp = EnqueueStamp.of(System.nanoTime());
+        }
         boolean wrote = false;
         for (int round = 0; round < BATCHES_PER_DRAIN && channel.isWritable(); round++)
         {
@@ -109,7 +141,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
                 break;
             }
             // What is queued (records included) always holds the next record, so the buffer fits at least one.
-            batch = channel.alloc().directBuffer(Math.min(queued, Math.max(BATCH_BYTES, ring.maxRecord())));
+            batch = channel.alloc().directBuffer(Math.min(queued, Math.max(batchBytes, ring.maxRecord())));
             final int records = ring.drain(this, Integer.MAX_VALUE);
             final ByteBuf out = framing == null ? batch : frame(batch);
             batch = null;
@@ -189,6 +221,11 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         final ByteBuffer memory = buffer.byteBuffer();
         memory.clear().position(index).limit(index + length);
         batch.writeBytes(memory);
+        if (written != null && length > 0 && buffer.getByte(index + length - 1) == '\n')
+        {
+            // The record ends a frame: count the frame once, from its enqueue until this drain.
+            LatencyStage.record(written, EnqueueStamp.elapsedNanos(msgTypeId, drainStamp));
+        }
         return Action.CONTINUE;
     }
 }

@@ -1,0 +1,204 @@
+package io.mist.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes one run's record into the results directory: {@code <date>-<slug>.json} (every parameter, the machine, each
+ * broker's figures and its ratios to the peers), one {@code .hgrm} percentile distribution per broker in latency mode
+ * (microseconds), and {@code <date>-<slug>.svg}. Also formats the console and Markdown tables. Main thread.
+ */
+public final class Reports
+{
+    /** Percentiles reported for latency runs. */
+    static final double[] PERCENTILES = {50, 90, 99, 99.9, 99.99, 100};
+    private static final String[] PERCENTILE_NAMES = {"p50", "p90", "p99", "p99.9", "p99.99", "max"};
+
+    private Reports()
+    {
+    }
+
+    /** Writes the files; returns their paths. */
+    public static List<Path> write(final Path directory, final LocalDate date, final RunSpec spec,
+        final List<RunResult> results, final String command) throws IOException
+    {
+        Files.createDirectories(directory);
+        final String base = date + "-" + spec.slug();
+        final List<Path> written = new ArrayList<>();
+        final Path json = directory.resolve(base + ".json");
+        Files.writeString(json, json(date, spec, results, command));
+        written.add(json);
+        for (final RunResult result : results)
+        {
+            if (result.latency() != null)
+            {
+                final Path hgrm = directory.resolve(base + "-" + result.broker() + ".hgrm");
+                Files.writeString(hgrm, hgrm(result.latency()));
+                written.add(hgrm);
+            }
+        }
+        final Path svg = directory.resolve(base + ".svg");
+        final String title = spec.scenario().label() + ", " + spec.connections() + " connections, " +
+            spec.payload() + " B" + (spec.mode() == RunSpec.Mode.LATENCY ? ", " + spec.rate() + " msgs/s" : "");
+        Files.writeString(svg, spec.mode() == RunSpec.Mode.LATENCY ? Charts.percentilePlot(title, results) :
+            Charts.throughputBars(title, results));
+        written.add(svg);
+        return written;
+    }
+
+    /** The distribution in HdrHistogram's percentile format, in microseconds. */
+    static String hgrm(final Histogram histogram)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        histogram.outputPercentileDistribution(new PrintStream(bytes, true, StandardCharsets.UTF_8), 1000.0);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Our figure divided by a peer's, or NaN when either is missing. */
+    static double ratio(final double ours, final double peers)
+    {
+        return ours > 0 && peers > 0 ? ours / peers : Double.NaN;
+    }
+
+    static String json(final LocalDate date, final RunSpec spec, final List<RunResult> results, final String command)
+    {
+        final StringBuilder out = new StringBuilder(4096).append("{\n");
+        field(out, "date", date.toString()).append(",\n");
+        field(out, "command", command).append(",\n");
+        out.append("  \"machine\": {");
+        field(out.append(' '), "cores", Runtime.getRuntime().availableProcessors()).append(", ");
+        field(out, "cpu", Machine.cpuModel()).append(", ");
+        field(out, "jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")).append(", ");
+        field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version")).append(" },\n");
+        out.append("  \"parameters\": {");
+        field(out.append(' '), "scenario", spec.scenario().label()).append(", ");
+        field(out, "mode", spec.mode().label()).append(", ");
+        field(out, "connections", spec.connections()).append(", ");
+        field(out, "payloadBytes", spec.payload()).append(", ");
+        field(out, "warmupSeconds", spec.warmup().toMillis() / 1000.0).append(", ");
+        field(out, "durationSeconds", spec.duration().toMillis() / 1000.0).append(", ");
+        field(out, "ratePerSecond", spec.rate()).append(", ");
+        field(out, "subscriptions", spec.subscriptions()).append(", ");
+        field(out, "vocabulary", spec.vocabulary()).append(", ");
+        field(out, "windowPerSubscriber", spec.effectiveWindow()).append(", ");
+        field(out, "seed", spec.seed()).append(" },\n");
+        out.append("  \"results\": [\n");
+        final RunResult mist = find(results, "mist");
+        for (int i = 0; i < results.size(); i++)
+        {
+            final RunResult r = results.get(i);
+            out.append("    {");
+            field(out.append(' '), "broker", r.broker());
+            if (!r.ran())
+            {
+                field(out.append(", "), "skipped", r.note());
+            }
+            else
+            {
+                field(out.append(", "), "publishedPerSecond", r.published());
+                field(out.append(", "), "deliveredPerSecond", r.delivered());
+                field(out.append(", "), "deliveredBytesPerSecond", r.deliveredBytes());
+                field(out.append(", "), "sent", r.sent());
+                field(out.append(", "), "expectedDeliveries", r.expected());
+                field(out.append(", "), "received", r.received());
+                field(out.append(", "), "lost", r.lost());
+                if (r.latency() != null)
+                {
+                    out.append(", \"latencyMicros\": {");
+                    for (int p = 0; p < PERCENTILES.length; p++)
+                    {
+                        field(out.append(p == 0 ? " " : ", "), PERCENTILE_NAMES[p],
+                            r.latency().getValueAtPercentile(PERCENTILES[p]) / 1000.0);
+                    }
+                    field(out.append(", "), "count", r.latency().getTotalCount()).append(" }");
+                }
+                if (mist != null && r != mist && mist.ran())
+                {
+                    field(out.append(", "), "mistDeliveredRatio", ratio(mist.delivered(), r.delivered()));
+                    if (r.latency() != null && mist.latency() != null)
+                    {
+                        field(out.append(", "), "mistP99Ratio", ratio(mist.latency().getValueAtPercentile(99),
+                            r.latency().getValueAtPercentile(99)));
+                    }
+                }
+            }
+            out.append(i + 1 < results.size() ? " },\n" : " }\n");
+        }
+        return out.append("  ]\n}\n").toString();
+    }
+
+    /** A plain table for the console. */
+    public static String console(final RunSpec spec, final List<RunResult> results)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%s %s, %d connections, %d B payload%s%n", spec.scenario().label(),
+            spec.mode().label(), spec.connections(), spec.payload(),
+            spec.mode() == RunSpec.Mode.LATENCY ? ", " + spec.rate() + " msgs/s" : ""));
+        for (final RunResult r : results)
+        {
+            if (!r.ran())
+            {
+                out.append(String.format(Locale.ROOT, "  %-6s n/a: %s%n", r.broker(), r.note()));
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "  %-6s published %s/s, delivered %s/s (%.1f MB/s), lost %d of %d",
+                r.broker(), Charts.formatRate(r.published()), Charts.formatRate(r.delivered()),
+                r.deliveredBytes() / 1e6, r.lost(), r.expected()));
+            if (r.latency() != null)
+            {
+                out.append(", latency µs");
+                for (int p = 0; p < PERCENTILES.length; p++)
+                {
+                    out.append(' ').append(PERCENTILE_NAMES[p]).append(' ')
+                        .append(Charts.formatMicros(r.latency().getValueAtPercentile(PERCENTILES[p]) / 1000.0));
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    static RunResult find(final List<RunResult> results, final String broker)
+    {
+        for (final RunResult result : results)
+        {
+            if (result.broker().equals(broker))
+            {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    private static StringBuilder field(final StringBuilder out, final String name, final Object value)
+    {
+        out.append('"').append(name).append("\": ");
+        if (value instanceof String text)
+        {
+            out.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        else if (value instanceof Double number && (number.isNaN() || number.isInfinite()))
+        {
+            out.append("null");
+        }
+        else if (value instanceof Double number)
+        {
+            out.append(String.format(Locale.ROOT, "%.3f", number));
+        }
+        else
+        {
+            out.append(value);
+        }
+        return out;
+    }
+}

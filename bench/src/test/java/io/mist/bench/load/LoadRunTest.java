@@ -1,0 +1,115 @@
+package io.mist.bench.load;
+
+import io.mist.server.MistServer;
+import io.mist.server.ServerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The harness against a real mist server in this JVM: every message sent is counted once per receiver, and the
+ * server's own counters agree with the harness's. No speed is asserted.
+ */
+class LoadRunTest
+{
+    private static MistServer server;
+    private static Broker mist;
+
+    @BeforeAll
+    static void start() throws Exception
+    {
+        server = new MistServer(ServerConfig.withListeners("tcp://127.0.0.1:0")).start();
+        mist = new MistBroker(server.firstAddress("tcp"));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+    }
+
+    private static RunSpec spec(final Scenario scenario, final RunSpec.Mode mode, final int connections,
+        final long rate)
+    {
+        return new RunSpec(scenario, mode, connections, 64, Duration.ofMillis(200), Duration.ofMillis(800), rate,
+            200, 30, 0, 3);
+    }
+
+    @Test
+    void fanOutThroughputCountsEveryDeliveryAndAgreesWithTheServer() throws Exception
+    {
+        final long publishedBefore = server.engine().counters().messagesPublished.get();
+        final long deliveredBefore = server.engine().counters().messagesDelivered.get();
+        final RunResult result = new LoadRun(mist, spec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 3, 0)).run();
+        assertTrue(result.ran());
+        assertTrue(result.sent() > 0);
+        assertEquals(3 * result.sent(), result.expected());
+        assertEquals(result.expected(), result.received(), "nothing lost");
+        assertEquals(0, result.lost());
+        assertEquals(result.sent(), server.engine().counters().messagesPublished.get() - publishedBefore);
+        assertEquals(result.received(), server.engine().counters().messagesDelivered.get() - deliveredBefore);
+        assertTrue(result.delivered() > 0 && result.published() > 0);
+        assertNull(result.latency(), "throughput runs record no latency");
+    }
+
+    @Test
+    void fanInCountsEveryPublishersMessages() throws Exception
+    {
+        final RunResult result = new LoadRun(mist, spec(Scenario.FANIN, RunSpec.Mode.THROUGHPUT, 3, 0)).run();
+        assertEquals(result.sent(), result.expected());
+        assertEquals(result.expected(), result.received());
+    }
+
+    @Test
+    void subsetMatchingDeliversWhatThePlanPredicts() throws Exception
+    {
+        // The plan computes each message's receivers itself; the server's matching must agree, message for message
+        // in total: any over- or under-delivery shows as received != expected.
+        final RunResult result = new LoadRun(mist, spec(Scenario.MATCH, RunSpec.Mode.THROUGHPUT, 4, 0)).run();
+        assertTrue(result.expected() > 0);
+        assertEquals(result.expected(), result.received());
+    }
+
+    @Test
+    void latencyRunSendsAtTheRateAndRecordsEveryMeasuredDelivery() throws Exception
+    {
+        final long rate = 2_000;
+        final RunResult result = new LoadRun(mist, spec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 2, rate)).run();
+        // 1 s of sending (warm-up included) at 2,000 msgs/s: 2,000 messages, give or take the boundary.
+        assertTrue(Math.abs(result.sent() - rate) <= 2, "sent " + result.sent());
+        assertEquals(result.expected(), result.received());
+        // Measured: the messages intended within the 800 ms window, once per subscriber.
+        final long measured = result.latency().getTotalCount();
+        assertTrue(Math.abs(measured - 2 * 1_600) <= 4, "recorded " + measured);
+        assertTrue(result.latency().getMaxValue() > 0);
+        assertTrue(Math.abs(result.published() - rate) < rate * 0.05, "published rate " + result.published());
+    }
+
+    @Test
+    void peersThatCannotMatchSubsetsAreReportedNotBent() throws Exception
+    {
+        final RunResult result = new LoadRun(new NatsBroker("nats://127.0.0.1:1"),
+            spec(Scenario.MATCH, RunSpec.Mode.THROUGHPUT, 2, 0)).run();
+        assertFalse(result.ran());
+        assertTrue(result.note().contains("subset matching"));
+    }
+
+    @Test
+    void anUnreachableBrokerIsReportedAsFailedAndTheOthersStillRun()
+    {
+        final List<RunResult> results = BenchCommand.runAll(List.of(new RedisBroker("127.0.0.1", 1), mist),
+            spec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 1, 0));
+        assertFalse(results.get(0).ran());
+        assertTrue(results.get(0).note().startsWith("failed"), results.get(0).note());
+        assertTrue(results.get(1).ran());
+        assertEquals(results.get(1).expected(), results.get(1).received());
+    }
+}

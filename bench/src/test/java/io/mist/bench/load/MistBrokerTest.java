@@ -1,0 +1,38 @@
+package io.mist.bench.load;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class MistBrokerTest
+{
+    @Test
+    void wordAtATimeSearchFindsWhatAByteLoopFinds()
+    {
+        final Random random = new Random(5);
+        for (int round = 0; round < 2_000; round++)
+        {
+            final byte[] buffer = new byte[1 + random.nextInt(100)];
+            for (int i = 0; i < buffer.length; i++)
+            {
+                // mostly payload-like bytes, some newlines, some bytes just above and below '\n' and with the top bit
+                final int pick = random.nextInt(20);
+                buffer[i] = (byte)(pick == 0 ? '\n' : pick == 1 ? 0x0B : pick == 2 ? 0x8A : pick == 3 ? 0x09 : 'x');
+            }
+            final int from = random.nextInt(buffer.length);
+            final int to = from + random.nextInt(buffer.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to; i++)
+            {
+                if (buffer[i] == '\n')
+                {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, MistBroker.indexOf(buffer, from, to, (byte)'\n'), "round " + round);
+        }
+    }
+}

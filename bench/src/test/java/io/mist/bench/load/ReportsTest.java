@@ -1,0 +1,69 @@
+package io.mist.bench.load;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReportsTest
+{
+    @TempDir
+    Path directory;
+
+    @Test
+    void latencyRunWritesJsonWithRatiosHgrmPerBrokerAndAPlot() throws Exception
+    {
+        final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 4, 128, Duration.ofSeconds(1),
+            Duration.ofSeconds(2), 5_000, 0, 0, 0, 7);
+        final RunResult mist = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, histogram(100_000),
+            null);
+        final RunResult nats = new RunResult("nats", 5000, 10000, 1.28e6, 15000, 60000, 59990, histogram(200_000),
+            null);
+        final List<Path> files = Reports.write(directory, LocalDate.of(2026, 11, 23), spec, List.of(mist, nats),
+            "mist-bench run --mode latency");
+        assertEquals(List.of("2026-11-23-fanout-latency-4c-128b.json", "2026-11-23-fanout-latency-4c-128b-mist.hgrm",
+            "2026-11-23-fanout-latency-4c-128b-nats.hgrm", "2026-11-23-fanout-latency-4c-128b.svg"),
+            files.stream().map(f -> f.getFileName().toString()).toList());
+        final String json = Files.readString(files.get(0));
+        assertTrue(json.contains("\"mistDeliveredRatio\": 2.000"), json);
+        assertTrue(json.contains("\"mistP99Ratio\": 0.500"), json);
+        assertTrue(json.contains("\"lost\": 10"), json);
+        assertTrue(json.contains("\"command\": \"mist-bench run --mode latency\""), json);
+        assertTrue(json.contains("\"p99\": 100.0"), json);
+        assertTrue(Files.readString(files.get(1)).contains("#[Mean"), "HdrHistogram's percentile format");
+        final String svg = Files.readString(files.get(3));
+        assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"));
+        for (final String axis : new String[] {">90%<", ">99%<", ">99.9%<", ">99.999%<"})
+        {
+            assertTrue(svg.contains(axis), "percentile axis label " + axis);
+        }
+    }
+
+    @Test
+    void summarySectionIsReplacedBetweenItsMarkersOrAppended() throws Exception
+    {
+        final Path readme = directory.resolve("README.md");
+        Files.writeString(readme, "# Results\n\nintro\n");
+        Suite.replaceSection(readme, "first\n");
+        assertEquals("# Results\n\nintro\n\n" + Suite.BEGIN + "\nfirst\n" + Suite.END + "\n", Files.readString(readme));
+        Files.writeString(readme, Files.readString(readme) + "\n## older\n");
+        Suite.replaceSection(readme, "second\n");
+        assertEquals("# Results\n\nintro\n\n" + Suite.BEGIN + "\nsecond\n" + Suite.END + "\n\n## older\n",
+            Files.readString(readme));
+    }
+
+    private static Histogram histogram(final long nanos)
+    {
+        final Histogram histogram = new Histogram(1, DeliveryRecorder.HIGHEST_NANOS, 3);
+        histogram.recordValueWithCount(nanos, 1000);
+        return histogram;
+    }
+}

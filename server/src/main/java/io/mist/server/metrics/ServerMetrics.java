@@ -1,0 +1,183 @@
+package io.mist.server.metrics;
+
+import io.mist.engine.Engine;
+import io.mist.engine.EngineCounters;
+import io.mist.engine.metrics.LatencySnapshot;
+import io.mist.engine.metrics.LatencyStage;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What a running server reports about itself: the engine's counters, open connections per listener, failed
+ * authentications and the data path's latency histograms. Renders them as Prometheus text ({@code /metrics}) and as
+ * the periodic stats log line. Any thread; reading takes the histograms' reader lock, never a writer's.
+ */
+public final class ServerMetrics
+{
+    private static final double NANOS_PER_SECOND = 1e9;
+    private static final String[] QUANTILES = {"0.5", "0.9", "0.99", "0.999", "0.9999", "1"};
+
+    private final Engine engine;
+    private final Supplier<Map<String, Integer>> listenerConnections;
+    private final LongSupplier authFailures;
+
+    /**
+     * @param listenerConnections open connections by listener URI, read at each rendering.
+     * @param authFailures failed token checks so far; negative while the server has no authenticator.
+     */
+    public ServerMetrics(final Engine engine, final Supplier<Map<String, Integer>> listenerConnections,
+        final LongSupplier authFailures)
+    {
+        this.engine = engine;
+        this.listenerConnections = listenerConnections;
+        this.authFailures = authFailures;
+    }
+
+    /** Prometheus text exposition format 0.0.4. */
+    public String prometheus()
+    {
+        final EngineCounters counters = engine.counters();
+        final StringBuilder out = new StringBuilder(4096);
+        counter(out, "mist_messages_published_total", "Publishes that reached the matcher.",
+            counters.messagesPublished.get());
+        counter(out, "mist_messages_delivered_total", "Copies of messages enqueued for subscribers.",
+            counters.messagesDelivered.get());
+        counter(out, "mist_messages_dropped_total",
+            "Copies of messages dropped because a subscriber's outbound ring was full.", counters.clientDropped.get());
+        counter(out, "mist_connections_opened_total", "Client connections opened since start.",
+            counters.connectionsOpened.get());
+        gauge(out, "mist_connections", "Client connections open (opened minus those whose disconnect was handled).",
+            openConnections(counters));
+        header(out, "mist_listener_connections", "Sockets open on each listener, including HTTP requests.", "gauge");
+        for (final Map.Entry<String, Integer> listener : listenerConnections.get().entrySet())
+        {
+            out.append("mist_listener_connections{listener=\"").append(escape(listener.getKey())).append("\"} ")
+                .append(listener.getValue()).append('\n');
+        }
+        gauge(out, "mist_subscriptions", "Subscriptions held by all clients.", counters.subscriptions.get());
+        final long failures = authFailures.getAsLong();
+        if (failures >= 0)
+        {
+            counter(out, "mist_auth_failures_total", "Connections refused for a missing or wrong token.", failures);
+        }
+        if (engine.metrics().enabled())
+        {
+            for (final LatencyStage stage : engine.metrics().stages())
+            {
+                summary(out, stage);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The stats log line: totals with rates since {@code previous} (null on the first line), then per stage the
+     * window's p50/p99/p99.9/max in microseconds.
+     */
+    public String statsLine(final Totals now, final Totals previous)
+    {
+        final StringBuilder line = new StringBuilder(256).append("stats:");
+        final double seconds = previous == null ? 0 : (now.atNanos - previous.atNanos) / NANOS_PER_SECOND;
+        total(line, " published", now.published, previous == null ? -1 : previous.published, seconds);
+        total(line, ", delivered", now.delivered, previous == null ? -1 : previous.delivered, seconds);
+        line.append(", dropped ").append(now.dropped);
+        line.append(", connections ").append(now.connections);
+        line.append(", subscriptions ").append(now.subscriptions);
+        if (engine.metrics().enabled())
+        {
+            line.append("; latency p50/p99/p99.9/max us (last minute):");
+            for (final LatencyStage stage : engine.metrics().stages())
+            {
+                final LatencySnapshot s = stage.snapshot();
+                line.append(' ').append(stage.name()).append(' ').append(micros(s.p50())).append('/')
+                    .append(micros(s.p99())).append('/').append(micros(s.p999())).append('/').append(micros(s.max()));
+            }
+        }
+        return line.toString();
+    }
+
+    /** The counters at this moment, for {@link #statsLine}. */
+    public Totals totals()
+    {
+        final EngineCounters counters = engine.counters();
+        return new Totals(System.nanoTime(), counters.messagesPublished.get(), counters.messagesDelivered.get(),
+            counters.clientDropped.get(), openConnections(counters), counters.subscriptions.get());
+    }
+
+    /** Counter values at one moment. */
+    public record Totals(long atNanos, long published, long delivered, long dropped, long connections,
+        long subscriptions)
+    {
+    }
+
+    private static long openConnections(final EngineCounters counters)
+    {
+        return Math.max(0, counters.connectionsOpened.get() - counters.connectionsClosed.get());
+    }
+
+    private static void total(final StringBuilder line, final String name, final long value, final long before,
+        final double seconds)
+    {
+        line.append(name).append(' ').append(value);
+        if (before >= 0 && seconds > 0)
+        {
+            line.append(" (").append(String.format(Locale.ROOT, "%.1f", (value - before) / seconds)).append("/s)");
+        }
+    }
+
+    private static String micros(final long nanos)
+    {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
+    }
+
+    private static void summary(final StringBuilder out, final LatencyStage stage)
+    {
+        final String name = "mist_latency_" + stage.name() + "_seconds";
+        header(out, name, stage.help() + " Quantiles over the last minute; count and sum since start.", "summary");
+        final LatencySnapshot s = stage.snapshot();
+        final long[] values = {s.p50(), s.p90(), s.p99(), s.p999(), s.p9999(), s.max()};
+        for (int i = 0; i < QUANTILES.length; i++)
+        {
+            out.append(name).append("{quantile=\"").append(QUANTILES[i]).append("\"} ")
+                .append(seconds(values[i])).append('\n');
+        }
+        out.append(name).append("_sum ").append(seconds(s.sumNanos())).append('\n');
+        out.append(name).append("_count ").append(s.count()).append('\n');
+    }
+
+    private static String seconds(final long nanos)
+    {
+        return Double.toString(nanos / NANOS_PER_SECOND);
+    }
+
+    private static void counter(final StringBuilder out, final String name, final String help, final long value)
+    {
+        sample(out, name, help, "counter", value);
+    }
+
+    private static void gauge(final StringBuilder out, final String name, final String help, final long value)
+    {
+        sample(out, name, help, "gauge", value);
+    }
+
+    private static void sample(final StringBuilder out, final String name, final String help, final String type,
+        final long value)
+    {
+        header(out, name, help, type);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void header(final StringBuilder out, final String name, final String help, final String type)
+    {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static String escape(final String label)
+    {
+        return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

@@ -1,0 +1,47 @@
+package io.mist.transport;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * How accepted sockets are set up and written: {@code TCP_NODELAY}, the kernel's send and receive buffers (0 keeps
+ * the operating system's default and its auto-tuning), and the bytes gathered per write when draining a client's
+ * outbound ring (each drain flushes once, after up to 16 such writes). Immutable, validated once.
+ *
+ * @param tcpNoDelay whether small writes go out at once (true, the default) or Nagle may coalesce them.
+ * @param sendBuffer {@code SO_SNDBUF} in bytes, 0 for the OS default.
+ * @param receiveBuffer {@code SO_RCVBUF} in bytes, 0 for the OS default.
+ * @param writeBatch bytes per write when draining, 4 KiB to 16 MiB; default 64 KiB.
+ */
+public record SocketTuning(boolean tcpNoDelay, int sendBuffer, int receiveBuffer, int writeBatch)
+{
+    public static final int DEFAULT_WRITE_BATCH = 64 * 1024;
+    public static final SocketTuning DEFAULTS = new SocketTuning(true, 0, 0, DEFAULT_WRITE_BATCH);
+    private static final AttributeKey<SocketTuning> KEY = AttributeKey.valueOf(SocketTuning.class, "tuning");
+
+    /** The tuning a listener gave its accepted {@code channel}; {@link #DEFAULTS} when none. Any thread. */
+    public static SocketTuning of(final Channel channel)
+    {
+        final SocketTuning tuning = channel.attr(KEY).get();
+        return tuning == null ? DEFAULTS : tuning;
+    }
+
+    /** Listener: records this tuning on an accepted channel. */
+    void attachTo(final Channel channel)
+    {
+        channel.attr(KEY).set(this);
+    }
+
+    public SocketTuning
+    {
+        if (sendBuffer < 0 || receiveBuffer < 0)
+        {
+            throw new IllegalArgumentException("--socket-send-buffer and --socket-receive-buffer must be 0 (the OS " +
+                "default) or a size in bytes, got " + (sendBuffer < 0 ? sendBuffer : receiveBuffer));
+        }
+        if (writeBatch < 4096 || writeBatch > 16 * 1024 * 1024)
+        {
+            throw new IllegalArgumentException("--write-batch-size must be between 4k and 16m, got " + writeBatch);
+        }
+    }
+}
