@@ -165,7 +165,7 @@ final class Charts
     static String formatMicros(final double micros)
     {
         return micros >= 1000 ? String.format(Locale.ROOT, micros >= 10_000 ? "%.0f ms" : "%.1f ms", micros / 1000) :
-            String.format(Locale.ROOT, micros >= 1 ? "%.0f" : "%.1f", micros);
+            String.format(Locale.ROOT, micros >= 1 ? "%.0f µs" : "%.1f µs", micros);
     }
 
     static String formatRate(final double perSecond)

@@ -156,7 +156,7 @@ public final class Reports
                 r.deliveredBytes() / 1e6, r.lost(), r.expected()));
             if (r.latency() != null)
             {
-                out.append(", latency µs");
+                out.append(", latency");
                 for (int p = 0; p < PERCENTILES.length; p++)
                 {
                     out.append(' ').append(PERCENTILE_NAMES[p]).append(' ')

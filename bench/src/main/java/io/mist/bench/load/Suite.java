@@ -74,7 +74,7 @@ final class Suite implements Callable<Integer>
         for (final double percentile : new double[] {50, 99, 99.9, 100})
         {
             rows.add(Row.latency("fan-out latency at " + rate + " msgs/s (" + rateBasis + "): " +
-                (percentile == 100 ? "max" : "p" + trim(percentile)) + " µs", latencyResults, percentile));
+                (percentile == 100 ? "max" : "p" + trim(percentile)), latencyResults, percentile));
         }
 
         final RunSpec fanin = new RunSpec(Scenario.FANIN, RunSpec.Mode.THROUGHPUT, connections, 128, warm, measured,
