@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * mist over its TCP protocol, as any mist client speaks it: newline-terminated JSON frames on a plain socket. The
- * publisher writes through a 64 KiB buffer, sent at least every {@link #BATCH} messages (as the Redis client pipelines
- * its publishes), so messages never wait in the client while the harness counts them as outstanding; each subscriber has a reader thread that finds each delivery's
+ * publisher writes through a 64 KiB buffer; each subscriber has a reader thread that finds each delivery's
  * {@code "data"} string in its receive buffer without building objects (the harness's own costs stay small, since it
  * shares the machine's two cores with the broker).
  */
@@ -30,9 +29,6 @@ public final class MistBroker implements Broker
 
     private static final java.lang.invoke.VarHandle LONGS =
         java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
-    /** Publishes per socket write at most, unless the buffer fills first. */
-    static final int BATCH = 64;
 
     private final InetSocketAddress address;
 
@@ -196,7 +192,6 @@ public final class MistBroker implements Broker
         private final OutputStream out;
         private final Map<List<String>, byte[]> prefixes = new HashMap<>();
         private final AtomicLong errors = new AtomicLong();
-        private int buffered;
 
         MistPublisher(final Socket socket) throws IOException
         {
@@ -219,16 +214,11 @@ public final class MistBroker implements Broker
             out.write(prefix);
             out.write(payload);
             out.write(PUBLISH_END);
-            if (++buffered == BATCH)
-            {
-                flush();
-            }
         }
 
         @Override
         public void flush() throws IOException
         {
-            buffered = 0;
             out.flush();
         }
 
