@@ -69,9 +69,8 @@ public final class JsonStringDecoder
                 final int size = validUtf8Length(src, i, limit);
                 if (size < 0)
                 {
-                    sink.ensureSpare(REPLACEMENT.length);
-                    sink.put(REPLACEMENT, 0, REPLACEMENT.length);
                     i++;
+                    putReplacement(sink, limit - i);
                 }
                 else
                 {
@@ -104,8 +103,8 @@ public final class JsonStringDecoder
             final int size = validUtf8Length(src, i, limit);
             if (size < 0)
             {
-                sink.put(REPLACEMENT, 0, REPLACEMENT.length);
                 i++;
+                putReplacement(sink, limit - i);
             }
             else
             {
@@ -113,6 +112,17 @@ public final class JsonStringDecoder
                 i += size;
             }
         }
+    }
+
+    /**
+     * Appends U+FFFD for one ill-formed byte. Callers write plain ASCII unchecked on the promise of one spare byte per
+     * input byte left; a replacement writes three bytes for one, so it restores that promise for the {@code
+     * remaining} input bytes.
+     */
+    private static void putReplacement(final GrowableBytes sink, final int remaining)
+    {
+        sink.ensureSpare(REPLACEMENT.length + remaining);
+        sink.put(REPLACEMENT, 0, REPLACEMENT.length);
     }
 
     /** Resolves the escape whose letter is at {@code src[i]}; returns the index after it. */

@@ -67,6 +67,30 @@ class JsonStringDecoderTest
     }
 
     @Test
+    void manyInvalidBytesFollowedByAsciiFit() throws FrameException
+    {
+        // Each ill-formed byte becomes three; the ASCII after them must still find room (found by CodecFuzzTest).
+        final byte[] json = new byte[1 + 4 + 100 + 1];
+        java.util.Arrays.fill(json, (byte)'x');
+        json[0] = '"';
+        java.util.Arrays.fill(json, 1, 5, (byte)0x87);
+        json[json.length - 1] = '"';
+        assertArrayEquals(("\uFFFD".repeat(4) + "x".repeat(100)).getBytes(StandardCharsets.UTF_8), decode(json));
+    }
+
+    @Test
+    void sanitizingManyInvalidBytesFollowedByAsciiFits()
+    {
+        final byte[] raw = new byte[8 + 100];
+        java.util.Arrays.fill(raw, 0, 8, (byte)0xFF);
+        java.util.Arrays.fill(raw, 8, raw.length, (byte)'y');
+        final GrowableBytes sink = new GrowableBytes(4);
+        JsonStringDecoder.appendSanitized(raw, 0, raw.length, sink);
+        assertArrayEquals(("\uFFFD".repeat(8) + "y".repeat(100)).getBytes(StandardCharsets.UTF_8),
+            java.util.Arrays.copyOf(sink.array(), sink.length()));
+    }
+
+    @Test
     void rawControlCharacterIsAnError()
     {
         assertThrows(FrameException.class, () -> decode("\"a\nb\""));
