@@ -30,7 +30,7 @@ class CodecFuzzTest
 {
     private static final int MAX_FRAME = 4096;
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void streamOfFrames(final FuzzedDataProvider data)
     {
         final int cut = data.consumeInt(1, 64);

@@ -10,6 +10,8 @@ public final class EngineCounters
 {
     /** Connections ever opened (mist's "Lifetime connections"); IO threads. */
     public final AtomicLong connectionsOpened = new AtomicLong();
+    /** Connections closed because their handler threw something that is not the client's doing (a bug); IO threads. */
+    public final AtomicLong connectionErrors = new AtomicLong();
     /** Connections whose disconnect reached the matcher; opened minus closed is the number open. */
     public final Counter connectionsClosed = new Counter();
     /** Publishes that reached the matcher. */

@@ -13,7 +13,7 @@ import io.mist.transport.Listener;
 import io.mist.transport.Pipelines;
 import io.mist.transport.tls.TlsMaterial;
 import io.mist.transport.tls.TlsMaterials;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +106,7 @@ public final class MistServer implements AutoCloseable
     private void startListener(final ListenerUri uri) throws StartupException
     {
         final String scheme = uri.scheme();
-        final Consumer<SocketChannel> pipeline;
+        final Consumer<Channel> pipeline;
         final String label;
         switch (scheme)
         {

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -207,6 +209,28 @@ class TcpProtocolTest
             assertTrue(delivery.endsWith("\"t999\"],\"data\":\"many\"}"), delivery);
             s.send("{\"command\":\"publish\",\"tags\":[\"t0\",\"t4999\"],\"data\":\"few\"}");
             r.expect("{\"command\":\"publish\",\"tags\":[\"t0\",\"t4999\"],\"data\":\"few\"}");
+        }
+    }
+
+    @Test
+    void illFormedUtf8AmongLongDataIsDeliveredAsReplacementCharacters() throws Exception
+    {
+        try (TestClient r = fixture.connect(); TestClient s = fixture.connect())
+        {
+            r.send("{\"command\":\"subscribe\",\"tags\":[\"utf\"]}");
+            r.sync();
+            final String ascii = "x".repeat(2000);
+            final byte[] head = ("{\"command\":\"publish\",\"tags\":[\"utf\"],\"data\":\"" + ascii)
+                .getBytes(StandardCharsets.UTF_8);
+            final byte[] tail = "yy\"}\n".getBytes(StandardCharsets.UTF_8);
+            final byte[] frame = new byte[head.length + 4 + tail.length];
+            System.arraycopy(head, 0, frame, 0, head.length);
+            Arrays.fill(frame, head.length, head.length + 4, (byte)0x87);
+            System.arraycopy(tail, 0, frame, head.length + 4, tail.length);
+            s.sendBytes(frame);
+            r.expect("{\"command\":\"publish\",\"tags\":[\"utf\"],\"data\":\"" + ascii + "\uFFFD".repeat(4) +
+                "yy\"}");
+            s.sync(); // the publisher's connection carries on
         }
     }
 

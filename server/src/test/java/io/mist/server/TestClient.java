@@ -49,6 +49,14 @@ final class TestClient implements AutoCloseable
         return this;
     }
 
+    /** Sends bytes exactly as given, valid UTF-8 or not. */
+    TestClient sendBytes(final byte[] bytes) throws IOException
+    {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
     /** Sends one JSON line. */
     TestClient send(final String json) throws IOException
     {

@@ -1,24 +1,29 @@
 package io.mist.transport;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -28,19 +33,19 @@ import java.util.function.Consumer;
  */
 public final class Listener implements AutoCloseable
 {
-    /** Netty's own outbound buffer stays small; the client's outbound ring is the real queue. */
     private static final Logger LOG = LoggerFactory.getLogger(Listener.class);
+    /** Netty's own outbound buffer stays small; the client's outbound ring is the real queue. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final EventLoops loops;
     private final SocketTuning tuning;
     private final ConnectionLimits limits;
     private final boolean http;
-    private final java.util.concurrent.ConcurrentHashMap<java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger>
-        perAddress = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Open connections per client address, while {@code --max-connections-per-ip} is set. */
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final InetSocketAddress requested;
     private final SslContext tls;
-    private final Consumer<SocketChannel> pipeline;
+    private final Consumer<Channel> pipeline;
     private final ListenerConnections connections;
     private Channel serverChannel;
 
@@ -49,7 +54,7 @@ public final class Listener implements AutoCloseable
      * @param pipeline adds the protocol's handlers to a new connection (after TLS, when there is TLS).
      */
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
-        final Consumer<SocketChannel> pipeline)
+        final Consumer<Channel> pipeline)
     {
         this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS, false);
     }
@@ -61,7 +66,7 @@ public final class Listener implements AutoCloseable
      * @param http whether the listener speaks HTTP (a refused connection gets a 503 rather than a mist error line).
      */
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
-        final Consumer<SocketChannel> pipeline, final SocketTuning tuning, final ConnectionLimits limits,
+        final Consumer<Channel> pipeline, final SocketTuning tuning, final ConnectionLimits limits,
         final boolean http)
     {
         this.loops = loops;
@@ -159,9 +164,9 @@ public final class Listener implements AutoCloseable
         }
         if (limits.maxConnectionsPerIp() > 0 && channel.remoteAddress() != null)
         {
-            final java.net.InetAddress address = channel.remoteAddress().getAddress();
-            final java.util.concurrent.atomic.AtomicInteger open =
-                perAddress.computeIfAbsent(address, a -> new java.util.concurrent.atomic.AtomicInteger());
+            final InetAddress address = channel.remoteAddress().getAddress();
+            final AtomicInteger open =
+                perAddress.computeIfAbsent(address, a -> new AtomicInteger());
             if (open.incrementAndGet() > limits.maxConnectionsPerIp())
             {
                 release(address, open);
@@ -173,7 +178,7 @@ public final class Listener implements AutoCloseable
         return null;
     }
 
-    private void release(final java.net.InetAddress address, final java.util.concurrent.atomic.AtomicInteger open)
+    private void release(final InetAddress address, final AtomicInteger open)
     {
         if (open.decrementAndGet() <= 0)
         {
@@ -199,13 +204,13 @@ public final class Listener implements AutoCloseable
     }
 
     /** Closes a connection that has been silent for {@code --idle-timeout}. */
-    @io.netty.channel.ChannelHandler.Sharable
-    private static final class IdleClose extends io.netty.channel.ChannelInboundHandlerAdapter
+    @ChannelHandler.Sharable
+    private static final class IdleClose extends ChannelInboundHandlerAdapter
     {
         static final IdleClose INSTANCE = new IdleClose();
 
         @Override
-        public void userEventTriggered(final io.netty.channel.ChannelHandlerContext ctx, final Object event)
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
             throws Exception
         {
             if (event instanceof IdleStateEvent)

@@ -4,7 +4,7 @@ import io.mist.auth.AccessControl;
 import io.mist.engine.Engine;
 import io.mist.transport.http.HttpRouter;
 import io.mist.transport.tcp.TcpFrameHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -20,7 +20,7 @@ public final class Pipelines
     }
 
     /** {@code tcp://} and {@code tls://}: mist's JSON stream, or the legacy text protocol. */
-    public static Consumer<SocketChannel> tcp(final Engine engine, final TransportConfig config,
+    public static Consumer<Channel> tcp(final Engine engine, final TransportConfig config,
         final AccessControl access)
     {
         return channel -> channel.pipeline().addLast("mist-tcp",
@@ -33,7 +33,7 @@ public final class Pipelines
      *
      * @param metrics produces {@code /metrics}' Prometheus text on an HTTP listener; null for none.
      */
-    public static Consumer<SocketChannel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
+    public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
         final boolean api, final BooleanSupplier ready, final Supplier<String> metrics)
     {
         return channel -> channel.pipeline()

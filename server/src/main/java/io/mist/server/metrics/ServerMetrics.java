@@ -49,6 +49,9 @@ public final class ServerMetrics
             "Copies of messages dropped because a subscriber's outbound ring was full.", counters.clientDropped.get());
         counter(out, "mist_connections_opened_total", "Client connections opened since start.",
             counters.connectionsOpened.get());
+        counter(out, "mist_connection_errors_total",
+            "Connections closed after an unexpected server error (a bug; each is logged at WARN with its stack).",
+            counters.connectionErrors.get());
         gauge(out, "mist_connections", "Client connections open (opened minus those whose disconnect was handled).",
             openConnections(counters));
         header(out, "mist_listener_connections", "Sockets open on each listener, including HTTP requests.", "gauge");

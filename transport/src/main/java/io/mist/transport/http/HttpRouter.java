@@ -1,13 +1,14 @@
 package io.mist.transport.http;
 
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
 import io.mist.codec.Command;
 import io.mist.codec.FrameException;
 import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.session.ClientSession;
-import io.mist.auth.Access;
-import io.mist.auth.AccessControl;
+import io.mist.transport.ConnectionFailure;
 import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.ws.WebSocketFrameHandler;
@@ -352,7 +353,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        LOG.debug("HTTP client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
+        ConnectionFailure.close(ctx, engine, "HTTP client " + ctx.channel().remoteAddress(), cause);
     }
 }

@@ -4,6 +4,7 @@ import io.mist.auth.AccessControl;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.engine.Engine;
 import io.mist.transport.ClientConnection;
+import io.mist.transport.ConnectionFailure;
 import io.mist.transport.FrameOutcome;
 import io.mist.transport.FrameReader;
 import io.mist.transport.legacy.LegacyLineDecoder;
@@ -90,8 +91,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        LOG.debug("TCP client {} failed: {}", connection == null ? "?" : connection.session().id(), cause.toString());
-        ctx.close();
+        ConnectionFailure.close(ctx, engine, "TCP client " + (connection == null ? "?" : connection.session().id()),
+            cause);
     }
 
     /** Event loop: the admin command is answered; decode what is buffered, then read the socket again. */

@@ -1,11 +1,12 @@
 package io.mist.transport.ws;
 
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
-import io.mist.auth.Access;
-import io.mist.auth.AccessControl;
 import io.mist.transport.ClientConnection;
+import io.mist.transport.ConnectionFailure;
 import io.mist.transport.FrameOutcome;
 import io.mist.transport.FrameReader;
 import io.netty.buffer.ByteBuf;
@@ -262,7 +263,6 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
                 .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        LOG.debug("WebSocket client {} failed: {}", connection.session().id(), cause.toString());
-        ctx.close();
+        ConnectionFailure.close(ctx, engine, "WebSocket client " + connection.session().id(), cause);
     }
 }
