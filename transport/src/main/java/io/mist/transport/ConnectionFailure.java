@@ -3,6 +3,7 @@ package io.mist.transport;
 import io.mist.engine.Engine;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,9 @@ public final class ConnectionFailure
             root = root.getCause();
         }
         // Netty's decoders report malformed input as DecoderException subclasses of their own (corrupted or too long
-        // frames) without a cause; a cause wrapped by ByteToMessageDecoder is unwrapped above.
-        return root instanceof IOException || root instanceof DecoderException;
+        // frames) without a cause; a cause wrapped by ByteToMessageDecoder is unwrapped above. A client that hangs up
+        // in the middle of an HTTP message gets its aggregator's PrematureChannelClosureException.
+        return root instanceof IOException || root instanceof DecoderException ||
+            root instanceof PrematureChannelClosureException;
     }
 }

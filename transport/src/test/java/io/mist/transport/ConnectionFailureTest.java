@@ -2,6 +2,7 @@ package io.mist.transport;
 
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class ConnectionFailureTest
         assertTrue(ConnectionFailure.isClients(new DecoderException(new SSLHandshakeException("no cipher"))));
         assertTrue(ConnectionFailure.isClients(new CorruptedFrameException("bad mask")));
         assertTrue(ConnectionFailure.isClients(new TooLongFrameException("too long")));
+        assertTrue(ConnectionFailure.isClients(new PrematureChannelClosureException("hung up mid-request")));
     }
 
     @Test

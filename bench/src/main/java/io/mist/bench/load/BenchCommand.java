@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  * and with the same parameters; {@code suite} runs the set behind {@code bench/run-all} and writes the summary table.
  * Main thread.
  */
-@Command(name = "mist-bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Run.class, Suite.class},
+@Command(name = "mist-bench", mixinStandardHelpOptions = true,
+    subcommands = {BenchCommand.Run.class, Suite.class, HoldCommand.class},
     description = "Load harness: mist beside nats-server and Redis pub/sub, same scenario, same run.")
 public final class BenchCommand implements Callable<Integer>
 {

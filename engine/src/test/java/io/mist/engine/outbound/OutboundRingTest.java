@@ -135,4 +135,94 @@ class OutboundRingTest
         actual.write(out, 0, out.length);
         assertTrue(Arrays.equals(expected.toByteArray(), actual.toByteArray()));
     }
+
+    @Test
+    void aQuietClientHoldsOnlyTheInitialRing()
+    {
+        final OutboundRing ring = new OutboundRing(1 << 20);
+        assertEquals(OutboundRing.INITIAL_CAPACITY, ring.allocated());
+        assertTrue(offer(ring, frame(100, 1)));
+        assertEquals(OutboundRing.INITIAL_CAPACITY, ring.allocated(), "a frame that fits does not grow the queue");
+    }
+
+    @Test
+    void theQueueGrowsUpToItsCapacityThenDropsAndKeepsTheOrder()
+    {
+        final OutboundRing ring = new OutboundRing(1 << 20);
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        int accepted = 0;
+        int frames = 0;
+        while (true)
+        {
+            final byte[] f = frame(1000, frames++);
+            if (!offer(ring, f))
+            {
+                break;
+            }
+            expected.write(f, 0, f.length);
+            accepted += f.length;
+        }
+        // A stalled client: 16 KiB, 32 KiB, ... 1 MiB rings, the last one full before the first drop.
+        assertTrue(accepted > 1 << 20, "accepted " + accepted + " bytes before the first drop");
+        assertTrue(ring.allocated() <= 2 << 20, "allocated " + ring.allocated());
+        assertArrayEquals(expected.toByteArray(), drainAll(ring));
+        assertEquals(0, ring.size());
+        assertEquals(1 << 20, ring.allocated(), "drained rings are left behind; the largest stays");
+        assertTrue(offer(ring, frame(1000, 7)), "accepts again once drained");
+    }
+
+    @Test
+    void aFrameTooLargeForTheCurrentRingGoesIntoALargerOne()
+    {
+        final OutboundRing ring = new OutboundRing(1 << 20);
+        assertTrue(offer(ring, frame(10, 1)));
+        final byte[] large = frame(300_000, 2);
+        assertTrue(offer(ring, large), "up to half the capacity is accepted");
+        assertTrue(ring.allocated() >= OutboundRing.INITIAL_CAPACITY + 600_000);
+        final byte[] both = new byte[10 + large.length];
+        System.arraycopy(frame(10, 1), 0, both, 0, 10);
+        System.arraycopy(large, 0, both, 10, large.length);
+        assertArrayEquals(both, drainAll(ring));
+    }
+
+    @Test
+    void aConcurrentProducerAndConsumerSeeOneExactStreamAcrossGrowth() throws Exception
+    {
+        final OutboundRing ring = new OutboundRing(1 << 18);
+        final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        final ByteArrayOutputStream actual = new ByteArrayOutputStream();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread consumer = new Thread(() ->
+        {
+            final ControlledMessageHandler handler = (type, buffer, index, length) ->
+            {
+                final byte[] chunk = new byte[length];
+                buffer.getBytes(index, chunk);
+                actual.write(chunk, 0, length);
+                return ControlledMessageHandler.Action.CONTINUE;
+            };
+            while (true)
+            {
+                final boolean finished = done.get(); // read before draining: nothing is offered after it is set
+                if (ring.drain(handler, 7) == 0 && finished && ring.size() == 0)
+                {
+                    return;
+                }
+            }
+        });
+        consumer.start();
+        final java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 200_000; i++)
+        {
+            final byte[] f = frame(1 + random.nextInt(random.nextInt(50) == 0 ? 20_000 : 300), i);
+            if (offer(ring, f))
+            {
+                expected.write(f, 0, f.length);
+            }
+        }
+        done.set(true);
+        consumer.join(30_000);
+        assertFalse(consumer.isAlive());
+        assertTrue(Arrays.equals(expected.toByteArray(), actual.toByteArray()), "the stream came out exact");
+    }
 }
