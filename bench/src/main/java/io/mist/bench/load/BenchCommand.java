@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
  * Main thread.
  */
 @Command(name = "mist-bench", mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Run.class, Suite.class, HoldCommand.class},
+    subcommands = {BenchCommand.Run.class, Suite.class, HoldCommand.class, ChurnCommand.class,
+        StallCommand.class},
     description = "Load harness: mist beside nats-server and Redis pub/sub, same scenario, same run.")
 public final class BenchCommand implements Callable<Integer>
 {

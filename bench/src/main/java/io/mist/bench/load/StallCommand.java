@@ -1,0 +1,97 @@
+package io.mist.bench.load;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code mist-bench stall}: what one subscriber that stops reading costs the others. Runs mist's fan-out throughput
+ * scenario in pairs, without and then with an extra subscriber on the same tag that never reads its socket, and
+ * reports the other subscribers' delivered rate in each, their ratio, the stalled subscriber's drops (from
+ * {@code /metrics}) and the server's resident memory. Loopback only, bounded by the runs' durations. Main thread.
+ */
+@Command(name = "stall", mixinStandardHelpOptions = true,
+    description = "Fan-out throughput without and with one subscriber that never reads; the others' ratio.")
+public final class StallCommand implements Callable<Integer>
+{
+    @Option(names = "--mist", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1445",
+        description = "mist's TCP listener. Default: ${DEFAULT-VALUE}.")
+    String mist;
+
+    @Option(names = "--metrics", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/metrics",
+        description = "mist's /metrics. Default: ${DEFAULT-VALUE}.")
+    String metrics;
+
+    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
+        description = "The server's process id, to read its memory from /proc; 0: not read.")
+    long serverPid;
+
+    @Option(names = "--connections", defaultValue = "4", description = "Reading subscribers. Default: ${DEFAULT-VALUE}.")
+    int connections;
+
+    @Option(names = "--pairs", defaultValue = "3", description = "Runs without and with, alternating. Default: ${DEFAULT-VALUE}.")
+    int pairs;
+
+    @Option(names = "--duration", defaultValue = "8", description = "Seconds measured per run. Default: ${DEFAULT-VALUE}.")
+    double duration;
+
+    public static void main(final String[] args)
+    {
+        System.exit(new picocli.CommandLine(new StallCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final int colon = mist.lastIndexOf(':');
+        final InetSocketAddress address = new InetSocketAddress(mist.substring(0, colon),
+            Integer.parseInt(mist.substring(colon + 1)));
+        final ServerProbe probe = new ServerProbe(URI.create(metrics), serverPid);
+        final MistBroker broker = new MistBroker(address);
+        final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, connections, 128,
+            Duration.ofSeconds(2), Duration.ofMillis((long)(duration * 1000)), 0, 0, 0, 0, 7);
+        final List<Double> ratios = new ArrayList<>();
+        for (int pair = 1; pair <= pairs; pair++)
+        {
+            final RunResult alone = new LoadRun(broker, spec).run();
+            final double droppedBefore = probe.metric("mist_messages_dropped_total");
+            final RunResult stalled;
+            try (Socket stall = new Socket())
+            {
+                stall.setReceiveBufferSize(4096);
+                stall.connect(address, 5000);
+                final OutputStream out = stall.getOutputStream();
+                out.write(("{\"command\":\"subscribe\",\"tags\":[\"" + Scenario.TAG + "\"]}\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                stalled = new LoadRun(broker, spec).run();
+                final double dropped = probe.metric("mist_messages_dropped_total") - droppedBefore;
+                final double ratio = stalled.delivered() / alone.delivered();
+                ratios.add(ratio);
+                System.out.printf(Locale.ROOT, "pair %d: %s deliveries/s to %d readers alone, %s with a stalled " +
+                    "subscriber (%.2f×); lost by readers: %d, %d; dropped for the stalled one: %.0f; server RSS %s%n",
+                    pair, Charts.formatRate(alone.delivered()), connections, Charts.formatRate(stalled.delivered()),
+                    ratio, alone.lost(), stalled.lost(), dropped, mib(probe.residentBytes()));
+            }
+        }
+        ratios.sort(null);
+        System.out.printf(Locale.ROOT, "median ratio with a stalled subscriber: %.2f× (of %d pairs)%n",
+            ratios.get(ratios.size() / 2), ratios.size());
+        return 0;
+    }
+
+    private static String mib(final long bytes)
+    {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+}
