@@ -2,8 +2,10 @@ package io.mist.transport;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Limits on connections, per listener: how many may be open, how many from one IP address, how long a new
@@ -63,12 +65,12 @@ public record ConnectionLimits(int maxConnections, int maxConnectionsPerIp, Dura
         {
             if (channel.isActive() && channel.attr(IDENTIFIED).get() == null)
             {
-                org.slf4j.LoggerFactory.getLogger(ConnectionLimits.class).info(
+                LoggerFactory.getLogger(ConnectionLimits.class).info(
                     "Closing {} from {}: no {} within {} ms (--handshake-timeout)", channel.id(),
                     channel.remoteAddress(), what, timeout.toMillis());
                 channel.close();
             }
-        }, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The connection has identified itself: {@link #requireIdentification}'s deadline no longer applies. */

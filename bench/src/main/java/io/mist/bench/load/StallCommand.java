@@ -85,8 +85,11 @@ public final class StallCommand implements Callable<Integer>
             }
         }
         ratios.sort(null);
-        System.out.printf(Locale.ROOT, "median ratio with a stalled subscriber: %.2f× (of %d pairs)%n",
-            ratios.get(ratios.size() / 2), ratios.size());
+        final int middle = ratios.size() / 2;
+        final double median = ratios.size() % 2 == 1 ? ratios.get(middle) :
+            (ratios.get(middle - 1) + ratios.get(middle)) / 2;
+        System.out.printf(Locale.ROOT, "median ratio with a stalled subscriber: %.2f× (of %d pairs, %.2f× to %.2f×)%n",
+            median, ratios.size(), ratios.get(0), ratios.get(ratios.size() - 1));
         return 0;
     }
 

@@ -9,6 +9,7 @@ import io.mist.engine.Engine;
 import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.engine.session.ClientSession;
 import io.mist.transport.ConnectionFailure;
+import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.ws.WebSocketFrameHandler;
@@ -28,6 +29,7 @@ import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -79,7 +81,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        io.mist.transport.ConnectionLimits.identified(ctx.channel());
+        ConnectionLimits.identified(ctx.channel());
         if (!request.decoderResult().isSuccess())
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
@@ -138,7 +140,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.OK, PROMETHEUS_TEXT,
-            metrics.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            metrics.get().getBytes(StandardCharsets.UTF_8)));
     }
 
     private void health(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
@@ -152,7 +154,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         HttpResponses.send(ctx, request, HttpResponses.response(ctx,
             up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, HttpResponses.JSON,
             (up ? "{\"status\":\"ok\"}\n" : "{\"status\":\"stopping\"}\n").getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII)));
+                StandardCharsets.US_ASCII)));
     }
 
     private void publish(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
@@ -221,7 +223,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             // As mist (gorilla/websocket): a plain GET of the endpoint.
             final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.BAD_REQUEST,
-                HttpResponses.TEXT, "Bad Request\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                HttpResponses.TEXT, "Bad Request\n".getBytes(StandardCharsets.US_ASCII));
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
             HttpResponses.send(ctx, request, response);
             return;
@@ -319,7 +321,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.UNAUTHORIZED,
             HttpResponses.TEXT, ("401 Unauthorized: send a valid token in the X-AUTH-TOKEN header or the " +
-            "x-auth-token query parameter\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            "x-auth-token query parameter\n").getBytes(StandardCharsets.US_ASCII));
         HttpResponses.send(ctx, request, response);
         return null;
     }
@@ -334,7 +336,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         final String allow)
     {
         final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
-            HttpResponses.TEXT, "405 Method Not Allowed\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            HttpResponses.TEXT, "405 Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII));
         response.headers().set(HttpHeaderNames.ALLOW, allow);
         HttpResponses.send(ctx, request, response);
     }
