@@ -67,6 +67,8 @@ public final class MistServer implements AutoCloseable
         this.engine = new Engine(config.engine());
         this.loops = new EventLoops(config.transport());
         this.metrics = new ServerMetrics(engine, this::listenerConnections,
+            () -> listenerNames.keySet().stream().mapToLong(Listener::ringBytes).sum(),
+            () -> listenerNames.keySet().stream().mapToLong(Listener::pendingWriteBytes).sum(),
             () -> this.access instanceof TokenRegistry registry ? registry.failedAttempts() : -1);
     }
 

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A subscriber that stops reading loses its newest messages (counted as drops); a subscriber that reads receives
- * every message, in order, and the publisher is never held up.
+ * A subscriber that stops reading loses its newest messages (counted as drops) and the memory held for it stays
+ * bounded; a subscriber that reads receives every message, in order, and the publisher is never held up.
  */
 class SlowSubscriberTest
 {
@@ -56,12 +56,31 @@ class SlowSubscriberTest
             final long dropped = counters.clientDropped.get();
             assertTrue(dropped > 0, "the stalled subscriber's ring must have overflowed");
 
+            // ~10 MB were sent to the stalled subscriber; what the server holds for its three clients stays bounded:
+            // rings of at most twice the client buffer while they grow, and Netty's buffer up to its high watermark
+            // (256 KiB) plus one more write batch (64 KiB).
+            final String metrics = fixture.server.metrics().prometheus();
+            assertTrue(gauge(metrics, "mist_client_ring_bytes") <= 3 * 2 * 64 * 1024, metrics);
+            assertTrue(gauge(metrics, "mist_client_pending_write_bytes") <= 3 * (256 + 64) * 1024, metrics);
+
             // What the stalled subscriber did get is in order, and with its drops accounts for every message.
             final int received = readAll(stalled);
             assertTrue(received < MESSAGES / 2, "stalled subscriber received " + received);
             assertEquals(MESSAGES, received + dropped, "received + dropped");
             assertEquals(2L * MESSAGES - dropped, counters.messagesDelivered.get());
         }
+    }
+
+    private static long gauge(final String metrics, final String name)
+    {
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + name + " in\n" + metrics);
     }
 
     /** Reads until the server has nothing more for this client; returns how many deliveries came, checking order. */

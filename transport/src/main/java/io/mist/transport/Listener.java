@@ -229,4 +229,16 @@ public final class Listener implements AutoCloseable
     {
         return connections.size();
     }
+
+    /** Outbound ring memory held by this listener's clients ({@link ListenerConnections#ringBytes()}). */
+    public long ringBytes()
+    {
+        return connections.ringBytes();
+    }
+
+    /** Bytes queued in Netty for this listener's sockets ({@link ListenerConnections#pendingWriteBytes()}). */
+    public long pendingWriteBytes()
+    {
+        return connections.pendingWriteBytes();
+    }
 }

@@ -41,6 +41,39 @@ public final class ListenerConnections
         return channels.size();
     }
 
+    /**
+     * Outbound ring memory held by these connections' clients, in bytes. Any thread; reads only the rings' sizes as
+     * allocated (never their memory, which the matcher may be releasing), so it is approximate while clients come and go.
+     */
+    public long ringBytes()
+    {
+        long bytes = 0;
+        for (final Channel channel : channels)
+        {
+            final ClientSession session = channel.attr(SESSION).get();
+            if (session != null)
+            {
+                bytes += session.outbound().allocated();
+            }
+        }
+        return bytes;
+    }
+
+    /** Bytes handed to Netty for these connections but not yet to the kernel. Any thread; approximate. */
+    public long pendingWriteBytes()
+    {
+        long bytes = 0;
+        for (final Channel channel : channels)
+        {
+            final ChannelOutboundBuffer written = channel.unsafe().outboundBuffer();
+            if (written != null)
+            {
+                bytes += written.totalPendingWriteBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** Stops reading from every connection, so no new requests reach the engine while it drains. */
     public void stopReading()
     {

@@ -23,16 +23,22 @@ public final class ServerMetrics
     private final Engine engine;
     private final Supplier<Map<String, Integer>> listenerConnections;
     private final LongSupplier authFailures;
+    private final LongSupplier ringBytes;
+    private final LongSupplier pendingWriteBytes;
 
     /**
      * @param listenerConnections open connections by listener URI, read at each rendering.
+     * @param ringBytes outbound ring memory held for all clients.
+     * @param pendingWriteBytes bytes handed to Netty for all sockets, not yet to the kernel.
      * @param authFailures failed token checks so far; negative while the server has no authenticator.
      */
     public ServerMetrics(final Engine engine, final Supplier<Map<String, Integer>> listenerConnections,
-        final LongSupplier authFailures)
+        final LongSupplier ringBytes, final LongSupplier pendingWriteBytes, final LongSupplier authFailures)
     {
         this.engine = engine;
         this.listenerConnections = listenerConnections;
+        this.ringBytes = ringBytes;
+        this.pendingWriteBytes = pendingWriteBytes;
         this.authFailures = authFailures;
     }
 
@@ -61,6 +67,10 @@ public final class ServerMetrics
                 .append(listener.getValue()).append('\n');
         }
         gauge(out, "mist_subscriptions", "Subscriptions held by all clients.", counters.subscriptions.get());
+        gauge(out, "mist_client_ring_bytes", "Outbound ring memory held for all clients (each starts at 16 KiB and " +
+            "grows up to --client-buffer-size).", ringBytes.getAsLong());
+        gauge(out, "mist_client_pending_write_bytes", "Bytes handed to Netty for client sockets but not yet written " +
+            "to the kernel (bounded per socket by the write watermark).", pendingWriteBytes.getAsLong());
         final long failures = authFailures.getAsLong();
         if (failures >= 0)
         {
