@@ -66,17 +66,17 @@ public final class SubscriptionIndex
         return size;
     }
 
-    /**
-     * Adds a subscription; {@code tags[0, count)} is the canonical (sorted, duplicate-free) tag id sequence.
-     *
-     * @return false when the client already holds exactly this set.
-     */
     /** Whether the client already holds the subscription {@code tags[0, count)} (canonical order). */
     public boolean holds(final ClientSession session, final int[] tags, final int count)
     {
         return session.subscriptions().get(probe.set(tags, count)) != null;
     }
 
+    /**
+     * Adds a subscription; {@code tags[0, count)} is the canonical (sorted, duplicate-free) tag id sequence.
+     *
+     * @return false when the client already holds exactly this set.
+     */
     public boolean add(final ClientSession session, final int[] tags, final int count)
     {
         final SessionSubscriptions owned = session.subscriptions();
