@@ -28,7 +28,7 @@ public final class Engine implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
-    private final TagTable tagTable = new TagTable();
+    private final TagTable tagTable;
     private final EngineCounters counters = new EngineCounters();
     private final EngineMetrics metrics;
     private final Matcher matcher;
@@ -38,6 +38,7 @@ public final class Engine implements AutoCloseable
     public Engine(final EngineConfig config)
     {
         this.config = config;
+        this.tagTable = new TagTable(config.limits().maxDistinctTags());
         this.metrics = new EngineMetrics(config.latencyHistograms());
         this.matcher = new Matcher(tagTable, counters, metrics);
         matcher.limits(config.limits());

@@ -105,6 +105,11 @@ public final class MistCommand implements Callable<Integer>
         description = "Most subscriptions one client may hold; more get an error reply. Default: ${DEFAULT-VALUE}.")
     int maxSubscriptions;
 
+    @Option(names = "--max-distinct-tags", paramLabel = "N", defaultValue = "1000000",
+        description = "Most distinct tags the server learns from subscriptions in its lifetime (a tag's id is never " +
+            "freed); a subscription with a new tag beyond it gets an error reply. Default: ${DEFAULT-VALUE}.")
+    int maxDistinctTags;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
         description = "Most open connections per listener; 0 no limit. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
@@ -204,7 +209,7 @@ public final class MistCommand implements Callable<Integer>
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms).withMatcherCpu(matcherCpu)
                 .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
-                    maxSubscriptions));
+                    maxSubscriptions, maxDistinctTags));
             final TransportConfig transport =
                 new TransportConfig(ByteSize.parse("--max-frame-size", maxFrameSize), ioThreads, allowedOrigins)
                     .withSocketTuning(new SocketTuning(tcpNoDelay,

@@ -122,8 +122,9 @@ class CommandLineTest
         assertBad("--write-batch-size must be between", "--server", "--write-batch-size", "1k");
         assertBad("--socket-send-buffer: invalid size", "--server", "--socket-send-buffer", "-5");
         assertBad("--matcher-cpu must be a CPU number", "--server", "--matcher-cpu", "-2");
-        assertBad("--max-tags, --max-tag-length and --max-subscriptions must be at least 1", "--server",
-            "--max-subscriptions", "0");
+        assertBad("--max-tags, --max-tag-length, --max-subscriptions and --max-distinct-tags must be at least 1",
+            "--server", "--max-subscriptions", "0");
+        assertBad("--max-distinct-tags must be at least 1", "--server", "--max-distinct-tags", "0");
         assertBad("--max-tag-length: invalid size", "--server", "--max-tag-length", "long");
         assertBad("--max-connections and --max-connections-per-ip must be 0", "--server", "--max-connections", "-1");
         assertBad("--idle-timeout: invalid duration", "--server", "--idle-timeout", "soon");

@@ -16,7 +16,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** --max-tags, --max-tag-length and --max-subscriptions over real sockets: an error reply, the connection stays up. */
+/**
+ * --max-tags, --max-tag-length, --max-subscriptions and --max-distinct-tags over real sockets: an error reply, the
+ * connection stays up.
+ */
 class RequestLimitsTest
 {
     private static final String PONG = "{\"command\":\"ping\",\"data\":\"pong\"}";
@@ -107,6 +110,33 @@ class RequestLimitsTest
             client.expect("error Too many tags - 4, the limit is 3 (--max-tags)");
             client.sendRaw("ping\n");
             client.expect("pong");
+        }
+    }
+
+    @Test
+    void newTagsBeyondTheServersLimitAreRefusedWhileKnownOnesKeepWorking() throws Exception
+    {
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults().withLimits(new RequestLimits(10, 64, 10, 2)), TransportConfig.defaults());
+        try (ServerFixture small = new ServerFixture(new MistServer(config, AccessControl.OPEN).start());
+            TestClient subscriber = small.connect(); TestClient publisher = small.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"x\"]}");
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"x\",\"y\"]}");
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"y\",\"z\"]}");
+            subscriber.expect("{\"command\":\"subscribe\",\"error\":\"Too many distinct tags - the server knows 2, " +
+                "the limit is 2 (--max-distinct-tags)\"}");
+            // Unsubscribing frees no id: the server still refuses to learn z.
+            subscriber.send("{\"command\":\"unsubscribe\",\"tags\":[\"x\"]}");
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"z\"]}");
+            subscriber.expect("{\"command\":\"subscribe\",\"error\":\"Too many distinct tags - the server knows 2, " +
+                "the limit is 2 (--max-distinct-tags)\"}");
+            // Known tags still work, and publishing a tag the server never learned is fine.
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"y\"]}");
+            subscriber.send("{\"command\":\"ping\"}");
+            subscriber.expect(PONG);
+            publisher.send("{\"command\":\"publish\",\"tags\":[\"y\",\"never-learned\"],\"data\":\"still\"}");
+            subscriber.expect("{\"command\":\"publish\",\"tags\":[\"never-learned\",\"y\"],\"data\":\"still\"}");
         }
     }
 }

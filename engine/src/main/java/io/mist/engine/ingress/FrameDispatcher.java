@@ -265,6 +265,7 @@ public final class FrameDispatcher
         int count = 0;
         int previous = -1;
         boolean unknown = false;
+        boolean full = false;
         final byte[] bytes = frame.tagBytes();
         for (int i = 0; i < n; i++)
         {
@@ -277,12 +278,19 @@ public final class FrameDispatcher
             final int offset = frame.tagOffset(tag);
             final int length = frame.tagLength(tag);
             final int id = type == InboundEventType.SUBSCRIBE ?
-                tagTable.intern(bytes, offset, length) : tagTable.lookup(bytes, offset, length);
+                tagTable.internWithinLimit(bytes, offset, length) : tagTable.lookup(bytes, offset, length);
+            full |= id == TagTable.FULL;
             unknown |= id < 0;
             ids[count++] = id;
         }
         event.tagCount = count;
-        if (unknown)
+        if (full)
+        {
+            event.type = InboundEventType.REPLY;
+            event.tagCount = 0;
+            MistJsonWriter.errorReply(event.payload, Command.SUBSCRIBE, limits.tooManyDistinctTags(tagTable.size()));
+        }
+        else if (unknown)
         {
             event.type = InboundEventType.NONE; // a never-seen tag is in no subscription: nothing to unsubscribe
         }

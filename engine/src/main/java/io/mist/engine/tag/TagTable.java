@@ -27,11 +27,33 @@ public final class TagTable
         }
     }
 
+    /** What {@link #internWithinLimit} returns for a new tag once the table holds its limit. */
+    public static final int FULL = -2;
+
     /** Open addressing, power-of-two length, at most half full; entries are published with release stores. */
     private volatile Entry[] slots = new Entry[1024];
     /** Index by id; replaced (never shrunk) when full. */
     private volatile Entry[] byId = new Entry[512];
     private int size; // guarded by this
+    private final int limit;
+
+    /** A table without a limit on distinct tags. */
+    public TagTable()
+    {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** @param limit the most distinct tags {@link #internWithinLimit} adds ({@code --max-distinct-tags}). */
+    public TagTable(final int limit)
+    {
+        this.limit = limit;
+    }
+
+    /** The most distinct tags clients may add. */
+    public int limit()
+    {
+        return limit;
+    }
 
     /** @return the id of the tag, or -1 when it has never been interned. */
     public int lookup(final byte[] src, final int offset, final int length)
@@ -39,8 +61,22 @@ public final class TagTable
         return find(slots, src, offset, length, hash(src, offset, length));
     }
 
-    /** @return the id of the tag, interning it first if it is new. */
+    /** @return the id of the tag, interning it first if it is new (whatever the limit: for trusted tags). */
     public int intern(final byte[] src, final int offset, final int length)
+    {
+        return intern(src, offset, length, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The id of the tag, interning it first if it is new and the table holds fewer than its limit; else {@link #FULL}.
+     * For tags from clients, whose ids are never given back.
+     */
+    public int internWithinLimit(final byte[] src, final int offset, final int length)
+    {
+        return intern(src, offset, length, limit);
+    }
+
+    private int intern(final byte[] src, final int offset, final int length, final int most)
     {
         final int hash = hash(src, offset, length);
         final int existing = find(slots, src, offset, length, hash);
@@ -55,6 +91,10 @@ public final class TagTable
             if (raced >= 0)
             {
                 return raced;
+            }
+            if (size >= most)
+            {
+                return FULL;
             }
             final Entry entry = new Entry(Arrays.copyOfRange(src, offset, offset + length), hash, size);
             Entry[] ids = byId;

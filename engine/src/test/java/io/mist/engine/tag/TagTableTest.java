@@ -37,6 +37,19 @@ class TagTableTest
     }
 
     @Test
+    void clientsTagsStopAtTheLimitWhileKnownAndTrustedOnesStillGetIds()
+    {
+        final TagTable table = new TagTable(2);
+        assertEquals(0, table.internWithinLimit(b("a"), 0, 1));
+        assertEquals(1, table.internWithinLimit(b("b"), 0, 1));
+        assertEquals(TagTable.FULL, table.internWithinLimit(b("c"), 0, 1));
+        assertEquals(-1, table.lookup(b("c"), 0, 1), "a refused tag is not interned");
+        assertEquals(1, table.internWithinLimit(b("b"), 0, 1), "a known tag is found at the limit");
+        assertEquals(2, table.intern(b("granted"), 0, 7), "an admin's tag is interned whatever the limit");
+        assertEquals(3, table.size());
+    }
+
+    @Test
     void survivesGrowthWithManyTags()
     {
         final TagTable table = new TagTable();
