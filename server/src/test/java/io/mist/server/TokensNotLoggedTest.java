@@ -2,9 +2,6 @@ package io.mist.server;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,14 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,24 +27,18 @@ class TokensNotLoggedTest
     private static final String MASTER = "MASTER-7f3a9c";
     private static final String REGISTERED = "REGISTERED-51be02";
     private static final String WRONG = "WRONG-c0ffee";
-    private static final Pattern LISTENING = Pattern.compile("(TCP|WS|HTTP) server listening at '127\\.0\\.0\\.1:(\\d+)'");
 
     @Test
     void noTokenAppearsInTheLog() throws Exception
     {
-        final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        final Process process = new ProcessBuilder(java, "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--server", "--listeners",
+        final String all;
+        try (ServerProcess process = ServerProcess.start("--server", "--listeners",
             "tcp://127.0.0.1:0,ws://127.0.0.1:0,http://127.0.0.1:0", "--authenticator", "memory://", "--token", MASTER,
-            "--log-level", "trace").redirectErrorStream(true).start();
-        final List<String> log = new CopyOnWriteArrayList<>();
-        final Thread reader = new Thread(() -> collect(process, log), "process-output");
-        reader.start();
-        try
+            "--log-level", "trace"))
         {
-            final int tcp = awaitPort(log, "TCP");
-            final int ws = awaitPort(log, "WS");
-            final int http = awaitPort(log, "HTTP");
+            final int tcp = process.awaitPort("TCP");
+            final int ws = process.awaitPort("WS");
+            final int http = process.awaitPort("HTTP");
             final InetSocketAddress address = new InetSocketAddress("127.0.0.1", tcp);
             try (TestClient admin = new TestClient(address))
             {
@@ -89,54 +74,13 @@ class TokensNotLoggedTest
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(401, publish.statusCode());
 
-            assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor());
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "process did not stop after SIGTERM");
-            reader.join(5000);
+            assertEquals(143, process.terminate(), "exit status after SIGTERM");
+            all = process.log();
         }
-        finally
-        {
-            process.destroyForcibly();
-        }
-        final String all = String.join("\n", log);
         assertTrue(all.contains("Authentication failed"), "the refusals were logged at all:\n" + all);
         for (final String token : List.of(MASTER, REGISTERED, WRONG))
         {
             assertFalse(all.contains(token), token + " is in the log:\n" + all);
-        }
-    }
-
-    private static int awaitPort(final List<String> log, final String label) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline)
-        {
-            for (final String line : log)
-            {
-                final Matcher m = LISTENING.matcher(line);
-                if (m.find() && m.group(1).equals(label))
-                {
-                    return Integer.parseInt(m.group(2));
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no " + label + " listening line within 30 s; log: " + log);
-    }
-
-    private static void collect(final Process process, final List<String> log)
-    {
-        try (BufferedReader out = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while ((line = out.readLine()) != null)
-            {
-                log.add(line);
-            }
-        }
-        catch (final IOException closed)
-        {
-            // the stream ends with the process
         }
     }
 }

@@ -14,10 +14,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +62,7 @@ class TransportFuzzTest
     static void start() throws InterruptedException
     {
         engine = new Engine(new EngineConfig(1024, WaitStrategyKind.BLOCK, 64 * 1024)).start();
-        loops = new DefaultEventLoopGroup(2);
+        loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
         final TransportConfig config = new TransportConfig(MAX_FRAME, 1);
         tcp = bind("mist-fuzz-tcp", Pipelines.tcp(engine, config, AccessControl.OPEN));
         http = bind("mist-fuzz-http", Pipelines.http(engine, config, AccessControl.OPEN, true, () -> true,

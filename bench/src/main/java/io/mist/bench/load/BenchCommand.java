@@ -69,13 +69,13 @@ public final class BenchCommand implements Callable<Integer>
                 switch (name.trim())
                 {
                     case "mist":
-                        list.add(new MistBroker(address(mist)));
+                        list.add(new MistBroker(ServerTarget.address(mist)));
                         break;
                     case "nats":
                         list.add(new NatsBroker(nats));
                         break;
                     case "redis":
-                        final InetSocketAddress address = address(redis);
+                        final InetSocketAddress address = ServerTarget.address(redis);
                         list.add(new RedisBroker(address.getHostString(), address.getPort()));
                         break;
                     default:
@@ -84,17 +84,6 @@ public final class BenchCommand implements Callable<Integer>
                 }
             }
             return list;
-        }
-
-        private static InetSocketAddress address(final String hostPort)
-        {
-            final int colon = hostPort.lastIndexOf(':');
-            if (colon < 0)
-            {
-                throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
-            }
-            return new InetSocketAddress(hostPort.substring(0, colon).replace("[", "").replace("]", ""),
-                Integer.parseInt(hostPort.substring(colon + 1)));
         }
     }
 

@@ -13,11 +13,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,17 +41,8 @@ public final class ChurnCommand implements Callable<Integer>
 {
     private static final int WAYS = 5;
 
-    @Option(names = "--tcp", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1445",
-        description = "mist's TCP listener. Default: ${DEFAULT-VALUE}.")
-    String tcp;
-
-    @Option(names = "--metrics", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/metrics",
-        description = "mist's /metrics. Default: ${DEFAULT-VALUE}.")
-    String metrics;
-
-    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
-        description = "The server's process id, to read its memory and threads from /proc; 0: not read.")
-    long serverPid;
+    @CommandLine.Mixin
+    ServerTarget server = new ServerTarget();
 
     @Option(names = "--clients", defaultValue = "500", description = "Clients per round. Default: ${DEFAULT-VALUE}.")
     int clients;
@@ -61,14 +52,14 @@ public final class ChurnCommand implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(new picocli.CommandLine(new ChurnCommand()).execute(args));
+        System.exit(new CommandLine(new ChurnCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception
     {
-        final ServerProbe probe = new ServerProbe(URI.create(metrics), serverPid);
-        final InetSocketAddress address = address(tcp);
+        final ServerProbe probe = server.probe();
+        final InetSocketAddress address = server.tcpAddress();
         final Sample before = Sample.of(probe);
         System.out.println("before:  " + before);
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -187,12 +178,6 @@ public final class ChurnCommand implements Callable<Integer>
             throw new IllegalStateException("cannot connect to " + address, connected.cause());
         }
         return connected.channel();
-    }
-
-    private static InetSocketAddress address(final String hostPort)
-    {
-        final int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     /** The server's figures at one moment. */

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.util.ReferenceCountUtil;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,21 +50,12 @@ public final class HoldCommand implements Callable<Integer>
 {
     private static final int GROUPS = 100;
 
-    @Option(names = "--tcp", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1445",
-        description = "mist's TCP listener. Default: ${DEFAULT-VALUE}.")
-    String tcp;
+    @CommandLine.Mixin
+    ServerTarget server = new ServerTarget();
 
     @Option(names = "--ws", paramLabel = "URL", defaultValue = "ws://127.0.0.1:8888/subscribe/websocket",
         description = "mist's WebSocket endpoint. Default: ${DEFAULT-VALUE}.")
     String ws;
-
-    @Option(names = "--metrics", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/metrics",
-        description = "mist's /metrics. Default: ${DEFAULT-VALUE}.")
-    String metrics;
-
-    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
-        description = "The server's process id, to read its memory and threads from /proc; 0: not read.")
-    long serverPid;
 
     @Option(names = "--tcp-connections", defaultValue = "5000", description = "TCP subscribers. Default: ${DEFAULT-VALUE}.")
     int tcpConnections;
@@ -87,13 +79,13 @@ public final class HoldCommand implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(new picocli.CommandLine(new HoldCommand()).execute(args));
+        System.exit(new CommandLine(new HoldCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception
     {
-        final ServerProbe probe = new ServerProbe(URI.create(metrics), serverPid);
+        final ServerProbe probe = server.probe();
         final double connectionsBefore = probe.metric("mist_connections");
         final long rssBefore = probe.residentBytes();
         final long threadsBefore = probe.threads();
@@ -106,7 +98,7 @@ public final class HoldCommand implements Callable<Integer>
         try
         {
             final long openStart = System.nanoTime();
-            final InetSocketAddress tcpAddress = address(tcp);
+            final InetSocketAddress tcpAddress = server.tcpAddress();
             for (int i = 0; i < tcpConnections; i++)
             {
                 channels.add(connectTcp(group, tcpAddress, "hold-" + (i % GROUPS)));
@@ -309,12 +301,6 @@ public final class HoldCommand implements Callable<Integer>
             }
         }
         return count;
-    }
-
-    private static InetSocketAddress address(final String hostPort)
-    {
-        final int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static String mib(final long bytes)

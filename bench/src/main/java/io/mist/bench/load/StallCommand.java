@@ -1,12 +1,12 @@
 package io.mist.bench.load;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,17 +24,8 @@ import java.util.concurrent.Callable;
     description = "Fan-out throughput without and with one subscriber that never reads; the others' ratio.")
 public final class StallCommand implements Callable<Integer>
 {
-    @Option(names = "--mist", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1445",
-        description = "mist's TCP listener. Default: ${DEFAULT-VALUE}.")
-    String mist;
-
-    @Option(names = "--metrics", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/metrics",
-        description = "mist's /metrics. Default: ${DEFAULT-VALUE}.")
-    String metrics;
-
-    @Option(names = "--server-pid", paramLabel = "PID", defaultValue = "0",
-        description = "The server's process id, to read its memory from /proc; 0: not read.")
-    long serverPid;
+    @CommandLine.Mixin
+    ServerTarget server = new ServerTarget();
 
     @Option(names = "--connections", defaultValue = "4", description = "Reading subscribers. Default: ${DEFAULT-VALUE}.")
     int connections;
@@ -47,16 +38,14 @@ public final class StallCommand implements Callable<Integer>
 
     public static void main(final String[] args)
     {
-        System.exit(new picocli.CommandLine(new StallCommand()).execute(args));
+        System.exit(new CommandLine(new StallCommand()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception
     {
-        final int colon = mist.lastIndexOf(':');
-        final InetSocketAddress address = new InetSocketAddress(mist.substring(0, colon),
-            Integer.parseInt(mist.substring(colon + 1)));
-        final ServerProbe probe = new ServerProbe(URI.create(metrics), serverPid);
+        final InetSocketAddress address = server.tcpAddress();
+        final ServerProbe probe = server.probe();
         final MistBroker broker = new MistBroker(address);
         final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, connections, 128,
             Duration.ofSeconds(2), Duration.ofMillis((long)(duration * 1000)), 0, 0, 0, 0, 7);
