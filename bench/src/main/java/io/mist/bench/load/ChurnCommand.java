@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * subscribe (and some that publish), then ends each in one of five ways: a clean close, a reset (RST), a reset in the
  * middle of a frame, a half-close (FIN on the client's side only, the socket left open), or a subscriber that stops
  * reading while messages keep coming and is then reset. After every round it samples the server; at the end it waits
- * for the server to settle and compares connections, subscriptions, threads and memory with where they started.
+ * for the server to settle and compares connections, subscriptions, client ring memory, threads and resident memory
+ * with where they started.
  * Loopback only, bounded by {@code --duration}. Main thread, plus two Netty client threads.
  */
 @Command(name = "churn", mixinStandardHelpOptions = true,
@@ -115,19 +116,21 @@ public final class ChurnCommand implements Callable<Integer>
         // end, then compare.
         Sample after = Sample.of(probe);
         for (int wait = 0; wait < 100 && (after.connections > before.connections ||
-            after.subscriptions > before.subscriptions); wait++)
+            after.subscriptions > before.subscriptions || after.ringBytes > before.ringBytes); wait++)
         {
             Thread.sleep(100);
             after = Sample.of(probe);
         }
         System.out.println("after:   " + after);
         System.out.printf(Locale.ROOT, "%d clients in %d rounds over %d s; left behind: %.0f connections, %.0f " +
-            "subscriptions, %s threads; RSS %s%n", opened, round, duration, after.connections - before.connections,
-            after.subscriptions - before.subscriptions, before.threads < 0 ? "n/a" :
+            "subscriptions, %.0f bytes of client rings, %s threads; RSS %s%n", opened, round, duration,
+            after.connections - before.connections, after.subscriptions - before.subscriptions,
+            after.ringBytes - before.ringBytes, before.threads < 0 ? "n/a" :
                 Long.toString(after.threads - before.threads), before.rss < 0 ? "n/a" :
                 String.format(Locale.ROOT, "%+.1f MiB", (after.rss - before.rss) / 1048576.0));
         // At most where it started: connections of an earlier client may still have been closing at the start.
-        return after.connections <= before.connections && after.subscriptions <= before.subscriptions ? 0 : 1;
+        return after.connections <= before.connections && after.subscriptions <= before.subscriptions &&
+            after.ringBytes <= before.ringBytes ? 0 : 1;
     }
 
     /** Ends a client in one of {@link #WAYS} ways. */
@@ -181,19 +184,20 @@ public final class ChurnCommand implements Callable<Integer>
     }
 
     /** The server's figures at one moment. */
-    private record Sample(double connections, double subscriptions, long threads, long rss)
+    private record Sample(double connections, double subscriptions, double ringBytes, long threads, long rss)
     {
         static Sample of(final ServerProbe probe) throws Exception
         {
-            return new Sample(probe.metric("mist_connections"), probe.metric("mist_subscriptions"), probe.threads(),
-                probe.residentBytes());
+            return new Sample(probe.metric("mist_connections"), probe.metric("mist_subscriptions"),
+                probe.metric("mist_client_ring_bytes"), probe.threads(), probe.residentBytes());
         }
 
         @Override
         public String toString()
         {
-            return String.format(Locale.ROOT, "%.0f connections, %.0f subscriptions", connections, subscriptions) +
-                (rss < 0 ? "" : String.format(Locale.ROOT, ", %d threads, RSS %.1f MiB", threads, rss / 1048576.0));
+            return String.format(Locale.ROOT, "%.0f connections, %.0f subscriptions, %.0f KiB of client rings",
+                connections, subscriptions, ringBytes / 1024) + (rss < 0 ? "" :
+                String.format(Locale.ROOT, ", %d threads, RSS %.1f MiB", threads, rss / 1048576.0));
         }
     }
 }
