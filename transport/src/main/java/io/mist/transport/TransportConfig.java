@@ -13,8 +13,8 @@ public final class TransportConfig
     private final int maxFrameSize;
     private final int ioThreads;
     private final List<String> allowedOrigins;
-    private SocketTuning socket = SocketTuning.DEFAULTS;
-    private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private final SocketTuning socket;
+    private final ConnectionLimits connectionLimits;
 
     /**
      * @param maxFrameSize the largest request frame in bytes; larger frames are refused with an error reply.
@@ -50,24 +50,30 @@ public final class TransportConfig
             }
         }
         this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.socket = SocketTuning.DEFAULTS;
+        this.connectionLimits = ConnectionLimits.DEFAULTS;
+    }
+
+    private TransportConfig(final TransportConfig base, final SocketTuning socket,
+        final ConnectionLimits connectionLimits)
+    {
+        this.maxFrameSize = base.maxFrameSize;
+        this.ioThreads = base.ioThreads;
+        this.allowedOrigins = base.allowedOrigins;
+        this.socket = socket;
+        this.connectionLimits = connectionLimits;
     }
 
     /** This configuration with {@code tuning} for accepted sockets and their writes. */
     public TransportConfig withSocketTuning(final SocketTuning tuning)
     {
-        final TransportConfig copy = new TransportConfig(maxFrameSize, ioThreads, allowedOrigins);
-        copy.socket = tuning;
-        copy.connectionLimits = connectionLimits;
-        return copy;
+        return new TransportConfig(this, tuning, connectionLimits);
     }
 
     /** This configuration with {@code limits} on each listener's connections. */
     public TransportConfig withConnectionLimits(final ConnectionLimits limits)
     {
-        final TransportConfig copy = new TransportConfig(maxFrameSize, ioThreads, allowedOrigins);
-        copy.socket = socket;
-        copy.connectionLimits = limits;
-        return copy;
+        return new TransportConfig(this, socket, limits);
     }
 
     /** Limits on each listener's connections. */

@@ -197,7 +197,7 @@ public final class ChurnCommand implements Callable<Integer>
         {
             return String.format(Locale.ROOT, "%.0f connections, %.0f subscriptions, %.0f KiB of client rings",
                 connections, subscriptions, ringBytes / 1024) + (rss < 0 ? "" :
-                String.format(Locale.ROOT, ", %d threads, RSS %.1f MiB", threads, rss / 1048576.0));
+                String.format(Locale.ROOT, ", %d threads, RSS %s", threads, ServerProbe.mib(rss)));
         }
     }
 }

@@ -91,7 +91,7 @@ public final class HoldCommand implements Callable<Integer>
         final long threadsBefore = probe.threads();
         final int total = tcpConnections + wsConnections;
         System.out.printf(Locale.ROOT, "before: %.0f connections, RSS %s, %d threads%n", connectionsBefore,
-            mib(rssBefore), threadsBefore);
+            ServerProbe.mib(rssBefore), threadsBefore);
 
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         final List<Channel> channels = new ArrayList<>(total + 1);
@@ -132,7 +132,7 @@ public final class HoldCommand implements Callable<Integer>
             System.out.printf(Locale.ROOT, "deliveries: %d received of %d expected (server drops so far: %.0f, " +
                 "connection errors: %.0f)%n", deliveries.sum(), expected, dropped, errors);
             System.out.printf(Locale.ROOT, "server: RSS %s -> %s (%s per connection), threads %d -> %d%n",
-                mib(rssBefore), mib(rssHeld), rssBefore < 0 ? "n/a" :
+                ServerProbe.mib(rssBefore), ServerProbe.mib(rssHeld), rssBefore < 0 ? "n/a" :
                     String.format(Locale.ROOT, "%.1f KiB", (rssHeld - rssBefore) / 1024.0 / Math.max(1, total)),
                 threadsBefore, threadsHeld);
             return lost.get() == 0 && deliveries.sum() == expected ? 0 : 1;
@@ -178,7 +178,7 @@ public final class HoldCommand implements Callable<Integer>
                 nextReport += TimeUnit.SECONDS.toNanos(10);
                 System.out.printf(Locale.ROOT, "  %3d s: %.0f connections, RSS %s, %d threads, %d deliveries%n",
                     (System.nanoTime() - start) / 1_000_000_000L, probe.metric("mist_connections"),
-                    mib(probe.residentBytes()), probe.threads(), deliveries.sum());
+                    ServerProbe.mib(probe.residentBytes()), probe.threads(), deliveries.sum());
             }
         }
         return expected;
@@ -301,10 +301,5 @@ public final class HoldCommand implements Callable<Integer>
             }
         }
         return count;
-    }
-
-    private static String mib(final long bytes)
-    {
-        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }

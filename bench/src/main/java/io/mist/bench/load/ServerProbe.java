@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What a running mist server says about itself, for the robustness harnesses: a sample from its {@code /metrics}, and
@@ -51,6 +52,12 @@ final class ServerProbe
     long threads() throws IOException
     {
         return status("Threads:");
+    }
+
+    /** Bytes as MiB for a report line; "n/a" for a figure that was not read (negative). */
+    static String mib(final long bytes)
+    {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     private long status(final String field) throws IOException

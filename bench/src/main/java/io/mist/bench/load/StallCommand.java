@@ -70,7 +70,7 @@ public final class StallCommand implements Callable<Integer>
                 System.out.printf(Locale.ROOT, "pair %d: %s deliveries/s to %d readers alone, %s with a stalled " +
                     "subscriber (%.2f×); lost by readers: %d, %d; dropped for the stalled one: %.0f; server RSS %s%n",
                     pair, Charts.formatRate(alone.delivered()), connections, Charts.formatRate(stalled.delivered()),
-                    ratio, alone.lost(), stalled.lost(), dropped, mib(probe.residentBytes()));
+                    ratio, alone.lost(), stalled.lost(), dropped, ServerProbe.mib(probe.residentBytes()));
             }
         }
         ratios.sort(null);
@@ -80,10 +80,5 @@ public final class StallCommand implements Callable<Integer>
         System.out.printf(Locale.ROOT, "median ratio with a stalled subscriber: %.2f× (of %d pairs, %.2f× to %.2f×)%n",
             median, ratios.size(), ratios.get(0), ratios.get(ratios.size() - 1));
         return 0;
-    }
-
-    private static String mib(final long bytes)
-    {
-        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 }
