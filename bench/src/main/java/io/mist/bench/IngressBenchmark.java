@@ -3,7 +3,10 @@ package io.mist.bench;
 import com.lmax.disruptor.RingBuffer;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
-import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ingress.RequestEncoder;
+import io.mist.engine.ingress.RequestPolicy;
+import io.mist.engine.RequestLimits;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundRing;
 import io.mist.engine.session.ClientSession;
@@ -17,13 +20,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The IO thread's work after decoding: sort a publish's tags, look them up, encode the delivery once and publish it
- * into the inbound ring (a ring with no consumer gating it, so only the producer side is measured).
+ * into the inbound ring through the one claim-fill-publish path (a ring with no consumer gating it, so only the
+ * producer side is measured).
  */
 @State(Scope.Thread)
 public class IngressBenchmark extends DataPathBenchmark
 {
     private final MistFrame frame = new MistFrame();
-    private FrameDispatcher dispatcher;
+    private ClientIngress ingress;
     private RingBuffer<InboundEvent> ring;
 
     @Setup
@@ -36,7 +40,8 @@ public class IngressBenchmark extends DataPathBenchmark
         }
         ring = RingBuffer.createMultiProducer(InboundEvent::new, 1024);
         final ClientSession session = Workload.clients(1)[0];
-        dispatcher = new FrameDispatcher(new InboundRing(ring), tags, session, true, 1 << 20);
+        ingress = new ClientIngress(new InboundRing(ring, new java.util.concurrent.atomic.AtomicLong()), session,
+            new RequestEncoder(tags, new RequestPolicy(RequestLimits.DEFAULTS, 1 << 20), false), true);
         final byte[] json = ("{\"command\":\"publish\",\"tags\":[\"priority\",\"orders\",\"eu-west\"],\"data\":\"" +
             "p".repeat(64) + "\"}").getBytes(StandardCharsets.UTF_8);
         new MistFrameParser().parse(json, json.length, frame);
@@ -45,7 +50,7 @@ public class IngressBenchmark extends DataPathBenchmark
     @Benchmark
     public long dispatchPublish()
     {
-        dispatcher.dispatch(frame);
+        ingress.submit(frame);
         return ring.getCursor();
     }
 }

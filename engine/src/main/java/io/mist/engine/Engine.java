@@ -4,7 +4,10 @@ import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ingress.MessagePublisher;
+import io.mist.engine.ingress.RequestEncoder;
+import io.mist.engine.ingress.RequestPolicy;
 import io.mist.engine.match.Matcher;
 import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.outbound.OutboundRing;
@@ -20,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's core: the inbound Disruptor ring, the matcher thread behind it, the tag table and the counters.
- * Transports open a {@link ClientSession} per connection and feed it through a {@link FrameDispatcher}.
- * Started and closed by the server's main thread; {@link #openSession} and {@link #dispatcher} are called by IO threads.
+ * Transports open a {@link ClientSession} per connection and feed it through a {@link ClientIngress}; producers that
+ * are not client connections (HTTP publish) use a {@link MessagePublisher}. Started and closed by the server's main
+ * thread; {@link #openSession}, {@link #clientIngress} and {@link #publisher} are called by IO threads.
  */
 public final class Engine implements AutoCloseable
 {
@@ -54,7 +58,7 @@ public final class Engine implements AutoCloseable
         }, ProducerType.MULTI, config.waitStrategy().create());
         disruptor.handleEventsWith(matcher);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = new InboundRing(disruptor.getRingBuffer());
+        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull);
     }
 
     public Engine start()
@@ -66,27 +70,26 @@ public final class Engine implements AutoCloseable
     /** A new connection: counts it (mist's lifetime connections) and gives it an outbound ring. IO thread. */
     public ClientSession openSession(final OutboundWakeup wakeup)
     {
-        return openSession(wakeup, config.clientBufferSize());
-    }
-
-    /**
-     * A connection whose outbound ring needs only {@code ringCapacity} bytes (a power of two of at least 1 KiB): an
-     * HTTP publisher, which never subscribes and is answered out of band. IO thread.
-     */
-    public ClientSession openSession(final OutboundWakeup wakeup, final int ringCapacity)
-    {
         final long id = counters.connectionsOpened.incrementAndGet();
-        return new ClientSession(id, new OutboundRing(ringCapacity), wakeup);
+        return new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
     }
 
     /** The per-connection entry into the ring. IO thread. */
-    public FrameDispatcher dispatcher(final ClientSession session, final boolean echoUnknown)
+    public ClientIngress clientIngress(final ClientSession session, final boolean echoUnknown)
     {
-        final FrameDispatcher dispatcher = new FrameDispatcher(ring, tagTable, session, echoUnknown,
-            OutboundRing.largestFrame(config.clientBufferSize()));
-        dispatcher.stampDecodeTime(metrics.enabled());
-        dispatcher.limits(config.limits());
-        return dispatcher;
+        return new ClientIngress(ring, session, requestEncoder(), echoUnknown);
+    }
+
+    /** An entry into the ring for a producer that is not a client connection; one per producing thread. */
+    public MessagePublisher publisher()
+    {
+        return new MessagePublisher(ring, requestEncoder());
+    }
+
+    private RequestEncoder requestEncoder()
+    {
+        return new RequestEncoder(tagTable, new RequestPolicy(config.limits(),
+            OutboundRing.largestFrame(config.clientBufferSize())), metrics.enabled());
     }
 
     public EngineCounters counters()

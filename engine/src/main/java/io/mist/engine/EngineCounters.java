@@ -12,6 +12,11 @@ public final class EngineCounters
     public final AtomicLong connectionsOpened = new AtomicLong();
     /** Connections closed because their handler threw something that is not the client's doing (a bug); IO threads. */
     public final AtomicLong connectionErrors = new AtomicLong();
+    /**
+     * Times a producer found the inbound ring full and had to wait (a connection stops reading until there is room);
+     * IO threads.
+     */
+    public final AtomicLong inboundRingFull = new AtomicLong();
     /** Connections whose disconnect reached the matcher; opened minus closed is the number open. */
     public final Counter connectionsClosed = new Counter();
     /** Publishes that reached the matcher. */

@@ -3,7 +3,7 @@ package io.mist.engine;
 import io.mist.codec.FrameException;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
-import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.ingress.ClientIngress;
 import io.mist.engine.ring.WaitStrategyKind;
 import io.mist.engine.session.ClientSession;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class EngineTest
         try (Engine engine = new Engine(new EngineConfig(64, WaitStrategyKind.BLOCK, 4096)).start())
         {
             final ClientSession session = engine.openSession(woken::countDown);
-            engine.dispatcher(session, true).dispatch(frame("{\"command\":\"ping\"}"));
+            engine.clientIngress(session, true).submit(frame("{\"command\":\"ping\"}"));
             assertTrue(woken.await(5, TimeUnit.SECONDS), "the matcher woke the client");
             final StringBuilder queued = new StringBuilder();
             session.outbound().drain((type, buffer, index, length) ->
@@ -52,7 +52,7 @@ class EngineTest
     {
         final Engine engine = new Engine(new EngineConfig(64, WaitStrategyKind.SLEEP, 4096)).start();
         final ClientSession session = engine.openSession(() -> { });
-        final FrameDispatcher dispatcher = engine.dispatcher(session, true);
+        final ClientIngress ingress = engine.clientIngress(session, true);
         engine.close();
         final MistFrame ping = frame("{\"command\":\"ping\"}");
         // Far more requests than the 64 ring slots: without the gate the 65th would wait forever.
@@ -60,9 +60,10 @@ class EngineTest
         {
             for (int i = 0; i < 1000; i++)
             {
-                dispatcher.dispatch(ping);
+                assertEquals(io.mist.engine.ring.Offer.STOPPED, ingress.submit(ping));
             }
-            dispatcher.disconnected();
+            assertEquals(io.mist.engine.ring.Offer.STOPPED, ingress.offer((event, arg) -> ingress.disconnect(event),
+                null));
         });
     }
 

@@ -5,11 +5,13 @@ import io.mist.auth.AccessControl;
 import io.mist.auth.AdminResult;
 import io.mist.auth.TokenGrant;
 import io.mist.codec.Command;
-import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
-import io.mist.codec.MistJsonWriter;
+import io.mist.codec.ReplyEncoder;
 import io.mist.engine.Engine;
-import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundTranslator;
+import io.mist.engine.ring.Offer;
 import io.mist.engine.session.ClientSession;
 import io.mist.transport.outbound.ChannelOutbound;
 import io.mist.transport.outbound.OutboundFraming;
@@ -18,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One client connection's link to the engine, the same for every listener: its session and outbound ring, the drain
@@ -29,7 +34,12 @@ import java.util.List;
  * HTTP bring theirs with the upgrade request. Admin commands (master token only) run on the auth thread while the
  * connection reads nothing more, so their replies keep the connection's order. A restricted token's connection
  * follows changes to the token at once: new tags apply to its next request and its subscriptions are pruned to what
- * is still allowed; an unregistered token's connections are closed. Opened and used on the connection's event loop.
+ * is still allowed; an unregistered token's connections are closed.
+ * <p>
+ * Each request fills exactly one inbound event, claimed without waiting. When the ring is full the request is not
+ * taken ({@link FrameOutcome#BLOCKED}): the handler keeps it and stops reading, and this connection offers it again
+ * once there is room, before anything that came after it. Events of the connection's own (an admin reply, a prune,
+ * its disconnect) wait their turn the same way. Opened and used on the connection's event loop.
  */
 public final class ClientConnection implements TokenGrant.Listener
 {
@@ -39,33 +49,56 @@ public final class ClientConnection implements TokenGrant.Listener
     private static final String WRONG_TOKEN = "Unauthorized - wrong token";
     private static final String REVOKED = "Unauthorized - the token was unregistered";
     private static final String INTERNAL_ERROR = "Internal error - the admin command failed; see the server log\n";
+    /** How long a connection waits before it offers again to a full ring. */
+    private static final long RETRY_MICROS = 200;
+    private static final InboundTranslator<Consumer<InboundEvent>> CONTROL = (event, fill) -> fill.accept(event);
+    /** In {@link #backlog}: the handler's blocked input goes here, between the events around it. */
+    private static final Consumer<InboundEvent> INPUT = event ->
+    {
+    };
 
     private final Engine engine;
     private final Channel channel;
     private final String kind;
     private final AccessControl control;
     private final ChannelOutbound outbound;
-    private final FrameDispatcher dispatcher;
-    private final MistFrame errorFrame = new MistFrame();
+    private final ClientIngress ingress;
+    /** An {@code auth} request, named by the error replies that refuse a connection. */
+    private final MistFrame authRequest = new MistFrame();
+    private final InboundTranslator<MistFrame> frameFill = this::fillFrame;
+    private final InboundTranslator<MistFrame> rejectFill = this::fillReject;
+    /** What waits for room in the ring, oldest first: events of the connection's own and its blocked input. */
+    private final ArrayDeque<Consumer<InboundEvent>> backlog = new ArrayDeque<>();
     private Access.Kind access;
     private TokenGrant grant;
     private boolean awaitingToken;
     private boolean refused;
     /** The channel is gone and the engine told: nothing may be sent into the ring for this session any more. */
     private boolean closed;
+    /** The handler holds input that the ring had no room for ({@link #INPUT} is in the backlog). */
+    private boolean inputWaiting;
+    /** The handler is offering its blocked input again: it goes before the rest of the backlog. */
+    private boolean resuming;
+    private boolean retryScheduled;
+    /** Set by the fill of the request being handled. */
+    private FrameOutcome outcome;
+    /** The error and close flag of the reject being filled. */
+    private String rejectError;
+    private boolean rejectClose;
     private Runnable resume = () ->
     {
     };
 
     private ClientConnection(final Engine engine, final Channel channel, final String kind,
-        final AccessControl control, final ChannelOutbound outbound, final FrameDispatcher dispatcher)
+        final AccessControl control, final ChannelOutbound outbound, final ClientIngress ingress)
     {
         this.engine = engine;
         this.channel = channel;
         this.kind = kind;
         this.control = control;
         this.outbound = outbound;
-        this.dispatcher = dispatcher;
+        this.ingress = ingress;
+        authRequest.clear(Command.AUTH);
     }
 
     /**
@@ -86,9 +119,9 @@ public final class ClientConnection implements TokenGrant.Listener
         outbound.attach(session);
         ListenerConnections.attach(channel, session);
         LOG.debug("{} client {} connected from {}", kind, session.id(), channel.remoteAddress());
-        final FrameDispatcher dispatcher = engine.dispatcher(session, echoUnknown);
-        dispatcher.adminCommandsExist(control.enabled());
-        final ClientConnection connection = new ClientConnection(engine, channel, kind, control, outbound, dispatcher);
+        final ClientIngress ingress = engine.clientIngress(session, echoUnknown);
+        ingress.adminCommandsExist(control.enabled());
+        final ClientConnection connection = new ClientConnection(engine, channel, kind, control, outbound, ingress);
         if (access != null)
         {
             connection.apply(access);
@@ -108,26 +141,37 @@ public final class ClientConnection implements TokenGrant.Listener
         return connection;
     }
 
-    /** What the handler does to read again after {@link FrameOutcome#PAUSED}; called on the event loop. */
+    /**
+     * What the handler does to read again after {@link FrameOutcome#PAUSED} or {@link FrameOutcome#BLOCKED}: handle
+     * the input it kept, then read the socket if nothing holds it back; called on the event loop, also after the
+     * channel closed (input the client sent before it hung up is still handled).
+     */
     public void onResume(final Runnable action)
     {
         this.resume = action;
     }
 
-    public FrameDispatcher dispatcher()
-    {
-        return dispatcher;
-    }
-
     public ClientSession session()
     {
-        return dispatcher.session();
+        return ingress.session();
     }
 
     /** See {@link ChannelOutbound#framing}. */
     public void framing(final OutboundFraming framing)
     {
         outbound.framing(framing);
+    }
+
+    /** The legacy text protocol lists subscriptions separated by spaces. */
+    public void listSeparator(final byte separator)
+    {
+        ingress.listSeparator(separator);
+    }
+
+    /** Whether the handler holds input that waits for room in the ring: it must not read more meanwhile. */
+    public boolean inputWaiting()
+    {
+        return inputWaiting;
     }
 
     /** A client that cannot send a token (the legacy text protocol): anonymous if allowed, else refused and closed. */
@@ -145,8 +189,7 @@ public final class ClientConnection implements TokenGrant.Listener
             return true;
         }
         refused = true;
-        errorFrame.clear(Command.AUTH);
-        dispatcher.reject(errorFrame, why, true);
+        control(event -> ingress.reject(event, authRequest, why, true));
         return false;
     }
 
@@ -157,10 +200,60 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             return FrameOutcome.REFUSED; // closing: nothing more is read
         }
+        if (!backlog.isEmpty() && !resuming)
+        {
+            return blocked(); // after what already waits
+        }
+        outcome = FrameOutcome.ACCEPTED;
+        return ingress.offer(frameFill, frame) == Offer.FULL ? blocked() : outcome;
+    }
+
+    /** A frame that could not be decoded: error reply; closes when the connection has not shown a token yet. */
+    public FrameOutcome malformed(final MistFrame partial, final String error)
+    {
+        return reject(partial, error, awaitingToken && !control.allowsAnonymous());
+    }
+
+    /**
+     * Answers a request with an error; with {@code close} the connection is closed once the reply (and everything
+     * queued before it) is written, and nothing more is read.
+     */
+    public FrameOutcome reject(final MistFrame request, final String error, final boolean close)
+    {
+        if (refused)
+        {
+            return FrameOutcome.REFUSED;
+        }
+        if (!backlog.isEmpty() && !resuming)
+        {
+            return blocked();
+        }
+        rejectError = error;
+        rejectClose = close;
+        if (ingress.offer(rejectFill, request) == Offer.FULL)
+        {
+            return blocked();
+        }
+        if (close)
+        {
+            refused = true;
+        }
+        return FrameOutcome.REFUSED;
+    }
+
+    private void fillReject(final InboundEvent event, final MistFrame request)
+    {
+        ingress.reject(event, request, rejectError, rejectClose);
+    }
+
+    /** Fills the event of one request: as its token allows, or, awaiting a token, as the first message. */
+    private void fillFrame(final InboundEvent event, final MistFrame frame)
+    {
         final Command command = frame.command();
         if (awaitingToken)
         {
-            return firstMessage(frame);
+            firstMessage(event, frame);
+            return;
         }
         if (command == Command.AUTH)
         {
@@ -173,34 +266,22 @@ public final class ClientConnection implements TokenGrant.Listener
                 }
                 else
                 {
-                    dispatcher.reject(frame, WRONG_TOKEN, false); // answered; the stream itself is in step
+                    ingress.reject(event, frame, WRONG_TOKEN, false); // answered; the stream itself is in step
                 }
             }
-            return FrameOutcome.ACCEPTED; // mist: auth never replies
+            return; // mist: auth never replies
         }
         if (command.isAdmin() && access == Access.Kind.ADMIN)
         {
             runAdmin(frame);
-            return FrameOutcome.PAUSED;
-        }
-        dispatcher.dispatch(frame);
-        return FrameOutcome.ACCEPTED;
-    }
-
-    /** A frame that could not be decoded: error reply; closes when the connection has not shown a token yet. */
-    public void malformed(final MistFrame partial, final String error)
-    {
-        if (awaitingToken && !control.allowsAnonymous())
-        {
-            refused = true;
-            dispatcher.reject(partial, error, true);
+            outcome = FrameOutcome.PAUSED;
             return;
         }
-        dispatcher.reject(partial, error, false);
+        ingress.dispatch(event, frame);
     }
 
     /** With an authenticator, mist reads the token from the first message's {@code data}, whatever its command. */
-    private FrameOutcome firstMessage(final MistFrame frame)
+    private void firstMessage(final InboundEvent event, final MistFrame frame)
     {
         awaitingToken = false;
         ConnectionLimits.identified(channel);
@@ -208,23 +289,24 @@ public final class ClientConnection implements TokenGrant.Listener
         if (!auth && control.allowsAnonymous())
         {
             access = Access.Kind.ANONYMOUS;
-            return handle(frame); // not an attempt to authenticate: a basic command of an anonymous client
+            fillFrame(event, frame); // not an attempt to authenticate: a basic command of an anonymous client
+            return;
         }
         final Access checked = control.check(token(frame), channel.remoteAddress());
         if (checked.admitted())
         {
             apply(checked);
-            return FrameOutcome.ACCEPTED; // the first message carried the token; it is not run (as mist)
+            return; // the first message carried the token; it is not run (as mist)
         }
         if (control.allowsAnonymous())
         {
             access = Access.Kind.ANONYMOUS;
-            dispatcher.reject(frame, WRONG_TOKEN + "; continuing without one", false);
-            return FrameOutcome.ACCEPTED; // answered; the stream itself is in step
+            ingress.reject(event, frame, WRONG_TOKEN + "; continuing without one", false);
+            return; // answered; the stream itself is in step
         }
         refused = true;
-        dispatcher.reject(frame, UNAUTHORIZED, true);
-        return FrameOutcome.REFUSED;
+        outcome = FrameOutcome.REFUSED;
+        ingress.reject(event, frame, UNAUTHORIZED, true);
     }
 
     private void apply(final Access granted)
@@ -234,18 +316,12 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             grant = granted.grant();
             grant.addListener(this);
-            restrictTo(grant, false);
+            ingress.restrict(TagGrants.of(engine, grant));
             if (grant.revoked())
             {
                 grantChanged(grant); // unregistered between the check and now
             }
         }
-    }
-
-    /** Event loop: limits the dispatcher to the grant's tags. */
-    private void restrictTo(final TokenGrant tokenGrant, final boolean prune)
-    {
-        dispatcher.restrict(TagGrants.of(engine, tokenGrant), prune);
     }
 
     /** Admin thread: the token's tags changed, or it was unregistered. */
@@ -261,12 +337,12 @@ public final class ClientConnection implements TokenGrant.Listener
             if (changed.revoked())
             {
                 refused = true;
-                errorFrame.clear(Command.AUTH);
-                dispatcher.reject(errorFrame, REVOKED, true);
+                control(event -> ingress.reject(event, authRequest, REVOKED, true));
                 LOG.info("{} client {} closed: its token was unregistered", kind, session().id());
                 return;
             }
-            restrictTo(changed, true);
+            ingress.restrict(TagGrants.of(engine, changed));
+            control(ingress::prune);
         });
     }
 
@@ -278,7 +354,7 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             tags.add(new String(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i), StandardCharsets.UTF_8));
         }
-        control.admin(command.name().toLowerCase(java.util.Locale.ROOT), token(frame), tags)
+        control.admin(command.name().toLowerCase(Locale.ROOT), token(frame), tags)
             .whenComplete((result, failure) -> channel.eventLoop().execute(() ->
             {
                 if (closed)
@@ -288,51 +364,112 @@ public final class ClientConnection implements TokenGrant.Listener
                 if (failure != null)
                 {
                     LOG.error("Admin command '{}' failed", command, failure);
-                    dispatcher.reply(encode(command, INTERNAL_ERROR));
+                    reply(ReplyEncoder.error(command, INTERNAL_ERROR));
                 }
                 else
                 {
-                    final byte[] reply = encode(command, result);
-                    if (reply != null)
-                    {
-                        dispatcher.reply(reply);
-                    }
+                    reply(encode(command, result));
                 }
                 resume.run();
             }));
     }
 
+    /** Queues an encoded reply (none when null) after everything the client sent before. */
+    private void reply(final byte[] encoded)
+    {
+        if (encoded != null)
+        {
+            control(event -> ingress.reply(event, encoded));
+        }
+    }
+
     /** The reply to an admin command, in mist's format; null when it has none (a successful write). */
     private static byte[] encode(final Command command, final AdminResult result)
     {
-        final GrowableBytes out = new GrowableBytes(64);
         if (result.error() != null)
         {
-            MistJsonWriter.errorReply(out, command, result.error());
+            return ReplyEncoder.error(command, result.error());
         }
-        else if (result.tags() != null)
-        {
-            MistJsonWriter.openCommand(out, command);
-            MistJsonWriter.tags(out, result.tags());
-            MistJsonWriter.close(out);
-        }
-        else
-        {
-            return null;
-        }
-        return Arrays.copyOf(out.array(), out.length());
-    }
-
-    private static byte[] encode(final Command command, final String error)
-    {
-        final GrowableBytes out = new GrowableBytes(64);
-        MistJsonWriter.errorReply(out, command, error);
-        return Arrays.copyOf(out.array(), out.length());
+        return result.tags() == null ? null : ReplyEncoder.tags(command, result.tags());
     }
 
     private static String token(final MistFrame frame)
     {
         return new String(frame.dataBytes(), 0, frame.dataLength(), StandardCharsets.UTF_8);
+    }
+
+    /** Offers an event of the connection's own now, or after what already waits for room. */
+    private void control(final Consumer<InboundEvent> fill)
+    {
+        if (backlog.isEmpty() && ingress.offer(CONTROL, fill) != Offer.FULL)
+        {
+            return;
+        }
+        backlog.addLast(fill);
+        awaitRoom();
+    }
+
+    /** The handler keeps its input: it goes into the backlog where it stands (first, while it is being resumed). */
+    private FrameOutcome blocked()
+    {
+        if (!inputWaiting)
+        {
+            inputWaiting = true;
+            if (resuming)
+            {
+                backlog.addFirst(INPUT);
+            }
+            else
+            {
+                backlog.addLast(INPUT);
+            }
+        }
+        awaitRoom();
+        return FrameOutcome.BLOCKED;
+    }
+
+    private void awaitRoom()
+    {
+        if (!retryScheduled)
+        {
+            retryScheduled = true;
+            channel.eventLoop().schedule(this::retry, RETRY_MICROS, TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /** Event loop: offers what waits, in order, until the ring is full again or nothing is left. */
+    private void retry()
+    {
+        retryScheduled = false;
+        while (!backlog.isEmpty())
+        {
+            final Consumer<InboundEvent> next = backlog.peekFirst();
+            if (next == INPUT)
+            {
+                backlog.pollFirst();
+                inputWaiting = false;
+                resuming = true;
+                try
+                {
+                    resume.run();
+                }
+                finally
+                {
+                    resuming = false;
+                }
+                if (inputWaiting)
+                {
+                    return; // blocked again; a retry is scheduled
+                }
+                continue;
+            }
+            if (ingress.offer(CONTROL, next) == Offer.FULL)
+            {
+                awaitRoom();
+                return;
+            }
+            backlog.pollFirst();
+        }
     }
 
     /** The channel's writability changed: drain again once it can take more. */
@@ -344,17 +481,21 @@ public final class ClientConnection implements TokenGrant.Listener
         }
     }
 
-    /** The channel is gone: stop draining, let the matcher forget the client, log its drops. */
+    /** The channel is gone: stop draining, let the matcher forget the client (after its waiting input), log drops. */
     public void closed()
     {
-        closed = true;
+        if (closed)
+        {
+            return;
+        }
         if (grant != null)
         {
             grant.removeListener(this);
         }
         outbound.closed();
-        dispatcher.disconnected();
-        final ClientSession session = dispatcher.session();
+        control(ingress::disconnect);
+        closed = true;
+        final ClientSession session = ingress.session();
         final long dropped = session.dropped().get();
         if (dropped > 0)
         {

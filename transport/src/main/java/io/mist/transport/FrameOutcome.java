@@ -11,5 +11,10 @@ public enum FrameOutcome
      * An admin command is running off the data path: read nothing more from this connection until
      * {@link ClientConnection} calls the handler's resume action, so replies keep the connection's order.
      */
-    PAUSED
+    PAUSED,
+    /**
+     * The inbound ring had no room: the frame was not taken. The handler keeps it (and everything after it), stops
+     * reading, and offers it again when {@link ClientConnection} calls its resume action.
+     */
+    BLOCKED
 }

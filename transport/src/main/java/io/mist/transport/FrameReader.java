@@ -21,13 +21,16 @@ public final class FrameReader
     private final MistFrame frame = new MistFrame();
     private final GrowableBytes bytes = new GrowableBytes(512);
 
-    /** Reads {@code length} bytes of {@code in} (from its reader index, which moves past them) as one frame. */
+    /**
+     * Reads {@code length} bytes of {@code in} (from its reader index, which moves past them unless the frame is
+     * {@link FrameOutcome#BLOCKED}) as one frame.
+     */
     public FrameOutcome read(final ByteBuf in, final int length, final ClientConnection connection)
     {
         FrameOutcome outcome;
         bytes.clear();
         bytes.ensureSpare(length + 1);
-        in.readBytes(bytes.array(), 0, length);
+        in.getBytes(in.readerIndex(), bytes.array(), 0, length);
         try
         {
             parser.parse(bytes.array(), length, frame);
@@ -35,8 +38,11 @@ public final class FrameReader
         }
         catch (final FrameException ex)
         {
-            connection.malformed(frame, ex.getMessage());
-            outcome = FrameOutcome.REFUSED;
+            outcome = connection.malformed(frame, ex.getMessage());
+        }
+        if (outcome != FrameOutcome.BLOCKED)
+        {
+            in.skipBytes(length);
         }
         // Two comparisons when nothing is oversized; gives back what a huge frame (or one of thousands of tags) grew.
         bytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);

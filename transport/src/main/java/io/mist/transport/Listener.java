@@ -1,5 +1,7 @@
 package io.mist.transport;
 
+import io.mist.codec.Command;
+import io.mist.codec.ReplyEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -195,12 +197,11 @@ public final class Listener implements AutoCloseable
             channel.close();
             return;
         }
-        final String text = http ?
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
-                (reason.length() + 1) + "\r\nConnection: close\r\n\r\n" + reason + "\n" :
-            "{\"command\":\"\",\"error\":\"" + reason + "\"}\n";
-        channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8))
-            .addListener(ChannelFutureListener.CLOSE);
+        final byte[] reply = http ? ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+            "Content-Length: " + (reason.getBytes(StandardCharsets.UTF_8).length + 1) +
+            "\r\nConnection: close\r\n\r\n" + reason + "\n").getBytes(StandardCharsets.UTF_8) :
+            ReplyEncoder.error(Command.UNKNOWN, reason);
+        channel.writeAndFlush(Unpooled.wrappedBuffer(reply)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Closes a connection that has been silent for {@code --idle-timeout}. */

@@ -3,7 +3,7 @@ package io.mist.engine.match;
 import com.lmax.disruptor.EventHandler;
 import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
-import io.mist.codec.MistJsonWriter;
+import io.mist.codec.ReplyEncoder;
 import io.mist.engine.EngineCounters;
 import io.mist.engine.RequestLimits;
 import io.mist.engine.metrics.EngineMetrics;
@@ -31,8 +31,6 @@ import java.util.List;
  */
 public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
 {
-    private static final byte[] LIST_TEXT_PREFIX = "list ".getBytes(StandardCharsets.US_ASCII);
-
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final TagTable tagTable;
     private final EngineCounters counters;
@@ -117,10 +115,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 enqueue(session, event.payload);
                 break;
             case LIST:
-                enqueueReply(session, Command.LIST, listReply(session, event.payload));
-                break;
-            case LIST_TEXT:
-                enqueueTextReply(session, listTextReply(session));
+                enqueueReply(session, Command.LIST, listReply(session, event.payload, event.listSeparator));
                 break;
             case LISTALL:
                 enqueueReply(session, Command.LISTALL, listAllReply(event.payload));
@@ -181,7 +176,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (session.subscriptions().size() >= limits.maxSubscriptions() && !index.holds(session, tags, count))
         {
             reply.clear();
-            MistJsonWriter.errorReply(reply, Command.SUBSCRIBE, limits.tooManySubscriptions());
+            ReplyEncoder.error(reply, Command.SUBSCRIBE, limits.tooManySubscriptions());
             enqueue(session, reply);
             return;
         }
@@ -250,23 +245,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         {
             final int size = encoded.length();
             encoded.clear();
-            MistJsonWriter.errorReply(encoded, command, OutboundRing.tooLarge("Reply", size, limit));
+            ReplyEncoder.error(encoded, command, OutboundRing.tooLarge("Reply", size, limit));
         }
         enqueue(session, encoded);
-    }
-
-    /** {@link #enqueueReply} for a legacy text line: one too large becomes {@code error Reply too large - ...}. */
-    private void enqueueTextReply(final ClientSession session, final GrowableBytes line)
-    {
-        final int limit = OutboundRing.largestFrame(session.outbound().capacity());
-        if (line.length() > limit)
-        {
-            final byte[] error = ("error " + OutboundRing.tooLarge("Reply", line.length(), limit) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-            line.clear();
-            line.put(error, 0, error.length);
-        }
-        enqueue(session, line);
     }
 
     private void scheduleWake(final ClientSession session)
@@ -291,37 +272,24 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         toWakeCount = 0;
     }
 
-    /** {@code list}: each subscription's tags joined by ',', concatenated; single-tag ones first, each group sorted. */
-    private GrowableBytes listReply(final ClientSession session, final GrowableBytes echo)
+    /**
+     * {@code list}: each subscription's tags joined by ',', single-tag ones first, each group sorted; concatenated as
+     * mist does ({@code separator} 0) or separated by {@code separator}.
+     */
+    private GrowableBytes listReply(final ClientSession session, final GrowableBytes echo, final byte separator)
     {
         final GrowableBytes data = new GrowableBytes(64);
-        for (final byte[] part : subscriptionsInListOrder(session))
-        {
-            data.put(part, 0, part.length);
-        }
-        return replyWith(Command.LIST, echo, data);
-    }
-
-    /**
-     * Legacy {@code list}: {@code list } then each subscription's tags joined by ',', separated by spaces, in
-     * {@link #listReply}'s order, and a newline. Raw text, which the legacy transport passes through as it is.
-     */
-    private GrowableBytes listTextReply(final ClientSession session)
-    {
-        reply.clear();
-        reply.put(LIST_TEXT_PREFIX, 0, LIST_TEXT_PREFIX.length);
         boolean first = true;
         for (final byte[] part : subscriptionsInListOrder(session))
         {
-            if (!first)
+            if (!first && separator != 0)
             {
-                reply.put((byte)' ');
+                data.put(separator);
             }
             first = false;
-            reply.put(part, 0, part.length);
+            data.put(part, 0, part.length);
         }
-        reply.put((byte)'\n');
-        return reply;
+        return replyWith(Command.LIST, echo, data);
     }
 
     /** Each subscription's tags joined by ','; single-tag subscriptions first, each group sorted. */
@@ -387,13 +355,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private GrowableBytes replyWith(final Command command, final GrowableBytes echo, final GrowableBytes data)
     {
         reply.clear();
-        MistJsonWriter.openCommand(reply, command);
-        reply.put(echo.array(), 0, echo.length());
-        if (data.length() > 0)
-        {
-            MistJsonWriter.data(reply, data.array(), 0, data.length());
-        }
-        MistJsonWriter.close(reply);
+        ReplyEncoder.queryReply(reply, command, echo, data);
         return reply;
     }
 }

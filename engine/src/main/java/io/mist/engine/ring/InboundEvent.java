@@ -30,6 +30,8 @@ public final class InboundEvent
      * {@code REPLY} and {@code CLOSE}, the encoded {@code ,"tags":[...]} echo for {@code LIST}, {@code LISTALL} and
      * {@code WHO}.
      */
+    /** {@code LIST}: the byte between subscriptions in the reply's data; 0 for none (mist's JSON list). */
+    public byte listSeparator;
     public final GrowableBytes payload = new GrowableBytes(INITIAL_PAYLOAD);
 
     /** Makes room for {@code count} tag ids. */
@@ -40,6 +42,17 @@ public final class InboundEvent
             tags = Arrays.copyOf(tags, Math.max(count, tags.length << 1));
         }
         return tags;
+    }
+
+    /** Called by the producer after claiming: an empty event of {@code owner} (null: not a client connection). */
+    public void reset(final ClientSession owner)
+    {
+        type = InboundEventType.NONE;
+        session = owner;
+        tagCount = 0;
+        decodedNanos = 0;
+        listSeparator = 0;
+        payload.clear();
     }
 
     /** Called by the matcher after handling: drops references and oversized buffers. */

@@ -5,15 +5,17 @@ public enum InboundEventType
 {
     /** A slot that was claimed but carries nothing. */
     NONE,
-    /** Deliver the payload to every client with a matching subscription, except the publisher. */
+    /**
+     * Deliver the payload to every client with a matching subscription, except the publishing session (none when the
+     * event has no session: a publisher that is not a client connection).
+     */
     PUBLISH,
     SUBSCRIBE,
     UNSUBSCRIBE,
     /** Queue the payload (an encoded reply) for the client, after anything queued before it. */
     REPLY,
+    /** The client's subscriptions, separated by {@link InboundEvent#listSeparator}. */
     LIST,
-    /** {@code list} for a legacy text client: {@code list a,b c} (subscriptions separated by spaces). */
-    LIST_TEXT,
     LISTALL,
     WHO,
     /** Queue the payload (if any) and close the connection once its queue is written. */

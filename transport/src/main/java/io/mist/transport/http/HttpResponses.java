@@ -1,8 +1,7 @@
 package io.mist.transport.http;
 
 import io.mist.codec.Command;
-import io.mist.codec.GrowableBytes;
-import io.mist.codec.MistJsonWriter;
+import io.mist.codec.ReplyEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,9 +36,7 @@ final class HttpResponses
     static void jsonError(final ChannelHandlerContext ctx, final HttpRequest request, final HttpResponseStatus status,
         final Command command, final String error)
     {
-        final GrowableBytes out = new GrowableBytes(64 + error.length());
-        MistJsonWriter.errorReply(out, command, error);
-        send(ctx, request, response(ctx, status, JSON, java.util.Arrays.copyOf(out.array(), out.length())));
+        send(ctx, request, response(ctx, status, JSON, ReplyEncoder.error(command, error)));
     }
 
     static FullHttpResponse response(final ChannelHandlerContext ctx, final HttpResponseStatus status,

@@ -6,8 +6,9 @@ import io.mist.codec.Command;
 import io.mist.codec.FrameException;
 import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
-import io.mist.engine.ingress.FrameDispatcher;
-import io.mist.engine.session.ClientSession;
+import io.mist.engine.ingress.MessagePublisher;
+import io.mist.engine.ingress.Refusal;
+import io.mist.engine.ring.Offer;
 import io.mist.transport.ConnectionFailure;
 import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
@@ -40,7 +41,10 @@ import java.util.function.Supplier;
  * the HTTP listener also serves {@code GET /ping}, {@code POST /publish}, {@code GET /health[/live|/ready]} and
  * {@code GET /metrics} (Prometheus text; like health, open without a token).
  * Tokens (header {@code X-AUTH-TOKEN}, else query {@code x-auth-token}) are checked before anything else happens, so
- * a refused WebSocket gets {@code 401}, never a {@code 101} followed by a drop. One per connection; its event loop.
+ * a refused WebSocket gets {@code 401}, never a {@code 101} followed by a drop. A publish publishes through the
+ * engine's {@link MessagePublisher} (no client session) and is answered {@code 202} once it is in the inbound ring;
+ * when the ring has no room, the connection stops reading and the publish is offered again until there is.
+ * One per connection; its event loop.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -49,8 +53,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String TOKEN_HEADER = "X-AUTH-TOKEN";
     private static final String TOKEN_PARAMETER = "x-auth-token";
-    /** An HTTP publisher never subscribes and is answered directly, so its outbound ring stays empty. */
-    private static final int PUBLISHER_RING = 1024;
+    /** How long a publish waits before it offers again to a full ring. */
+    private static final long RETRY_MICROS = 200;
 
     private final Engine engine;
     private final TransportConfig config;
@@ -60,7 +64,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Supplier<String> metrics;
     private final MistFrame frame = new MistFrame();
     private PublishRequestReader publishReader;
-    private FrameDispatcher publisher;
+    private MessagePublisher publisher;
+    /** Requests behind a publish that waits for room in the ring (pipelined), retained, in order. */
+    private final java.util.ArrayDeque<FullHttpRequest> held = new java.util.ArrayDeque<>();
+    /** The publish at the head of {@link #held}, parsed into {@link #frame}, waits for room in the ring. */
+    private boolean publishWaiting;
+    private ChannelHandlerContext context;
 
     /**
      * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
@@ -79,7 +88,27 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        context = ctx;
+    }
+
+    @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        if (!held.isEmpty())
+        {
+            held.add(request.retain()); // answered in order, after the publish that waits
+            return;
+        }
+        route(ctx, request);
+        if (publishWaiting)
+        {
+            held.addFirst(request.retain());
+        }
+    }
+
+    private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
         ConnectionLimits.identified(ctx.channel());
         if (!request.decoderResult().isSuccess())
@@ -172,12 +201,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         if (publishReader == null)
         {
             publishReader = new PublishRequestReader();
-            final ClientSession session = engine.openSession(() ->
-            {
-            }, PUBLISHER_RING);
-            publisher = engine.dispatcher(session, false);
+            publisher = engine.publisher();
         }
-        final String error;
         try
         {
             publishReader.read(request, frame);
@@ -194,22 +219,67 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         // Each request brings its own token, so each one sets what this connection's publisher may do.
-        publisher.restrict(access.kind() == Access.Kind.RESTRICTED ? TagGrants.of(engine, access.grant()) : null,
-            false);
-        error = publisher.publishOutOfBand(frame);
+        publisher.restrict(access.kind() == Access.Kind.RESTRICTED ? TagGrants.of(engine, access.grant()) : null);
+        offerPublish(ctx, request);
+    }
+
+    /** Offers the publish parsed into {@link #frame}, and answers it unless the ring has no room for it yet. */
+    private void offerPublish(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final Offer offer = publisher.publish(frame);
+        if (offer == Offer.FULL)
+        {
+            if (!publishWaiting)
+            {
+                publishWaiting = true;
+                ctx.channel().config().setAutoRead(false);
+            }
+            ctx.executor().schedule(this::retry, RETRY_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS);
+            return;
+        }
+        publishWaiting = false;
         frame.trim(64 * 1024);
-        if (error == null)
+        final Refusal refusal = offer == Offer.STOPPED ? null : publisher.refusal();
+        if (offer == Offer.PUBLISHED && refusal == null)
         {
             HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.ACCEPTED, null,
                 new byte[0]));
         }
+        else if (offer == Offer.STOPPED)
+        {
+            HttpResponses.jsonError(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, Command.PUBLISH,
+                "server is shutting down");
+        }
         else
         {
-            final HttpResponseStatus status = error == FrameDispatcher.FORBIDDEN_PUBLISH ?
-                HttpResponseStatus.FORBIDDEN : ready.getAsBoolean() ? HttpResponseStatus.BAD_REQUEST :
-                HttpResponseStatus.SERVICE_UNAVAILABLE;
-            HttpResponses.jsonError(ctx, request, status, Command.PUBLISH, error);
+            HttpResponses.jsonError(ctx, request, refusal == Refusal.FORBIDDEN_PUBLISH ? HttpResponseStatus.FORBIDDEN :
+                HttpResponseStatus.BAD_REQUEST, Command.PUBLISH, publisher.refusalText());
         }
+    }
+
+    /** Event loop: offers the waiting publish again, then routes the requests held behind it, in order. */
+    private void retry()
+    {
+        if (!publishWaiting || held.isEmpty())
+        {
+            return; // the connection closed meanwhile
+        }
+        offerPublish(context, held.peekFirst());
+        if (publishWaiting)
+        {
+            return;
+        }
+        held.pollFirst().release();
+        while (!held.isEmpty())
+        {
+            route(context, held.peekFirst());
+            if (publishWaiting)
+            {
+                return;
+            }
+            held.pollFirst().release();
+        }
+        context.channel().config().setAutoRead(true);
     }
 
     private void webSocket(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
@@ -275,11 +345,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             if (future.isSuccess())
             {
-                if (publisher != null)
-                {
-                    publisher.disconnected();
-                    publisher = null;
-                }
                 ctx.pipeline().remove(this);
             }
             else
@@ -344,10 +409,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        if (publisher != null)
+        publishWaiting = false;
+        for (FullHttpRequest request = held.poll(); request != null; request = held.poll())
         {
-            publisher.disconnected();
-            publisher = null;
+            request.release();
         }
         super.channelInactive(ctx);
     }

@@ -2,7 +2,8 @@ package io.mist.transport.legacy;
 
 import io.mist.codec.Command;
 import io.mist.codec.MistFrame;
-import io.mist.engine.ingress.FrameDispatcher;
+import io.mist.transport.ClientConnection;
+import io.mist.transport.FrameOutcome;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  * {@code subscribe a,b}, {@code unsubscribe a,b}, {@code publish a,b data with spaces}. Each line becomes the same
  * engine request a JSON frame would; errors are mist 0.x's ({@code error Unknown command 'x'}, {@code error Incorrect
  * number of arguments for 'x'}). A trailing carriage return is ignored, blank lines are skipped. A line longer than
- * the frame limit is answered with an error and the connection closed. One per legacy connection; its event loop only.
+ * the frame limit is answered with an error and the connection closed. A line the inbound ring has no room for stays
+ * in the input until there is. One per legacy connection; its event loop only.
  */
 public final class LegacyLineDecoder
 {
@@ -26,8 +28,12 @@ public final class LegacyLineDecoder
         this.maxLineLength = maxLineLength;
     }
 
-    /** Decodes every whole line in {@code in} and hands it to {@code dispatcher}; leaves a partial line in place. */
-    public void decode(final ByteBuf in, final FrameDispatcher dispatcher)
+    /**
+     * Decodes every whole line in {@code in} and hands it to {@code connection}; leaves a partial line in place.
+     *
+     * @return false when a line waits for room in the inbound ring (it is left in place, and what follows it).
+     */
+    public boolean decode(final ByteBuf in, final ClientConnection connection)
     {
         while (in.isReadable() && !closing)
         {
@@ -37,9 +43,13 @@ public final class LegacyLineDecoder
             {
                 if (in.readableBytes() > maxLineLength)
                 {
-                    closing = true;
                     frame.clear(Command.UNKNOWN);
-                    dispatcher.reject(frame, "line exceeds the maximum frame size of " + maxLineLength + " bytes", true);
+                    if (connection.reject(frame, "line exceeds the maximum frame size of " + maxLineLength + " bytes",
+                        true) == FrameOutcome.BLOCKED)
+                    {
+                        return false;
+                    }
+                    closing = true;
                 }
                 break;
             }
@@ -48,14 +58,20 @@ public final class LegacyLineDecoder
             {
                 end--;
             }
+            FrameOutcome outcome = FrameOutcome.ACCEPTED;
             if (end - start > maxLineLength)
             {
                 frame.clear(Command.UNKNOWN);
-                dispatcher.reject(frame, "line exceeds the maximum frame size of " + maxLineLength + " bytes", false);
+                outcome = connection.reject(frame, "line exceeds the maximum frame size of " + maxLineLength +
+                    " bytes", false);
             }
             else if (end > start)
             {
-                handleLine(in, start, end, dispatcher);
+                outcome = handleLine(in, start, end, connection);
+            }
+            if (outcome == FrameOutcome.BLOCKED)
+            {
+                return false;
             }
             in.readerIndex(newline + 1);
         }
@@ -63,9 +79,10 @@ public final class LegacyLineDecoder
         {
             in.skipBytes(in.readableBytes());
         }
+        return true;
     }
 
-    private void handleLine(final ByteBuf in, final int start, final int end, final FrameDispatcher dispatcher)
+    private FrameOutcome handleLine(final ByteBuf in, final int start, final int end, final ClientConnection connection)
     {
         // As mist 0.x: split into at most three parts on single spaces; the third keeps its spaces.
         final int space1 = in.indexOf(start, end, (byte)' ');
@@ -77,21 +94,17 @@ public final class LegacyLineDecoder
         final int expected = expectedArguments(command);
         if (expected < 0)
         {
-            refuse(in, start, commandEnd, "Unknown command '", dispatcher);
-            return;
+            return refuse(in, start, commandEnd, "Unknown command '", connection);
         }
         if (args != expected)
         {
-            refuse(in, start, commandEnd, "Incorrect number of arguments for '", dispatcher);
-            return;
+            return refuse(in, start, commandEnd, "Incorrect number of arguments for '", connection);
         }
         switch (command)
         {
             case LIST:
-                dispatcher.listText();
-                return;
             case PING:
-                frame.clear(Command.PING);
+                frame.clear(command);
                 break;
             default:
                 frame.clear(command);
@@ -104,8 +117,9 @@ public final class LegacyLineDecoder
                 }
                 break;
         }
-        dispatcher.dispatch(frame);
+        final FrameOutcome outcome = connection.handle(frame);
         frame.trim(64 * 1024);
+        return outcome;
     }
 
     /** Tags separated by ',' as mist 0.x split them (an empty part is an empty tag). */
@@ -136,10 +150,10 @@ public final class LegacyLineDecoder
     }
 
     /** Error reply for the command in {@link #frame}; allocates, but only for a refused line. */
-    private void refuse(final ByteBuf in, final int start, final int end, final String error,
-        final FrameDispatcher dispatcher)
+    private FrameOutcome refuse(final ByteBuf in, final int start, final int end, final String error,
+        final ClientConnection connection)
     {
-        dispatcher.reject(frame, error + in.toString(start, end - start, StandardCharsets.UTF_8) + "'", false);
+        return connection.reject(frame, error + in.toString(start, end - start, StandardCharsets.UTF_8) + "'", false);
     }
 
     /** Arguments each mist 0.x command takes, or -1 for a command that protocol does not have. */

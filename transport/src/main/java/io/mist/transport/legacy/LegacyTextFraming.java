@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Rewrites the engine's JSON frames as the lines of mist's pre-1.0 text protocol: a delivery becomes
- * {@code publish a,b data}, the pong {@code pong}, an error reply {@code error <text>}. Lines the engine already
- * wrote as text ({@code list a,b c}) pass through. A newline or carriage return inside data (which a JSON publisher
+ * {@code publish a,b data}, the pong {@code pong}, an error reply {@code error <text>}, a list reply
+ * {@code list a,b c} (the engine separates a legacy client's subscriptions with spaces). A newline or carriage return inside data (which a JSON publisher
  * can send) is written as the two characters {@code \n} or {@code \r}, so it cannot break the line protocol.
  * One per legacy connection; its event loop only.
  */
@@ -30,11 +30,6 @@ public final class LegacyTextFraming implements OutboundFraming
     @Override
     public void encode(final ByteBuf in, final int offset, final int length, final ByteBuf out)
     {
-        if (in.getByte(offset) != '{')
-        {
-            out.writeBytes(in, offset, length); // already a text line
-            return;
-        }
         json.clear();
         json.ensureSpare(length);
         in.getBytes(offset, json.array(), 0, length);
@@ -73,7 +68,7 @@ public final class LegacyTextFraming implements OutboundFraming
         else
         {
             out.writeBytes(frame.commandBytes(), 0, frame.commandLength());
-            if (frame.dataLength() > 0)
+            if (frame.dataLength() > 0 || frame.command() == Command.LIST) // mist 0.x: "list " even when empty
             {
                 out.writeByte(' ');
                 writeEscaped(out, frame.dataBytes(), frame.dataLength());

@@ -16,6 +16,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,8 +24,9 @@ import java.util.List;
  * the engine, in order. A bad frame gets an error reply and the stream resynchronises at the next newline; when no
  * newline comes within the frame limit the connection is closed after the reply. A connection whose first non-blank
  * byte cannot start mist's JSON ({@code {} or {@code null}) speaks mist's pre-1.0 text protocol instead
- * ({@link LegacyLineDecoder}, {@link LegacyTextFraming}). While an admin command runs the handler reads nothing
- * more (input stays buffered, the socket is not read) and resumes where it stopped. Owned by the connection's event
+ * ({@link LegacyLineDecoder}, {@link LegacyTextFraming}). While an admin command runs, or while the inbound ring
+ * has no room for the next frame, the handler reads nothing more (input stays buffered, the socket is not read) and
+ * resumes where it stopped; input a client sent before hanging up is still handled. Owned by the connection's event
  * loop.
  */
 public final class TcpFrameHandler extends ByteToMessageDecoder
@@ -47,6 +49,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** An admin command of this client is running: decode nothing until it is answered. */
     private boolean paused;
     private ChannelHandlerContext context;
+    /** Input the ring had no room for when the channel closed, handled on resume; null when there is none. */
+    private ByteBuf leftover;
 
     public TcpFrameHandler(final Engine engine, final AccessControl access, final int maxFrameSize)
     {
@@ -95,22 +99,55 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             cause);
     }
 
-    /** Event loop: the admin command is answered; decode what is buffered, then read the socket again. */
+    /**
+     * Event loop: the admin command is answered, or the ring has room again; decode what is buffered, then read the
+     * socket again unless something still holds it back.
+     */
     private void resume()
     {
         paused = false;
         if (!context.channel().isActive())
         {
+            decodeLeftover();
             return;
         }
-        context.channel().config().setAutoRead(true);
         try
         {
-            channelRead(context, Unpooled.EMPTY_BUFFER); // decodes the frames that arrived behind the admin command
+            channelRead(context, Unpooled.EMPTY_BUFFER); // decodes the frames that arrived meanwhile
         }
         catch (final Exception ex)
         {
             exceptionCaught(context, ex);
+            return;
+        }
+        if (!paused && !connection.inputWaiting())
+        {
+            context.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** The channel closed while frames waited for room in the ring: hand them over now. */
+    private void decodeLeftover()
+    {
+        if (leftover == null)
+        {
+            return;
+        }
+        decode(context, leftover, new ArrayList<>(0));
+        if (!leftover.isReadable() || !connection.inputWaiting())
+        {
+            leftover.release();
+            leftover = null;
+        }
+    }
+
+    /** The frame at the reader index waits for room: stop reading; keep the input if the channel is closing. */
+    private void blocked(final ChannelHandlerContext ctx, final ByteBuf in)
+    {
+        ctx.channel().config().setAutoRead(false);
+        if (!ctx.channel().isActive() && in != leftover && in.isReadable())
+        {
+            leftover = ctx.alloc().buffer(in.readableBytes()).writeBytes(in); // the decoder frees its buffer next
         }
     }
 
@@ -133,6 +170,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             {
                 legacy = new LegacyLineDecoder(maxFrameSize);
                 connection.framing(new LegacyTextFraming());
+                connection.listSeparator((byte)' ');
                 LOG.debug("TCP client {} speaks the legacy text protocol", connection.session().id());
                 if (!connection.admitWithoutToken("Unauthorized - the legacy text protocol has no auth command; " +
                     "this server needs a token"))
@@ -148,7 +186,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                 in.skipBytes(in.readableBytes());
                 return;
             }
-            legacy.decode(in, connection.dispatcher());
+            if (!legacy.decode(in, connection))
+            {
+                blocked(ctx, in);
+            }
             return;
         }
         while (in.isReadable())
@@ -160,7 +201,11 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             }
             if (discarding)
             {
-                skipToNewline(in);
+                if (!skipToNewline(in))
+                {
+                    blocked(ctx, in);
+                    return;
+                }
                 continue;
             }
             if (!scanner.inFrame() && !JsonFrameScanner.skipWhitespace(in))
@@ -172,22 +217,35 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             {
                 return;
             }
-            if (length == JsonFrameScanner.TOO_LONG)
+            if (length == JsonFrameScanner.TOO_LONG || length == JsonFrameScanner.TOO_DEEP)
             {
-                reject("frame exceeds the maximum frame size of " + maxFrameSize + " bytes");
-                // The frame's own bytes up to the limit do not count against the resynchronisation budget.
-                discarded = -(maxFrameSize + 1L);
-                continue;
-            }
-            if (length == JsonFrameScanner.TOO_DEEP)
-            {
-                reject("invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels");
+                // Input that never became a frame: error reply, then skip to the next newline. The rescan after a
+                // blocked reply finds the same.
+                if (connection.malformed(reader.emptyFrame(), length == JsonFrameScanner.TOO_LONG ?
+                    "frame exceeds the maximum frame size of " + maxFrameSize + " bytes" :
+                    "invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels") ==
+                    FrameOutcome.BLOCKED)
+                {
+                    blocked(ctx, in);
+                    return;
+                }
+                startDiscarding();
+                if (length == JsonFrameScanner.TOO_LONG)
+                {
+                    // The frame's own bytes up to the limit do not count against the resynchronisation budget.
+                    discarded = -(maxFrameSize + 1L);
+                }
                 continue;
             }
             final FrameOutcome outcome = reader.read(in, length, connection);
             if (outcome == FrameOutcome.REFUSED)
             {
                 startDiscarding();
+            }
+            else if (outcome == FrameOutcome.BLOCKED)
+            {
+                blocked(ctx, in);
+                return;
             }
             else if (outcome == FrameOutcome.PAUSED)
             {
@@ -198,13 +256,6 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         }
     }
 
-    /** Error reply for input that never became a frame, then skip to the next newline. */
-    private void reject(final String error)
-    {
-        connection.malformed(reader.emptyFrame(), error);
-        startDiscarding();
-    }
-
     /** Skips to the next newline (at most max-frame-size bytes further, else closes). */
     private void startDiscarding()
     {
@@ -212,23 +263,28 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         discarded = 0;
     }
 
-    private void skipToNewline(final ByteBuf in)
+    /** @return false when the closing error reply waits for room in the ring (nothing was skipped). */
+    private boolean skipToNewline(final ByteBuf in)
     {
         final int newline = in.indexOf(in.readerIndex(), in.writerIndex(), (byte)'\n');
         if (newline >= 0)
         {
             in.readerIndex(newline + 1);
             discarding = false;
-            return;
+            return true;
+        }
+        if (discarded + in.readableBytes() > maxFrameSize)
+        {
+            // A client that sends no newline after a bad frame cannot be resynchronised.
+            if (connection.reject(reader.emptyFrame(), "closing connection: no newline within " + maxFrameSize +
+                " bytes after a bad frame", true) == FrameOutcome.BLOCKED)
+            {
+                return false;
+            }
+            closing = true;
         }
         discarded += in.readableBytes();
         in.skipBytes(in.readableBytes());
-        if (discarded > maxFrameSize)
-        {
-            // A client that sends no newline after a bad frame cannot be resynchronised.
-            closing = true;
-            connection.dispatcher().reject(reader.emptyFrame(), "closing connection: no newline within " +
-                maxFrameSize + " bytes after a bad frame", true);
-        }
+        return true;
     }
 }

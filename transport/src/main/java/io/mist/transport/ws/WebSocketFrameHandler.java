@@ -4,7 +4,6 @@ import io.mist.auth.Access;
 import io.mist.auth.AccessControl;
 import io.mist.codec.JsonFrameScanner;
 import io.mist.engine.Engine;
-import io.mist.engine.ingress.FrameDispatcher;
 import io.mist.transport.ClientConnection;
 import io.mist.transport.ConnectionFailure;
 import io.mist.transport.FrameOutcome;
@@ -33,7 +32,8 @@ import java.util.ArrayDeque;
  * message, which goes to the engine as a TCP frame would; anything after the first JSON value in a message is ignored,
  * as mist does. A bad message gets an error reply and the connection stays up. Replies and deliveries leave through
  * the client's outbound ring as text frames ({@link WebSocketTextFraming}); the unknown-command reply does not echo,
- * as mist's WebSocket listener. Pings are answered with pongs, a close with a close. Its event loop only.
+ * as mist's WebSocket listener. Pings are answered with pongs, a close with a close. While an admin command runs, or
+ * while the inbound ring has no room, messages wait in order and the socket is not read. Its event loop only.
  */
 public final class WebSocketFrameHandler extends ChannelDuplexHandler
 {
@@ -46,7 +46,10 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private final FrameReader reader = new FrameReader();
     private final AccessControl control;
     private final Access access;
-    /** Messages that arrived while an admin command ran, in order; handled when it is answered. */
+    /**
+     * Messages that arrived while an admin command ran or that the ring had no room for, in order; handled when it is
+     * answered or there is room.
+     */
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private boolean paused;
     private ChannelHandlerContext context;
@@ -151,38 +154,58 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         }
     }
 
-    /** One whole message (owned: released here), handled now or, while an admin command runs, queued. */
+    /** One whole message (owned: released here), handled now or, while others wait, queued behind them. */
     private void handleMessage(final ByteBuf content)
     {
-        if (paused)
+        if (paused || !waiting.isEmpty())
         {
             waiting.add(content);
             return;
         }
+        handleOwned(content);
+    }
+
+    /**
+     * Handles a message it owns and releases it, unless the ring had no room: then it goes back to the head of the
+     * queue and reading stops.
+     *
+     * @return false when the message waits for room.
+     */
+    private boolean handleOwned(final ByteBuf content)
+    {
+        boolean kept = false;
         try
         {
-            handleNow(content);
+            if (handleNow(content) == FrameOutcome.BLOCKED)
+            {
+                waiting.addFirst(content);
+                kept = true;
+                context.channel().config().setAutoRead(false);
+            }
         }
         finally
         {
-            content.release();
+            if (!kept)
+            {
+                content.release();
+            }
         }
+        return !kept;
     }
 
-    /** Event loop: the admin command is answered; handle what waited, until another admin command pauses again. */
+    /**
+     * Event loop: the admin command is answered, or the ring has room; handle what waited, until another admin
+     * command pauses again or the ring is full again. Also after the channel closed: what the client sent before
+     * still counts.
+     */
     private void resume()
     {
         paused = false;
         while (!paused && !waiting.isEmpty())
         {
-            final ByteBuf next = waiting.poll();
-            try
+            if (!handleOwned(waiting.poll()))
             {
-                handleNow(next);
-            }
-            finally
-            {
-                next.release();
+                return;
             }
         }
         if (!paused)
@@ -192,14 +215,12 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     }
 
     /** One whole message: its first JSON value is the request. */
-    private void handleNow(final ByteBuf content)
+    private FrameOutcome handleNow(final ByteBuf content)
     {
         scanner.reset();
-        final FrameDispatcher dispatcher = connection.dispatcher();
         if (!JsonFrameScanner.skipWhitespace(content))
         {
-            dispatcher.reject(reader.emptyFrame(), "invalid message: empty WebSocket message", false);
-            return;
+            return connection.reject(reader.emptyFrame(), "invalid message: empty WebSocket message", false);
         }
         int length = scanner.scan(content);
         if (length == JsonFrameScanner.NEED_MORE)
@@ -211,16 +232,17 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         else if (length < 0)
         {
             scanner.reset();
-            dispatcher.reject(reader.emptyFrame(), length == JsonFrameScanner.TOO_DEEP ?
+            return connection.reject(reader.emptyFrame(), length == JsonFrameScanner.TOO_DEEP ?
                 "invalid message: nested deeper than " + JsonFrameScanner.MAX_DEPTH + " levels" :
                 "message exceeds the maximum frame size of " + maxMessageSize + " bytes", false);
-            return;
         }
-        if (reader.read(content, length, connection) == FrameOutcome.PAUSED)
+        final FrameOutcome outcome = reader.read(content, length, connection);
+        if (outcome == FrameOutcome.PAUSED)
         {
             paused = true;
             context.channel().config().setAutoRead(false);
         }
+        return outcome;
     }
 
     private void protocolError(final ChannelHandlerContext ctx, final String reason)
@@ -245,9 +267,13 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
             fragments.release();
             fragments = null;
         }
-        for (ByteBuf queued = waiting.poll(); queued != null; queued = waiting.poll())
+        if (!connection.inputWaiting())
         {
-            queued.release();
+            // Nothing waits for the ring (an admin command's pause ends with the connection): drop what is queued.
+            for (ByteBuf queued = waiting.poll(); queued != null; queued = waiting.poll())
+            {
+                queued.release();
+            }
         }
         connection.closed();
         super.channelInactive(ctx);

@@ -60,7 +60,7 @@ class ChannelOutboundFramingTest
         outbound.framing(new LegacyTextFraming());
         offer(session, "{\"command\":\"publish\",\"tags\":[\"a\",\"b\"],\"data\":\"x\\ny \\u003c\"}\n");
         offer(session, "{\"command\":\"ping\",\"data\":\"pong\"}\n");
-        offer(session, "list a,b c\n");
+        offer(session, "{\"command\":\"list\",\"data\":\"a,b c\"}\n");
         offer(session, "{\"command\":\"frob\",\"error\":\"Unknown command 'frob'\"}\n");
         outbound.resume();
         assertEquals("publish a,b x\\ny <\npong\nlist a,b c\nerror Unknown command 'frob'\n", readAll(channel));

@@ -1,0 +1,161 @@
+package io.mist.engine.ingress;
+
+import io.mist.codec.Command;
+import io.mist.codec.GrowableBytes;
+import io.mist.codec.MistFrame;
+import io.mist.codec.MistJsonWriter;
+import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundEventType;
+import io.mist.engine.tag.TagTable;
+
+/**
+ * Encodes a decoded request into a claimed inbound event: a publish as the exact bytes every receiver gets plus its
+ * distinct known tag ids, a subscription as its canonical set of tag ids. Checks each request against its producer's
+ * {@link RequestPolicy}; a refused request leaves the event empty. Allocation-free. Owned by the producer's thread.
+ */
+public final class RequestEncoder
+{
+    private final TagTable tagTable;
+    private final RequestPolicy policy;
+    private final boolean stampDecodeTime;
+    private final TagOrder tagOrder = new TagOrder();
+
+    /** @param stampDecodeTime whether publishes carry {@code System.nanoTime()} of their decode (latency histograms). */
+    public RequestEncoder(final TagTable tagTable, final RequestPolicy policy, final boolean stampDecodeTime)
+    {
+        this.tagTable = tagTable;
+        this.policy = policy;
+        this.stampDecodeTime = stampDecodeTime;
+    }
+
+    public RequestPolicy policy()
+    {
+        return policy;
+    }
+
+    /**
+     * Makes {@code event} the publish of {@code frame}.
+     *
+     * @return null when the event holds it, else why it was refused (the event is left empty).
+     */
+    public Refusal publish(final InboundEvent event, final MistFrame frame)
+    {
+        if (frame.tagCount() == 0)
+        {
+            return Refusal.NO_TAGS;
+        }
+        Refusal refusal = policy.tags(frame);
+        if (refusal != null)
+        {
+            return refusal;
+        }
+        event.type = InboundEventType.PUBLISH;
+        event.decodedNanos = stampDecodeTime ? System.nanoTime() : 0;
+        final int n = frame.tagCount();
+        final int[] order = tagOrder.sort(frame);
+        final int[] ids = event.tagCapacity(n);
+        final byte[] bytes = frame.tagBytes();
+        final GrowableBytes out = event.payload;
+        MistJsonWriter.openCommand(out, Command.PUBLISH);
+        MistJsonWriter.openTags(out);
+        int count = 0;
+        int previous = -1;
+        boolean unknownTag = false;
+        for (int i = 0; i < n; i++)
+        {
+            final int tag = order[i];
+            final int offset = frame.tagOffset(tag);
+            final int length = frame.tagLength(tag);
+            MistJsonWriter.arrayElement(out, i == 0, bytes, offset, length);
+            if (previous >= 0 && TagOrder.compare(frame, previous, tag) == 0)
+            {
+                continue; // delivered tags keep duplicates; matching uses each tag once
+            }
+            previous = tag;
+            final int id = tagTable.lookup(bytes, offset, length);
+            if (id >= 0)
+            {
+                ids[count++] = id; // an unknown tag is in no subscription, so it cannot decide a match
+            }
+            else
+            {
+                unknownTag = true;
+            }
+        }
+        MistJsonWriter.closeArray(out);
+        if (frame.dataLength() > 0)
+        {
+            MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
+        }
+        MistJsonWriter.close(out);
+        event.tagCount = count;
+        refusal = policy.publish(ids, count, unknownTag, out.length());
+        if (refusal != null)
+        {
+            event.reset(event.session);
+        }
+        return refusal;
+    }
+
+    /**
+     * Makes {@code event} the subscribe or unsubscribe ({@code type}) of {@code frame}'s tag set; leaves it empty
+     * when there is nothing to do (no tags, as mist; or unsubscribing from a tag no subscription ever held).
+     *
+     * @return null, or why it was refused (the event is left empty).
+     */
+    public Refusal subscription(final InboundEvent event, final MistFrame frame, final InboundEventType type)
+    {
+        final int n = frame.tagCount();
+        if (n == 0)
+        {
+            return null; // mist: empty tags are a silent no-op
+        }
+        final Refusal limit = policy.tags(frame);
+        if (limit != null)
+        {
+            return limit;
+        }
+        final int[] order = tagOrder.sort(frame);
+        final int[] ids = event.tagCapacity(n);
+        int count = 0;
+        int previous = -1;
+        boolean unknown = false;
+        boolean full = false;
+        final byte[] bytes = frame.tagBytes();
+        for (int i = 0; i < n; i++)
+        {
+            final int tag = order[i];
+            if (previous >= 0 && TagOrder.compare(frame, previous, tag) == 0)
+            {
+                continue; // set semantics: [a,a] is [a]
+            }
+            previous = tag;
+            final int offset = frame.tagOffset(tag);
+            final int length = frame.tagLength(tag);
+            final int id = type == InboundEventType.SUBSCRIBE ?
+                tagTable.internWithinLimit(bytes, offset, length) : tagTable.lookup(bytes, offset, length);
+            full |= id == TagTable.FULL;
+            unknown |= id < 0;
+            ids[count++] = id;
+        }
+        if (full)
+        {
+            return policy.tagTableFull(tagTable.size());
+        }
+        if (unknown)
+        {
+            return null; // a never-seen tag is in no subscription: nothing to unsubscribe
+        }
+        if (type == InboundEventType.SUBSCRIBE)
+        {
+            final Refusal forbidden = policy.subscribe(ids, count);
+            if (forbidden != null)
+            {
+                return forbidden;
+            }
+        }
+        event.type = type;
+        event.tagCount = count;
+        return null;
+    }
+}
