@@ -53,6 +53,8 @@ public final class ServerMetrics
             counters.messagesDelivered.get());
         counter(out, "mist_messages_dropped_total",
             "Copies of messages dropped because a subscriber's outbound ring was full.", counters.clientDropped.get());
+        counter(out, "mist_inbound_ring_full_total", "Times a connection found the inbound ring full and stopped " +
+            "reading until the matcher made room (each retry counts).", counters.inboundRingFull.get());
         counter(out, "mist_connections_opened_total", "Client connections opened since start.",
             counters.connectionsOpened.get());
         counter(out, "mist_connection_errors_total",
