@@ -57,9 +57,57 @@ public final class BenchCommand implements Callable<Integer>
             description = "Which brokers to run, in order. Default: ${DEFAULT-VALUE}.")
         List<String> brokers = new ArrayList<>();
 
-        @Option(names = "--out", paramLabel = "DIR", defaultValue = "perf-results",
-            description = "Where result files go. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench/target/results",
+            description = "Where result files go. Default: ${DEFAULT-VALUE} (the committed perf-results/ only when " +
+                "asked for).")
         Path out;
+
+        @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds per scenario, the brokers alternating within each; figures are the medians. " +
+                "Default: ${DEFAULT-VALUE}.")
+        int rounds;
+
+        @Option(names = "--pin", description = "Pin each broker's process to CPU 0 and this harness to the other " +
+            "CPUs for the runs (taskset; Linux), then let them all run anywhere again.")
+        boolean pin;
+
+        /** Pins the brokers found on this machine and the harness, when --pin asks; close to undo. */
+        AutoCloseable pinning(final List<Broker> list) throws Exception
+        {
+            if (!pin)
+            {
+                return () ->
+                {
+                };
+            }
+            if (Runtime.getRuntime().availableProcessors() < 2)
+            {
+                throw new IllegalArgumentException("--pin needs at least 2 CPUs");
+            }
+            final List<Long> pids = new ArrayList<>();
+            for (final Broker broker : list)
+            {
+                final BrokerProcess process = BrokerProcess.listeningOn(broker.address().getPort());
+                if (process == null)
+                {
+                    throw new IllegalArgumentException("--pin: no process of this machine listens on " +
+                        broker.name() + "'s port " + broker.address().getPort());
+                }
+                pids.add(process.pid());
+                BrokerProcess.pin(process.pid(), "0");
+            }
+            final long self = ProcessHandle.current().pid();
+            BrokerProcess.pin(self, "1-" + (Runtime.getRuntime().availableProcessors() - 1));
+            System.out.println("pinned " + list.size() + " broker(s) to CPU 0, the harness to the others");
+            return () ->
+            {
+                for (final long pid : pids)
+                {
+                    BrokerProcess.pin(pid, BrokerProcess.allCpus());
+                }
+                BrokerProcess.pin(self, BrokerProcess.allCpus());
+            };
+        }
 
         List<Broker> brokers()
         {
@@ -75,8 +123,7 @@ public final class BenchCommand implements Callable<Integer>
                         list.add(new NatsBroker(nats));
                         break;
                     case "redis":
-                        final InetSocketAddress address = ServerTarget.address(redis);
-                        list.add(new RedisBroker(address.getHostString(), address.getPort()));
+                        list.add(new RedisBroker(ServerTarget.address(redis)));
                         break;
                     default:
                         throw new IllegalArgumentException("--brokers: unknown broker '" + name +
@@ -90,17 +137,48 @@ public final class BenchCommand implements Callable<Integer>
     /** Runs {@code spec} against each broker in turn; a broker that fails or cannot be reached is reported as such. */
     static List<RunResult> runAll(final List<Broker> brokers, final RunSpec spec)
     {
-        final List<RunResult> results = new ArrayList<>();
-        for (final Broker broker : brokers)
+        return runAll(brokers, spec, 1);
+    }
+
+    /**
+     * Runs {@code spec} {@code rounds} times, each round against every broker in turn (so slow drifts of the machine
+     * touch every broker alike), and returns each broker's {@link RunResult#median}. A broker that fails or cannot be
+     * reached is reported as such; a scenario a broker refuses ({@link ScenarioRefused}) stops everything.
+     */
+    static List<RunResult> runAll(final List<Broker> brokers, final RunSpec spec, final int rounds)
+    {
+        if (rounds < 1)
         {
-            try
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        final List<List<RunResult>> byBroker = new ArrayList<>();
+        for (int b = 0; b < brokers.size(); b++)
+        {
+            byBroker.add(new ArrayList<>());
+        }
+        for (int round = 0; round < rounds; round++)
+        {
+            for (int b = 0; b < brokers.size(); b++)
             {
-                results.add(new LoadRun(broker, spec).run());
+                final Broker broker = brokers.get(b);
+                try
+                {
+                    byBroker.get(b).add(new LoadRun(broker, spec).run());
+                }
+                catch (final ScenarioRefused refused)
+                {
+                    throw refused;
+                }
+                catch (final Exception ex)
+                {
+                    byBroker.get(b).add(RunResult.skipped(broker.name(), "failed: " + ex));
+                }
             }
-            catch (final Exception ex)
-            {
-                results.add(RunResult.skipped(broker.name(), "failed: " + ex));
-            }
+        }
+        final List<RunResult> results = new ArrayList<>();
+        for (final List<RunResult> brokerRounds : byBroker)
+        {
+            results.add(RunResult.median(brokerRounds));
         }
         return results;
     }
@@ -157,7 +235,17 @@ public final class BenchCommand implements Callable<Integer>
             final RunSpec spec = new RunSpec(Scenario.parse(scenario),
                 RunSpec.Mode.valueOf(mode.trim().toUpperCase(java.util.Locale.ROOT)), connections, payload,
                 seconds(warmup), seconds(duration), rate, subscriptions, vocabulary, window, seed);
-            final List<RunResult> results = runAll(endpoints.brokers(), spec);
+            final List<Broker> brokers = endpoints.brokers();
+            final List<RunResult> results;
+            try (AutoCloseable pinned = endpoints.pinning(brokers))
+            {
+                results = runAll(brokers, spec, endpoints.rounds);
+            }
+            catch (final ScenarioRefused refused)
+            {
+                System.err.println(refused.getMessage());
+                return 2;
+            }
             System.out.print(Reports.console(spec, results));
             final String command = "mist-bench run " +
                 String.join(" ", self.commandLine().getParseResult().originalArgs());

@@ -1,16 +1,31 @@
 package io.mist.bench.load;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
- * One broker the harness can drive: mist over its TCP protocol, nats-server through jnats, Redis pub/sub through
- * Jedis. Each subscriber and publisher is a connection of its own. Used by the harness's main thread to set up; the
+ * One broker the harness can drive: mist over its TCP protocol, nats-server over its text protocol, Redis pub/sub
+ * over RESP, each through an equally thin raw-socket client ({@link ThinClient}). Each subscriber and publisher is a
+ * connection of its own. Used by the harness's main thread to set up; the
  * returned objects document their own threads.
  */
 public interface Broker
 {
     /** "mist", "nats" or "redis". */
     String name();
+
+    /** Where the broker listens (also how its process is found, to read its CPU time). */
+    InetSocketAddress address();
+
+    /** The one tag of a peer's subject or channel: peers cannot subscribe to several at once. */
+    static String singleTag(final List<String> tags)
+    {
+        if (tags.size() != 1)
+        {
+            throw new IllegalArgumentException("a peer subject or channel is one tag, got " + tags);
+        }
+        return tags.get(0);
+    }
 
     /** Whether a subscription of several tags means "messages carrying all of them" (only mist's model). */
     boolean supportsSubsetMatching();

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs one {@link RunSpec} against one {@link Broker}: connects and confirms the subscribers, starts the publishers
  * (one thread each), measures, stops, waits for the deliveries in flight, and counts. The calling thread orchestrates
- * and samples the counters at the edges of the measured window.
+ * and samples the counters, and the broker process's CPU time when it runs on this machine, at the edges of the
+ * measured window.
  */
 public final class LoadRun
 {
@@ -123,7 +124,11 @@ public final class LoadRun
             thread.start();
             threads.add(thread);
         }
+        final BrokerProcess process = broker.address().getAddress() != null &&
+            broker.address().getAddress().isLoopbackAddress() ?
+            BrokerProcess.listeningOn(broker.address().getPort()) : null;
         sleepUntil(measureStart);
+        final double cpuBefore = process == null ? Double.NaN : process.cpuSeconds();
         final long sentBefore = sum(sent);
         final long receivedBefore = received();
         final long bytesBefore = receivedBytes();
@@ -133,6 +138,7 @@ public final class LoadRun
         final long receivedAfter = received();
         final long bytesAfter = receivedBytes();
         final double seconds = (System.nanoTime() - before) / 1e9;
+        final double cpuAfter = process == null ? Double.NaN : process.cpuSeconds();
         stop = true;
         for (final Thread thread : threads)
         {
@@ -154,7 +160,7 @@ public final class LoadRun
         }
         return new RunResult(broker.name(), (sentAfter - sentBefore) / seconds,
             (receivedAfter - receivedBefore) / seconds, (bytesAfter - bytesBefore) / seconds, sum(sent), sum(expected),
-            received(), latency, null);
+            received(), latency, (cpuAfter - cpuBefore) / seconds * 100, null);
     }
 
     /**

@@ -1,11 +1,7 @@
 package io.mist.bench.load;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -15,20 +11,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * mist over its TCP protocol, as any mist client speaks it: newline-terminated JSON frames on a plain socket. The
- * publisher writes through a 64 KiB buffer; each subscriber has a reader thread that finds each delivery's
- * {@code "data"} string in its receive buffer without building objects (the harness's own costs stay small, since it
- * shares the machine's two cores with the broker).
+ * mist over its TCP protocol, as any mist client speaks it: newline-terminated JSON frames on a plain socket, through
+ * a {@link ThinClient}. A subscriber finds each delivery's {@code "data"} string without building objects. A
+ * subscription the server refuses (over {@code --max-subscriptions}, say) stops the run with the server's words.
  */
 public final class MistBroker implements Broker
 {
     private static final byte[] DATA_KEY = "\"data\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PUBLISH_PREFIX = "{\"command\":\"publish\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG = "{\"command\":\"ping\",\"data\":\"pong\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR_KEY = "\"error\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PUBLISH_END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
-
-    private static final java.lang.invoke.VarHandle LONGS =
-        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final InetSocketAddress address;
 
@@ -44,6 +37,12 @@ public final class MistBroker implements Broker
     }
 
     @Override
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    @Override
     public boolean supportsSubsetMatching()
     {
         return true;
@@ -52,22 +51,13 @@ public final class MistBroker implements Broker
     @Override
     public Subscriber subscriber(final DeliverySink sink) throws IOException
     {
-        return new MistSubscriber(connect(), sink);
+        return new MistSubscriber(address, sink);
     }
 
     @Override
     public Publisher publisher() throws IOException
     {
-        return new MistPublisher(connect());
-    }
-
-    private Socket connect() throws IOException
-    {
-        final Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.setReceiveBufferSize(1 << 20);
-        socket.connect(address, 5000);
-        return socket;
+        return new MistPublisher(address);
     }
 
     static String frame(final String command, final List<String> tags)
@@ -80,86 +70,62 @@ public final class MistBroker implements Broker
         return json.append(']').toString();
     }
 
-    /** Reads frames line by line on its own thread; deliveries go to the sink, pongs release waiting subscribes. */
-    private static final class MistSubscriber implements Subscriber, Runnable
+    /** Handles each complete line of {@code buffer[start, end)} with {@code line}; returns where the rest starts. */
+    private static int lines(final byte[] buffer, final int start, final int end, final LineHandler line)
     {
-        private final Socket socket;
+        int from = start;
+        int newline;
+        while ((newline = ThinClient.indexOf(buffer, from, end, (byte)'\n')) >= 0)
+        {
+            line.line(buffer, from, newline);
+            from = newline + 1;
+        }
+        return from;
+    }
+
+    @FunctionalInterface
+    private interface LineHandler
+    {
+        void line(byte[] buffer, int start, int end);
+    }
+
+    /** Deliveries go to the sink, pongs confirm subscriptions, error replies refuse them. */
+    private static final class MistSubscriber extends ThinClient implements Subscriber, LineHandler
+    {
         private final DeliverySink sink;
         private final Semaphore pongs = new Semaphore(0);
-        private final Thread reader;
-        private volatile IOException failure;
+        private volatile String refusal;
 
-        MistSubscriber(final Socket socket, final DeliverySink sink)
+        MistSubscriber(final InetSocketAddress address, final DeliverySink sink) throws IOException
         {
-            this.socket = socket;
+            super(address, "mist-subscriber");
             this.sink = sink;
-            this.reader = new Thread(this, "mist-subscriber");
-            reader.setDaemon(true);
-            reader.start();
+            startReading();
         }
 
         @Override
         public void subscribe(final List<String> tags) throws Exception
         {
-            final OutputStream out = socket.getOutputStream();
             out.write((frame("subscribe", tags) + "}\n{\"command\":\"ping\"}\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (!pongs.tryAcquire(10, TimeUnit.SECONDS))
             {
-                throw new IOException("mist did not confirm a subscription within 10 s", failure);
+                throw new IOException("mist did not confirm a subscription within 10 s", failure());
+            }
+            if (refusal != null)
+            {
+                throw new ScenarioRefused("mist refused a subscription of the scenario: " + refusal);
             }
         }
 
         @Override
-        public void run()
+        int consume(final byte[] buffer, final int start, final int end)
         {
-            byte[] buffer = new byte[1 << 20];
-            int start = 0;
-            int end = 0;
-            try
-            {
-                final InputStream in = socket.getInputStream();
-                while (true)
-                {
-                    if (end == buffer.length)
-                    {
-                        if (start == 0)
-                        {
-                            buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2); // a frame over 1 MiB
-                        }
-                        else
-                        {
-                            System.arraycopy(buffer, start, buffer, 0, end - start);
-                            end -= start;
-                            start = 0;
-                        }
-                    }
-                    final int n = in.read(buffer, end, buffer.length - end);
-                    if (n < 0)
-                    {
-                        return;
-                    }
-                    end += n;
-                    int newline;
-                    while ((newline = indexOf(buffer, start, end, (byte)'\n')) >= 0)
-                    {
-                        line(buffer, start, newline);
-                        start = newline + 1;
-                    }
-                    if (start == end)
-                    {
-                        start = 0;
-                        end = 0;
-                    }
-                }
-            }
-            catch (final IOException ex)
-            {
-                failure = ex;
-            }
+            return lines(buffer, start, end, this);
         }
 
-        private void line(final byte[] buffer, final int start, final int end)
+        @Override
+        public void line(final byte[] buffer, final int start, final int end)
         {
             if (startsWith(buffer, start, end, PUBLISH_PREFIX))
             {
@@ -176,30 +142,28 @@ public final class MistBroker implements Broker
             {
                 pongs.release();
             }
-        }
-
-        @Override
-        public void close() throws IOException
-        {
-            socket.close();
+            else
+            {
+                final int key = find(buffer, start, end, ERROR_KEY);
+                if (key >= 0 && refusal == null)
+                {
+                    refusal = new String(buffer, key + ERROR_KEY.length, end - key - ERROR_KEY.length - 2,
+                        StandardCharsets.UTF_8);
+                }
+            }
         }
     }
 
-    /** Writes publish frames through a buffer; a reader thread counts any error replies. */
-    private static final class MistPublisher implements Publisher, Runnable
+    /** Writes publish frames; the reader counts any error replies (a publisher gets none unless refused). */
+    private static final class MistPublisher extends ThinClient implements Publisher, LineHandler
     {
-        private final Socket socket;
-        private final OutputStream out;
         private final Map<List<String>, byte[]> prefixes = new HashMap<>();
         private final AtomicLong errors = new AtomicLong();
 
-        MistPublisher(final Socket socket) throws IOException
+        MistPublisher(final InetSocketAddress address) throws IOException
         {
-            this.socket = socket;
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            final Thread reader = new Thread(this, "mist-publisher-replies");
-            reader.setDaemon(true);
-            reader.start();
+            super(address, "mist-publisher-replies");
+            startReading();
         }
 
         @Override
@@ -223,24 +187,15 @@ public final class MistBroker implements Broker
         }
 
         @Override
-        public void run()
+        int consume(final byte[] buffer, final int start, final int end)
         {
-            try
-            {
-                final InputStream in = socket.getInputStream();
-                int b;
-                while ((b = in.read()) >= 0)
-                {
-                    if (b == '\n')
-                    {
-                        errors.incrementAndGet(); // a publisher gets no replies unless something was refused
-                    }
-                }
-            }
-            catch (final IOException ignored)
-            {
-                // closed
-            }
+            return lines(buffer, start, end, this);
+        }
+
+        @Override
+        public void line(final byte[] buffer, final int start, final int end)
+        {
+            errors.incrementAndGet();
         }
 
         @Override
@@ -250,55 +205,15 @@ public final class MistBroker implements Broker
             {
                 System.err.println("mist refused " + errors.get() + " publishes");
             }
-            socket.close();
+            super.close();
         }
-    }
-
-    /** The first {@code value} in {@code [from, to)}, eight bytes at a time (the delivery stream is mostly payload). */
-    static int indexOf(final byte[] buffer, final int from, final int to, final byte value)
-    {
-        final long pattern = (value & 0xFFL) * 0x0101_0101_0101_0101L;
-        int i = from;
-        for (; i + Long.BYTES <= to; i += Long.BYTES)
-        {
-            final long word = (long)LONGS.get(buffer, i) ^ pattern;
-            final long found = (word - 0x0101_0101_0101_0101L) & ~word & 0x8080_8080_8080_8080L;
-            if (found != 0)
-            {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; i < to; i++)
-        {
-            if (buffer[i] == value)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean startsWith(final byte[] buffer, final int start, final int end, final byte[] prefix)
-    {
-        if (end - start < prefix.length)
-        {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++)
-        {
-            if (buffer[start + i] != prefix[i])
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int find(final byte[] buffer, final int start, final int end, final byte[] needle)
     {
         for (int i = start, last = end - needle.length; i <= last; i++)
         {
-            if (startsWith(buffer, i, end, needle))
+            if (ThinClient.startsWith(buffer, i, end, needle))
             {
                 return i;
             }

@@ -1,26 +1,39 @@
 package io.mist.bench.load;
 
-import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.Nats;
-import io.nats.client.Options;
-
-import java.time.Duration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * nats-server through its standard Java client, jnats: a subject per tag. Each subscriber is a connection with one
- * dispatcher (its thread calls the sink) and no pending limits, so the client never drops; a publisher hands each
- * message to jnats' outgoing queue, which its writer thread sends in batches.
+ * nats-server in its text protocol on a raw {@link ThinClient}, a subject per tag: as thin as the mist client
+ * ({@code verbose} and {@code echo} off). A subscriber's reader takes each {@code MSG}'s payload in place and answers
+ * the server's {@code PING}s; a publisher writes {@code PUB}s through its buffer.
  */
 public final class NatsBroker implements Broker
 {
-    private final String url;
+    private static final byte[] CONNECT = ("CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false," +
+        "\"lang\":\"java-thin\",\"version\":\"1\",\"protocol\":1}\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MSG = "MSG ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG = "PONG".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PONG_LINE = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERR = "-ERR".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = { '\r', '\n' };
+
+    private final InetSocketAddress address;
 
     /** @param url e.g. {@code nats://127.0.0.1:4222}. */
     public NatsBroker(final String url)
     {
-        this.url = url;
+        final URI uri = URI.create(url);
+        this.address = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 4222 : uri.getPort());
     }
 
     @Override
@@ -30,78 +43,154 @@ public final class NatsBroker implements Broker
     }
 
     @Override
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    @Override
     public boolean supportsSubsetMatching()
     {
         return false;
     }
 
-    private Connection connect() throws Exception
+    @Override
+    public Subscriber subscriber(final DeliverySink sink) throws IOException
     {
-        return Nats.connect(new Options.Builder().server(url).connectionTimeout(Duration.ofSeconds(5))
-            .maxMessagesInOutgoingQueue(1 << 20).noReconnect().build());
+        return new NatsClient(address, sink, "nats-subscriber");
     }
 
     @Override
-    public Subscriber subscriber(final DeliverySink sink) throws Exception
+    public Publisher publisher() throws IOException
     {
-        final Connection connection = connect();
-        final Dispatcher dispatcher = connection.createDispatcher(message ->
-        {
-            final byte[] data = message.getData();
-            sink.onMessage(data, 0, data.length);
-        });
-        dispatcher.setPendingLimits(0, 0); // 0: no limit, the harness's window bounds what is outstanding
-        return new Subscriber()
-        {
-            @Override
-            public void subscribe(final List<String> tags) throws Exception
-            {
-                dispatcher.subscribe(single(tags));
-                connection.flush(Duration.ofSeconds(10));
-            }
-
-            @Override
-            public void close() throws Exception
-            {
-                connection.close();
-            }
-        };
+        return new NatsClient(address, null, "nats-publisher-replies");
     }
 
-    @Override
-    public Publisher publisher() throws Exception
+    /**
+     * Either side of a NATS connection: control lines and {@code MSG}s for a subscriber, only {@code PING}s and errors
+     * for a publisher. A {@code PING} is answered by the writing thread at its next write ({@link #pongOwed}), so the
+     * socket has one writer.
+     */
+    private static final class NatsClient extends ThinClient implements Subscriber, Publisher
     {
-        final Connection connection = connect();
-        return new Publisher()
+        private final DeliverySink sink;
+        private final Semaphore pongs = new Semaphore(0);
+        private final Map<List<String>, byte[]> prefixes = new HashMap<>();
+        private final byte[] lengthLine = new byte[16];
+        private final AtomicLong errors = new AtomicLong();
+        private volatile boolean pongOwed;
+        private int sids;
+
+        NatsClient(final InetSocketAddress address, final DeliverySink sink, final String thread) throws IOException
         {
-            @Override
-            public void publish(final List<String> tags, final byte[] payload)
-            {
-                // jnats keeps the array until its writer thread sends it, so it gets a copy of its own.
-                connection.publish(single(tags), payload.clone());
-            }
-
-            @Override
-            public void flush() throws Exception
-            {
-                connection.flushBuffer();
-            }
-
-            @Override
-            public void close() throws Exception
-            {
-                connection.flush(Duration.ofSeconds(10));
-                connection.close();
-            }
-        };
-    }
-
-    static String single(final List<String> tags)
-    {
-        if (tags.size() != 1)
-        {
-            throw new IllegalArgumentException("a peer subject or channel is one tag, got " + tags);
+            super(address, thread);
+            this.sink = sink;
+            out.write(CONNECT);
+            out.flush();
+            startReading();
         }
-        return tags.get(0);
+
+        @Override
+        public void subscribe(final List<String> tags) throws Exception
+        {
+            answerPing();
+            out.write(("SUB " + Broker.singleTag(tags) + " " + ++sids + "\r\nPING\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            if (!pongs.tryAcquire(10, TimeUnit.SECONDS))
+            {
+                throw new IOException("nats-server did not confirm SUB within 10 s", failure());
+            }
+            if (errors.get() > 0)
+            {
+                throw new ScenarioRefused("nats-server answered -ERR to the subscription");
+            }
+        }
+
+        @Override
+        public void publish(final List<String> tags, final byte[] payload) throws IOException
+        {
+            answerPing();
+            byte[] prefix = prefixes.get(tags);
+            if (prefix == null)
+            {
+                prefix = ("PUB " + Broker.singleTag(tags) + " ").getBytes(StandardCharsets.UTF_8);
+                prefixes.put(tags, prefix);
+            }
+            out.write(prefix);
+            int at = writeDecimal(lengthLine, 0, payload.length);
+            lengthLine[at++] = '\r';
+            lengthLine[at++] = '\n';
+            out.write(lengthLine, 0, at);
+            out.write(payload);
+            out.write(CRLF);
+        }
+
+        @Override
+        public void flush() throws IOException
+        {
+            answerPing();
+            out.flush();
+        }
+
+        private void answerPing() throws IOException
+        {
+            if (pongOwed)
+            {
+                pongOwed = false;
+                out.write(PONG_LINE);
+            }
+        }
+
+        @Override
+        int consume(final byte[] buffer, final int start, final int end)
+        {
+            int from = start;
+            while (from < end)
+            {
+                final int lineEnd = indexOf(buffer, from, end, (byte)'\r');
+                if (lineEnd < 0 || lineEnd + 1 >= end)
+                {
+                    return from;
+                }
+                final int next = lineEnd + 2;
+                if (startsWith(buffer, from, lineEnd, MSG))
+                {
+                    // MSG <subject> <sid> [reply-to] <#bytes>: the size is the last field.
+                    int space = lineEnd - 1;
+                    while (buffer[space] != ' ')
+                    {
+                        space--;
+                    }
+                    final int length = parseDecimal(buffer, space + 1, lineEnd);
+                    if (next + length + 2 > end)
+                    {
+                        return from;
+                    }
+                    if (sink != null)
+                    {
+                        sink.onMessage(buffer, next, length);
+                    }
+                    from = next + length + 2;
+                    continue;
+                }
+                if (lineEnd - from == PING.length && startsWith(buffer, from, lineEnd, PING))
+                {
+                    pongOwed = true;
+                }
+                else if (lineEnd - from == PONG.length && startsWith(buffer, from, lineEnd, PONG))
+                {
+                    pongs.release();
+                }
+                else if (startsWith(buffer, from, lineEnd, ERR))
+                {
+                    errors.incrementAndGet();
+                    System.err.println("nats-server: " + new String(buffer, from, lineEnd - from,
+                        StandardCharsets.UTF_8));
+                }
+                from = next; // INFO and +OK need nothing
+            }
+            return from;
+        }
     }
 }

@@ -1,30 +1,31 @@
 package io.mist.bench.load;
 
-import redis.clients.jedis.BinaryJedisPubSub;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
-
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Redis {@code PUBLISH}/{@code SUBSCRIBE} through its standard Java client, Jedis: a channel per tag. Each subscriber
- * is a connection blocked in {@code SUBSCRIBE} on a thread of its own; a publisher pipelines {@code PUBLISH}es and
- * reads their replies every {@value #PIPELINE} messages (or at each flush).
+ * Redis {@code PUBLISH}/{@code SUBSCRIBE} in RESP on a raw {@link ThinClient}, a channel per tag: as thin as the mist
+ * client. A subscriber's reader takes each {@code message} array's payload in place; a publisher writes
+ * {@code PUBLISH} commands through its buffer and its reader discards the integer replies.
  */
 public final class RedisBroker implements Broker
 {
-    private static final int PIPELINE = 64;
+    private static final byte[] MESSAGE = "message".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SUBSCRIBE = "subscribe".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF = { '\r', '\n' };
 
-    private final String host;
-    private final int port;
+    private final InetSocketAddress address;
 
-    public RedisBroker(final String host, final int port)
+    public RedisBroker(final InetSocketAddress address)
     {
-        this.host = host;
-        this.port = port;
+        this.address = address;
     }
 
     @Override
@@ -34,105 +35,208 @@ public final class RedisBroker implements Broker
     }
 
     @Override
+    public InetSocketAddress address()
+    {
+        return address;
+    }
+
+    @Override
     public boolean supportsSubsetMatching()
     {
         return false;
     }
 
     @Override
-    public Subscriber subscriber(final DeliverySink sink)
+    public Subscriber subscriber(final DeliverySink sink) throws IOException
     {
-        final Jedis jedis = new Jedis(host, port, 5000, 0);
-        final CountDownLatch subscribed = new CountDownLatch(1);
-        final BinaryJedisPubSub pubSub = new BinaryJedisPubSub()
-        {
-            @Override
-            public void onMessage(final byte[] channel, final byte[] message)
-            {
-                sink.onMessage(message, 0, message.length);
-            }
-
-            @Override
-            public void onSubscribe(final byte[] channel, final int subscribedChannels)
-            {
-                subscribed.countDown();
-            }
-        };
-        return new Subscriber()
-        {
-            private Thread thread;
-
-            @Override
-            public void subscribe(final List<String> tags) throws Exception
-            {
-                final byte[] channel = NatsBroker.single(tags).getBytes(StandardCharsets.UTF_8);
-                thread = new Thread(() ->
-                {
-                    try
-                    {
-                        jedis.subscribe(pubSub, channel);
-                    }
-                    catch (final RuntimeException closed)
-                    {
-                        // the connection was closed under it at the end of the run
-                    }
-                }, "redis-subscriber");
-                thread.setDaemon(true);
-                thread.start();
-                if (!subscribed.await(10, TimeUnit.SECONDS))
-                {
-                    throw new IllegalStateException("Redis did not confirm SUBSCRIBE within 10 s");
-                }
-            }
-
-            @Override
-            public void close() throws Exception
-            {
-                if (pubSub.isSubscribed())
-                {
-                    pubSub.unsubscribe();
-                }
-                if (thread != null)
-                {
-                    thread.join(2000);
-                }
-                jedis.close();
-            }
-        };
+        return new RedisSubscriber(address, sink);
     }
 
     @Override
-    public Publisher publisher()
+    public Publisher publisher() throws IOException
     {
-        final Jedis jedis = new Jedis(host, port, 5000, 10_000);
-        final Pipeline pipeline = jedis.pipelined();
-        return new Publisher()
-        {
-            private int pending;
+        return new RedisPublisher(address);
+    }
 
-            @Override
-            public void publish(final List<String> tags, final byte[] payload)
+    /** A RESP bulk string header, {@code $<length>\r\n}. */
+    private static byte[] bulkHeader(final int length)
+    {
+        return ("$" + length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads RESP arrays of bulk strings and integers: {@code subscribe} confirmations and {@code message}s. */
+    private static final class RedisSubscriber extends ThinClient implements Subscriber
+    {
+        private final DeliverySink sink;
+        private final Semaphore confirmed = new Semaphore(0);
+        /** Offsets and lengths of the current array's first three elements (an integer element has length -1). */
+        private final int[] offsets = new int[3];
+        private final int[] lengths = new int[3];
+
+        RedisSubscriber(final InetSocketAddress address, final DeliverySink sink) throws IOException
+        {
+            super(address, "redis-subscriber");
+            this.sink = sink;
+            startReading();
+        }
+
+        @Override
+        public void subscribe(final List<String> tags) throws Exception
+        {
+            final byte[] channel = Broker.singleTag(tags).getBytes(StandardCharsets.UTF_8);
+            out.write("*2\r\n$9\r\nSUBSCRIBE\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(bulkHeader(channel.length));
+            out.write(channel);
+            out.write(CRLF);
+            out.flush();
+            if (!confirmed.tryAcquire(10, TimeUnit.SECONDS))
             {
-                pipeline.publish(NatsBroker.single(tags).getBytes(StandardCharsets.UTF_8), payload.clone());
-                if (++pending == PIPELINE)
+                throw new IOException("Redis did not confirm SUBSCRIBE within 10 s", failure());
+            }
+        }
+
+        @Override
+        int consume(final byte[] buffer, final int start, final int end) throws IOException
+        {
+            int from = start;
+            while (from < end)
+            {
+                final int next = array(buffer, from, end);
+                if (next < 0)
                 {
-                    flush();
+                    return from;
+                }
+                if (lengths[0] == MESSAGE.length && startsWith(buffer, offsets[0], end, MESSAGE))
+                {
+                    sink.onMessage(buffer, offsets[2], lengths[2]);
+                }
+                else if (lengths[0] == SUBSCRIBE.length && startsWith(buffer, offsets[0], end, SUBSCRIBE))
+                {
+                    confirmed.release();
+                }
+                from = next;
+            }
+            return from;
+        }
+
+        /** Parses one array at {@code from}: its elements go to offsets/lengths; returns its end, -1 if incomplete. */
+        private int array(final byte[] buffer, final int from, final int end) throws IOException
+        {
+            if (buffer[from] != '*')
+            {
+                throw new IOException("unexpected RESP from Redis: " + (char)buffer[from]);
+            }
+            int lineEnd = indexOf(buffer, from, end, (byte)'\r');
+            if (lineEnd < 0 || lineEnd + 1 >= end)
+            {
+                return -1;
+            }
+            final int count = parseDecimal(buffer, from + 1, lineEnd);
+            int pos = lineEnd + 2;
+            for (int i = 0; i < count; i++)
+            {
+                if (pos >= end)
+                {
+                    return -1;
+                }
+                lineEnd = indexOf(buffer, pos, end, (byte)'\r');
+                if (lineEnd < 0 || lineEnd + 1 >= end)
+                {
+                    return -1;
+                }
+                if (buffer[pos] == '$')
+                {
+                    final int length = parseDecimal(buffer, pos + 1, lineEnd);
+                    final int data = lineEnd + 2;
+                    if (data + length + 2 > end)
+                    {
+                        return -1;
+                    }
+                    if (i < 3)
+                    {
+                        offsets[i] = data;
+                        lengths[i] = length;
+                    }
+                    pos = data + length + 2;
+                }
+                else
+                {
+                    if (i < 3)
+                    {
+                        offsets[i] = pos;
+                        lengths[i] = -1;
+                    }
+                    pos = lineEnd + 2; // an integer
                 }
             }
+            return pos;
+        }
+    }
 
-            @Override
-            public void flush()
-            {
-                pipeline.sync();
-                pending = 0;
-            }
+    /** Pipelines {@code PUBLISH}es through its buffer; the reader counts the replies and any errors. */
+    private static final class RedisPublisher extends ThinClient implements Publisher
+    {
+        private final Map<List<String>, byte[]> prefixes = new HashMap<>();
+        private final AtomicLong errors = new AtomicLong();
+        private final byte[] lengthHeader = new byte[16];
 
-            @Override
-            public void close()
+        RedisPublisher(final InetSocketAddress address) throws IOException
+        {
+            super(address, "redis-publisher-replies");
+            startReading();
+        }
+
+        @Override
+        public void publish(final List<String> tags, final byte[] payload) throws IOException
+        {
+            byte[] prefix = prefixes.get(tags);
+            if (prefix == null)
             {
-                flush();
-                jedis.close();
+                final byte[] channel = Broker.singleTag(tags).getBytes(StandardCharsets.UTF_8);
+                prefix = ("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length + "\r\n" +
+                    new String(channel, StandardCharsets.UTF_8) + "\r\n").getBytes(StandardCharsets.UTF_8);
+                prefixes.put(tags, prefix);
             }
-        };
+            out.write(prefix);
+            lengthHeader[0] = '$';
+            int at = writeDecimal(lengthHeader, 1, payload.length);
+            lengthHeader[at++] = '\r';
+            lengthHeader[at++] = '\n';
+            out.write(lengthHeader, 0, at);
+            out.write(payload);
+            out.write(CRLF);
+        }
+
+        @Override
+        public void flush() throws IOException
+        {
+            out.flush();
+        }
+
+        @Override
+        int consume(final byte[] buffer, final int start, final int end)
+        {
+            int from = start;
+            int newline;
+            while ((newline = indexOf(buffer, from, end, (byte)'\n')) >= 0)
+            {
+                if (buffer[from] == '-')
+                {
+                    errors.incrementAndGet();
+                }
+                from = newline + 1;
+            }
+            return from;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            if (errors.get() > 0)
+            {
+                System.err.println("Redis refused " + errors.get() + " publishes");
+            }
+            super.close();
+        }
     }
 }

@@ -112,6 +112,8 @@ public final class Reports
                 field(out.append(", "), "expectedDeliveries", r.expected());
                 field(out.append(", "), "received", r.received());
                 field(out.append(", "), "lost", r.lost());
+                field(out.append(", "), "brokerCpuPercent", r.brokerCpu());
+                field(out.append(", "), "brokerCpuMicrosPerDelivery", r.cpuMicrosPerDelivery());
                 if (r.latency() != null)
                 {
                     out.append(", \"latencyMicros\": {");
@@ -154,6 +156,11 @@ public final class Reports
             out.append(String.format(Locale.ROOT, "  %-6s published %s/s, delivered %s/s (%.1f MB/s), lost %d of %d",
                 r.broker(), Charts.formatRate(r.published()), Charts.formatRate(r.delivered()),
                 r.deliveredBytes() / 1e6, r.lost(), r.expected()));
+            if (!Double.isNaN(r.brokerCpu()))
+            {
+                out.append(String.format(Locale.ROOT, ", broker CPU %.0f %% (%.2f µs per delivery)", r.brokerCpu(),
+                    r.cpuMicrosPerDelivery()));
+            }
             if (r.latency() != null)
             {
                 out.append(", latency");

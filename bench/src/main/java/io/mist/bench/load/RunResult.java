@@ -2,9 +2,13 @@ package io.mist.bench.load;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
- * What one broker did in one run. Rates are over the measured window; counts over the whole run (warm-up included)
- * after the deliveries in flight were waited for.
+ * What one broker did in one run (or, from {@link #median}, in several rounds). Rates and CPU are over the measured
+ * window; counts over the whole run (warm-up included) after the deliveries in flight were waited for.
  *
  * @param published messages published per second.
  * @param delivered deliveries received per second, summed over subscribers.
@@ -12,10 +16,12 @@ import org.HdrHistogram.Histogram;
  * @param expected deliveries the messages sent should have produced.
  * @param received deliveries received.
  * @param latency nanoseconds from intended send time to arrival (latency mode), else null.
+ * @param brokerCpu the broker process's CPU use in the measured window, in percent of one core; NaN when its process
+ *     could not be found (not on this machine, or not Linux).
  * @param note why the broker was not run, or null.
  */
 public record RunResult(String broker, double published, double delivered, double deliveredBytes, long sent,
-    long expected, long received, Histogram latency, String note)
+    long expected, long received, Histogram latency, double brokerCpu, String note)
 {
     /** Deliveries the broker lost (or that had not arrived when the run gave up waiting). */
     public long lost()
@@ -23,14 +29,90 @@ public record RunResult(String broker, double published, double delivered, doubl
         return Math.max(0, expected - received);
     }
 
+    /** Broker CPU time per delivered message, in microseconds; NaN when the CPU is unknown or nothing arrived. */
+    public double cpuMicrosPerDelivery()
+    {
+        return delivered > 0 ? brokerCpu / 100 * 1e6 / delivered : Double.NaN;
+    }
+
     /** A broker that cannot express the scenario, or could not be reached. */
     public static RunResult skipped(final String broker, final String note)
     {
-        return new RunResult(broker, 0, 0, 0, 0, 0, 0, null, note);
+        return new RunResult(broker, 0, 0, 0, 0, 0, 0, null, Double.NaN, note);
     }
 
     public boolean ran()
     {
         return note == null;
+    }
+
+    /**
+     * One broker's rounds as one result: the median of each rate and of the CPU, the counts summed, the latency
+     * histograms merged. Rounds that did not run are left out; when none ran, the first one's note stands.
+     */
+    public static RunResult median(final List<RunResult> rounds)
+    {
+        final List<RunResult> ran = new ArrayList<>();
+        for (final RunResult round : rounds)
+        {
+            if (round.ran())
+            {
+                ran.add(round);
+            }
+        }
+        if (ran.isEmpty())
+        {
+            return rounds.get(0);
+        }
+        if (ran.size() == 1)
+        {
+            return ran.get(0);
+        }
+        Histogram latency = null;
+        long sent = 0;
+        long expected = 0;
+        long received = 0;
+        final double[] published = new double[ran.size()];
+        final double[] delivered = new double[ran.size()];
+        final double[] bytes = new double[ran.size()];
+        final double[] cpu = new double[ran.size()];
+        for (int i = 0; i < ran.size(); i++)
+        {
+            final RunResult r = ran.get(i);
+            published[i] = r.published();
+            delivered[i] = r.delivered();
+            bytes[i] = r.deliveredBytes();
+            cpu[i] = r.brokerCpu();
+            sent += r.sent();
+            expected += r.expected();
+            received += r.received();
+            if (r.latency() != null)
+            {
+                if (latency == null)
+                {
+                    latency = new Histogram(r.latency().getLowestDiscernibleValue(),
+                        r.latency().getHighestTrackableValue(), r.latency().getNumberOfSignificantValueDigits());
+                }
+                latency.add(r.latency());
+            }
+        }
+        return new RunResult(ran.get(0).broker(), median(published), median(delivered), median(bytes), sent, expected,
+            received, latency, median(cpu), null);
+    }
+
+    /** The median (the mean of the middle two for an even count); NaN when any value is NaN. */
+    static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        for (final double value : sorted)
+        {
+            if (Double.isNaN(value))
+            {
+                return Double.NaN;
+            }
+        }
+        final int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

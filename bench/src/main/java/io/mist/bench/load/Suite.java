@@ -15,10 +15,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mist-bench suite}: the runs behind {@code bench/run-all}. Fan-out throughput first; its NATS figure sets the
- * rate of the fan-out latency run (half of NATS's saturation, as the benchmark issue asks); then fan-in, subset
- * matching (mist only: the peers cannot express it) and the payload extremes. Writes each run's files and the summary
- * table between the {@code run-all} markers of {@code perf-results/README.md}. Main thread.
+ * {@code mist-bench suite}: the runs behind {@code bench/run-all}, each in alternating rounds with medians: fan-out
+ * throughput at 128 B, 16 B and 16 KiB, fan-out latency at a fixed rate, fan-in, and subset matching (mist only: the
+ * peers cannot express it). Beside each figure, the broker's CPU and its CPU per delivered message. Writes each run's
+ * files and the summary table, with the cost issue's targets met or missed, between the {@code run-all} markers of
+ * the summary file. Main thread.
  */
 @Command(name = "suite", mixinStandardHelpOptions = true,
     description = "Run the standard set of scenarios against every broker and write the summary table.")
@@ -37,8 +38,12 @@ final class Suite implements Callable<Integer>
     @Option(names = "--warmup", defaultValue = "2", description = "Seconds before each measurement. Default: ${DEFAULT-VALUE}.")
     double warmup;
 
-    @Option(names = "--duration", defaultValue = "8", description = "Seconds measured per run. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--duration", defaultValue = "6", description = "Seconds measured per run. Default: ${DEFAULT-VALUE}.")
     double duration;
+
+    @Option(names = "--latency-rate", defaultValue = "20000",
+        description = "Messages per second of the fan-out latency run. Default: ${DEFAULT-VALUE}.")
+    long latencyRate;
 
     @Option(names = "--summary", paramLabel = "FILE",
         description = "Markdown file whose run-all section is replaced; default: README.md in --out.")
@@ -49,37 +54,61 @@ final class Suite implements Callable<Integer>
     String command;
 
     private final List<Row> rows = new ArrayList<>();
+    private final List<String> targets = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception
     {
-        final LocalDate date = LocalDate.now();
         final List<Broker> brokers = endpoints.brokers();
+        try (AutoCloseable pinned = endpoints.pinning(brokers))
+        {
+            return runSuite(brokers);
+        }
+        catch (final ScenarioRefused refused)
+        {
+            System.err.println(refused.getMessage());
+            return 2;
+        }
+    }
+
+    private int runSuite(final List<Broker> brokers) throws Exception
+    {
+        final LocalDate date = LocalDate.now();
         final Duration warm = BenchCommand.seconds(warmup);
         final Duration measured = BenchCommand.seconds(duration);
 
-        final RunSpec fanout = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, connections, 128, warm, measured,
-            0, 0, 0, 0, 7);
-        final List<RunResult> fanoutResults = run(date, brokers, fanout);
-        rows.add(Row.throughput("fan-out 1→" + connections + ", 128 B: deliveries/s", fanoutResults));
+        final List<RunResult> fanout = throughput(date, brokers, Scenario.FANOUT, connections, 128,
+            "fan-out 1→" + connections + ", 128 B", warm, measured);
+        target("fan-out 128 B ≥ 1.5× nats-server", fanout, "nats", 1.5);
+        target("fan-out 128 B ≥ 1.2× Redis", fanout, "redis", 1.2);
 
-        final RunResult nats = Reports.find(fanoutResults, "nats");
-        final RunResult mist = Reports.find(fanoutResults, "mist");
-        final RunResult basis = nats != null && nats.ran() ? nats : mist;
-        final long rate = Math.max(1000, Math.round(basis.published() / 2));
+        final List<RunResult> large = throughput(date, brokers, Scenario.FANOUT, connections, 16 * 1024,
+            "fan-out 1→" + connections + ", 16 KiB", warm, measured);
+        rows.add(Row.bytes("fan-out 1→" + connections + ", 16 KiB: payload MB/s delivered", large));
+        target("fan-out 16 KiB ≥ 1.0× Redis", large, "redis", 1.0);
+
+        throughput(date, brokers, Scenario.FANOUT, connections, 16, "fan-out 1→" + connections + ", 16 B", warm,
+            measured);
+
+        final List<RunResult> fanin = throughput(date, brokers, Scenario.FANIN, connections, 128,
+            "fan-in " + connections + "→1, 128 B", warm, measured);
+        target("fan-in 128 B ≥ 1.2× nats-server", fanin, "nats", 1.2);
+        target("fan-in 128 B ≥ 1.0× Redis", fanin, "redis", 1.0);
+
         final RunSpec latency = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, connections, 128, warm, measured,
-            rate, 0, 0, 0, 7);
+            latencyRate, 0, 0, 0, 7);
         final List<RunResult> latencyResults = run(date, brokers, latency);
-        final String rateBasis = basis == nats ? "half of NATS's saturation" : "half of mist's saturation (no NATS)";
+        final String at = latencyRate + " msgs/s to " + connections + " subscribers, 128 B";
         for (final double percentile : new double[] {50, 99, 99.9, 100})
         {
-            rows.add(Row.latency("fan-out latency at " + rate + " msgs/s (" + rateBasis + "): " +
-                (percentile == 100 ? "max" : "p" + trim(percentile)), latencyResults, percentile));
+            rows.add(Row.latency(at + ": " + (percentile == 100 ? "max" : "p" + trim(percentile)), latencyResults,
+                percentile));
         }
-
-        final RunSpec fanin = new RunSpec(Scenario.FANIN, RunSpec.Mode.THROUGHPUT, connections, 128, warm, measured,
-            0, 0, 0, 0, 7);
-        rows.add(Row.throughput("fan-in " + connections + "→1, 128 B: deliveries/s", run(date, brokers, fanin)));
+        rows.add(Row.cpu(at + ": broker CPU", latencyResults));
+        rows.add(Row.cpuPerDelivery(at + ": broker CPU per delivery", latencyResults));
+        latencyTarget(latencyResults, 50);
+        latencyTarget(latencyResults, 99);
+        cpuTarget(at, latencyResults);
 
         final RunSpec match = new RunSpec(Scenario.MATCH, RunSpec.Mode.THROUGHPUT, 8, 128, warm, measured, 0, 10_000,
             1000, 0, 7);
@@ -87,20 +116,9 @@ final class Suite implements Callable<Integer>
         rows.add(Row.throughput("match: 10,000 subscriptions of 1–4 tags (of 1,000) on 8 connections, messages of " +
             "1–8 tags: published/s", matchResults, true));
         rows.add(Row.throughput("match (as above): deliveries/s", matchResults));
+        rows.add(Row.cpuPerDelivery("match (as above): broker CPU per delivery", matchResults));
 
-        for (final int payload : new int[] {16, 16 * 1024})
-        {
-            final RunSpec sized = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, connections, payload, warm,
-                measured, 0, 0, 0, 0, 7);
-            final List<RunResult> results = run(date, brokers, sized);
-            rows.add(Row.throughput("fan-out 1→" + connections + ", " + (payload >= 1024 ? payload / 1024 + " KiB" :
-                payload + " B") + ": deliveries/s", results));
-            if (payload > 1024)
-            {
-                rows.add(Row.bytes("fan-out 1→" + connections + ", 16 KiB: payload MB/s delivered", results));
-            }
-        }
-        final String table = table(date, brokers, fanoutResults, latencyResults);
+        final String table = table(date, brokers);
         System.out.println(table);
         final Path target = summary != null ? summary : endpoints.out.resolve("README.md");
         replaceSection(target, table);
@@ -108,28 +126,100 @@ final class Suite implements Callable<Integer>
         return 0;
     }
 
+    /** A throughput run with its rows: deliveries/s, broker CPU, CPU per delivery; losses noted; a target if lost. */
+    private List<RunResult> throughput(final LocalDate date, final List<Broker> brokers, final Scenario scenario,
+        final int count, final int payload, final String label, final Duration warm, final Duration measured)
+        throws IOException
+    {
+        final List<RunResult> results = run(date, brokers, new RunSpec(scenario, RunSpec.Mode.THROUGHPUT, count,
+            payload, warm, measured, 0, 0, 0, 0, 7));
+        rows.add(Row.throughput(label + ": deliveries/s", results));
+        rows.add(Row.cpu(label + ": broker CPU", results));
+        rows.add(Row.cpuPerDelivery(label + ": broker CPU per delivery", results));
+        final RunResult mist = Reports.find(results, "mist");
+        if (mist != null && mist.ran())
+        {
+            targets.add("- no loss in " + label + " at the default --client-buffer-size: " + (mist.lost() == 0 ?
+                "met" : "missed, " + mist.lost() + " of " + mist.expected() + " deliveries lost"));
+        }
+        return results;
+    }
+
+    /** mist's delivered rate ÷ the peer's, against {@code goal}. */
+    private void target(final String label, final List<RunResult> results, final String peer, final double goal)
+    {
+        final RunResult mist = Reports.find(results, "mist");
+        final RunResult other = Reports.find(results, peer);
+        if (mist == null || other == null || !mist.ran() || !other.ran())
+        {
+            targets.add("- " + label + ": not evaluated (mist and " + peer + " both need to run)");
+            return;
+        }
+        final double ratio = mist.delivered() / other.delivered();
+        targets.add(String.format(Locale.ROOT, "- %s: %.2f× — %s", label, ratio, ratio >= goal ? "met" :
+            String.format(Locale.ROOT, "missed by %.0f %%", (goal - ratio) / goal * 100)));
+    }
+
+    private void latencyTarget(final List<RunResult> results, final double percentile)
+    {
+        final RunResult mist = Reports.find(results, "mist");
+        final RunResult redis = Reports.find(results, "redis");
+        final String label = "p" + trim(percentile) + " at " + latencyRate + " msgs/s ≤ Redis's";
+        if (mist == null || redis == null || mist.latency() == null || redis.latency() == null)
+        {
+            targets.add("- " + label + ": not evaluated");
+            return;
+        }
+        final double ours = mist.latency().getValueAtPercentile(percentile) / 1000.0;
+        final double theirs = redis.latency().getValueAtPercentile(percentile) / 1000.0;
+        targets.add(String.format(Locale.ROOT, "- %s: %s vs %s — %s", label, Charts.formatMicros(ours),
+            Charts.formatMicros(theirs), ours <= theirs ? "met" :
+            String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+    }
+
+    private void cpuTarget(final String at, final List<RunResult> results)
+    {
+        final RunResult mist = Reports.find(results, "mist");
+        final RunResult redis = Reports.find(results, "redis");
+        final String label = "broker CPU per delivery at " + at + " ≤ Redis's";
+        if (mist == null || redis == null || Double.isNaN(mist.cpuMicrosPerDelivery()) ||
+            Double.isNaN(redis.cpuMicrosPerDelivery()))
+        {
+            targets.add("- " + label + ": not evaluated");
+            return;
+        }
+        final double ours = mist.cpuMicrosPerDelivery();
+        final double theirs = redis.cpuMicrosPerDelivery();
+        targets.add(String.format(Locale.ROOT, "- %s: %.2f µs vs %.2f µs — %s", label, ours, theirs,
+            ours <= theirs ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+    }
+
     private List<RunResult> run(final LocalDate date, final List<Broker> brokers, final RunSpec spec)
         throws IOException
     {
-        final List<RunResult> results = BenchCommand.runAll(brokers, spec);
+        final List<RunResult> results = BenchCommand.runAll(brokers, spec, endpoints.rounds);
         System.out.print(Reports.console(spec, results));
         Reports.write(endpoints.out, date, spec, results, command + " (mist-bench suite)");
         return results;
     }
 
-    private String table(final LocalDate date, final List<Broker> brokers, final List<RunResult> fanout,
-        final List<RunResult> latency)
+    private String table(final LocalDate date, final List<Broker> brokers)
     {
         final StringBuilder out = new StringBuilder();
         out.append("## ").append(date).append(" — load harness, mist beside nats-server and Redis (same run)\n\n");
         out.append("- Machine: ").append(Machine.describe()).append(".\n");
         out.append("- Command: `").append(command).append("` (each run: ").append(trim(warmup))
-            .append(" s warm-up, ").append(trim(duration)).append(" s measured). Files: `").append(date)
+            .append(" s warm-up, ").append(trim(duration)).append(" s measured; ").append(endpoints.rounds)
+            .append(" rounds, the brokers alternating, medians").append(endpoints.pin ?
+                "; brokers pinned to CPU 0, harness to the others" : "; brokers and harness share the cores")
+            .append("). Files: `").append(date)
             .append("-<scenario>-<mode>-<connections>c-<payload>b.{json,svg}` and `.hgrm` per broker for latency.\n");
         out.append("- Throughput runs publish as fast as a window of outstanding deliveries allows (the same window " +
             "for every broker); latency runs send at a fixed rate and measure from each message's intended send " +
-            "time (coordinated-omission corrected). Clients: mist over its TCP protocol, jnats, Jedis; all in one " +
-            "harness JVM on the same 2 cores as the brokers.\n\n");
+            "time (coordinated-omission corrected). Every broker is driven by the same kind of thin raw-socket " +
+            "client (mist's JSON, NATS' text protocol, RESP): one reader thread per connection with a 1 MiB buffer, " +
+            "writes through a 64 KiB buffer. Broker CPU is read from /proc/PID/stat over the measured window: % " +
+            "of one core, and µs of broker CPU per delivered message.\n\n");
         out.append("| scenario |");
         for (final Broker broker : brokers)
         {
@@ -161,33 +251,10 @@ final class Suite implements Callable<Integer>
             }
             out.append('\n');
         }
-        out.append('\n').append(targets(fanout, latency));
-        return out.toString();
-    }
-
-    /** The benchmark issue's two end-to-end targets, met or missed by how much. */
-    private static String targets(final List<RunResult> fanout, final List<RunResult> latency)
-    {
-        final StringBuilder out = new StringBuilder("Targets (fan-out, this run):\n");
-        final RunResult mist = Reports.find(fanout, "mist");
-        final RunResult nats = Reports.find(fanout, "nats");
-        if (mist == null || nats == null || !mist.ran() || !nats.ran())
+        out.append("\nTargets (this run):\n");
+        for (final String line : targets)
         {
-            return out.append("- not evaluated: mist and NATS both need to run.\n").toString();
-        }
-        final double throughput = mist.delivered() / nats.delivered();
-        out.append(String.format(Locale.ROOT, "- delivered throughput ≥ 1.5× nats-server's: %.2f× — %s%n", throughput,
-            throughput >= 1.5 ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", (1.5 - throughput) / 1.5 * 100)));
-        final RunResult mistLatency = Reports.find(latency, "mist");
-        final RunResult natsLatency = Reports.find(latency, "nats");
-        if (mistLatency != null && natsLatency != null && mistLatency.latency() != null &&
-            natsLatency.latency() != null)
-        {
-            final double ours = mistLatency.latency().getValueAtPercentile(99) / 1000.0;
-            final double theirs = natsLatency.latency().getValueAtPercentile(99) / 1000.0;
-            out.append(String.format(Locale.ROOT, "- p99 at half of NATS's saturation ≤ NATS's p99: %.0f µs vs %.0f " +
-                "µs — %s%n", ours, theirs, ours <= theirs ? "met" :
-                String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+            out.append(line).append('\n');
         }
         return out.toString();
     }
@@ -223,6 +290,8 @@ final class Suite implements Callable<Integer>
         final java.util.Map<String, String> notes = new java.util.LinkedHashMap<>();
         boolean lowerIsBetter;
         boolean micros;
+        /** Percent of one core, or (with {@link #micros}) µs per delivery: printed with decimals. */
+        boolean cpu;
 
         Row(final String label)
         {
@@ -254,6 +323,31 @@ final class Suite implements Callable<Integer>
             return row;
         }
 
+        static Row cpu(final String label, final List<RunResult> results)
+        {
+            final Row row = new Row(label);
+            row.lowerIsBetter = true;
+            row.cpu = true;
+            for (final RunResult r : results)
+            {
+                row.put(r, r.brokerCpu());
+            }
+            return row;
+        }
+
+        static Row cpuPerDelivery(final String label, final List<RunResult> results)
+        {
+            final Row row = new Row(label);
+            row.lowerIsBetter = true;
+            row.cpu = true;
+            row.micros = true;
+            for (final RunResult r : results)
+            {
+                row.put(r, r.cpuMicrosPerDelivery());
+            }
+            return row;
+        }
+
         static Row latency(final String label, final List<RunResult> results, final double percentile)
         {
             final Row row = new Row(label);
@@ -271,7 +365,7 @@ final class Suite implements Callable<Integer>
             if (result.ran())
             {
                 values.put(result.broker(), value);
-                if (result.lost() > 0)
+                if (result.lost() > 0 && !cpu)
                 {
                     notes.put(result.broker(), result.lost() + " lost");
                 }
@@ -291,7 +385,8 @@ final class Suite implements Callable<Integer>
             {
                 return note == null ? "—" : note;
             }
-            final String figure = micros ? Charts.formatMicros(value) : label.endsWith("MB/s") ?
+            final String figure = cpu ? String.format(Locale.ROOT, micros ? "%.2f µs" : "%.0f %%", value) :
+                micros ? Charts.formatMicros(value) : label.endsWith("MB/s") ?
                 String.format(Locale.ROOT, "%.0f", value) : Charts.formatRate(value);
             return note == null ? figure : figure + " (" + note + ")";
         }

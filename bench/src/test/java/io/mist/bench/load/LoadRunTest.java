@@ -6,12 +6,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -58,6 +60,40 @@ class LoadRunTest
         assertEquals(result.received(), server.engine().counters().messagesDelivered.get() - deliveredBefore);
         assertTrue(result.delivered() > 0 && result.published() > 0);
         assertNull(result.latency(), "throughput runs record no latency");
+        // The server is this JVM, found by its port: its CPU over the window, and per delivery.
+        assertTrue(result.brokerCpu() > 0, "broker CPU " + result.brokerCpu());
+        assertTrue(result.cpuMicrosPerDelivery() > 0 && Double.isFinite(result.cpuMicrosPerDelivery()));
+    }
+
+    @Test
+    void aScenarioTheServerRefusesStopsTheRunWithTheServersReason() throws Exception
+    {
+        try (MistServer limited = new MistServer(new ServerConfig(
+            List.of(io.mist.server.ListenerUri.parse("tcp://127.0.0.1:0")), io.mist.server.LogLevel.INFO,
+            io.mist.engine.EngineConfig.defaults().withLimits(new io.mist.engine.RequestLimits(10_000, 1024, 20)),
+            io.mist.transport.TransportConfig.defaults())).start())
+        {
+            // 200 subscriptions over 4 connections: 50 per connection, over the server's 20.
+            final ScenarioRefused refused = assertThrows(ScenarioRefused.class, () -> BenchCommand.runAll(
+                List.of(new MistBroker(limited.firstAddress("tcp"))),
+                spec(Scenario.MATCH, RunSpec.Mode.THROUGHPUT, 4, 0), 1));
+            assertTrue(refused.getMessage().contains("Too many subscriptions"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("--max-subscriptions"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void roundsAreCombinedByMedianWithCountsSummed()
+    {
+        final RunResult a = new RunResult("mist", 10, 100, 1000, 5, 50, 50, null, 30, null);
+        final RunResult b = new RunResult("mist", 30, 300, 3000, 5, 50, 49, null, 10, null);
+        final RunResult c = new RunResult("mist", 20, 200, 2000, 5, 50, 50, null, 20, null);
+        final RunResult median = RunResult.median(List.of(a, b, c, RunResult.skipped("mist", "failed: x")));
+        assertEquals(20, median.published());
+        assertEquals(200, median.delivered());
+        assertEquals(20, median.brokerCpu());
+        assertEquals(150, median.expected());
+        assertEquals(1, median.lost());
     }
 
     @Test
@@ -105,7 +141,7 @@ class LoadRunTest
     @Test
     void anUnreachableBrokerIsReportedAsFailedAndTheOthersStillRun()
     {
-        final List<RunResult> results = BenchCommand.runAll(List.of(new RedisBroker("127.0.0.1", 1), mist),
+        final List<RunResult> results = BenchCommand.runAll(List.of(new RedisBroker(new InetSocketAddress("127.0.0.1", 1)), mist),
             spec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 1, 0));
         assertFalse(results.get(0).ran());
         assertTrue(results.get(0).note().startsWith("failed"), results.get(0).note());

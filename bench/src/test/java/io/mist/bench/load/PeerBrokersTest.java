@@ -11,12 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The peer drivers against the real nats-server (127.0.0.1:4222) and Redis (127.0.0.1:6379): counts only. Skipped
+ * The thin peer clients against the real nats-server (127.0.0.1:4222) and Redis (127.0.0.1:6379): every delivery of
+ * fan-out and fan-in counted once, latency recorded, the broker's CPU read from its process. Counts only. Skipped
  * with a message where a peer is not running, except under {@code CI=true}, where the peers must be there.
  */
 class PeerBrokersTest
 {
     private static final RunSpec FANOUT = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 2, 64,
+        Duration.ofMillis(100), Duration.ofMillis(500), 0, 0, 0, 0, 1);
+    private static final RunSpec FANIN = new RunSpec(Scenario.FANIN, RunSpec.Mode.THROUGHPUT, 3, 1000,
         Duration.ofMillis(100), Duration.ofMillis(500), 0, 0, 0, 0, 1);
     private static final RunSpec LATENCY = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 2, 64,
         Duration.ofMillis(100), Duration.ofMillis(500), 1_000, 0, 0, 0, 1);
@@ -32,7 +35,7 @@ class PeerBrokersTest
     void redis() throws Exception
     {
         requirePeer("Redis", 6379);
-        check(new RedisBroker("127.0.0.1", 6379));
+        check(new RedisBroker(new InetSocketAddress("127.0.0.1", 6379)));
     }
 
     private static void check(final Broker broker) throws Exception
@@ -41,6 +44,10 @@ class PeerBrokersTest
         assertTrue(throughput.sent() > 0);
         assertEquals(2 * throughput.sent(), throughput.expected());
         assertEquals(throughput.expected(), throughput.received(), broker.name() + " lost deliveries");
+        assertTrue(throughput.brokerCpu() > 0, broker.name() + "'s process and CPU time were found");
+        final RunResult fanin = new LoadRun(broker, FANIN).run();
+        assertEquals(fanin.sent(), fanin.expected());
+        assertEquals(fanin.expected(), fanin.received(), broker.name() + " lost fan-in deliveries");
         final RunResult latency = new LoadRun(broker, LATENCY).run();
         assertEquals(latency.expected(), latency.received());
         assertTrue(Math.abs(latency.latency().getTotalCount() - 2 * 500) <= 4,

@@ -24,9 +24,9 @@ class ReportsTest
         final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 4, 128, Duration.ofSeconds(1),
             Duration.ofSeconds(2), 5_000, 0, 0, 0, 7);
         final RunResult mist = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, histogram(100_000),
-            null);
+            80.0, null);
         final RunResult nats = new RunResult("nats", 5000, 10000, 1.28e6, 15000, 60000, 59990, histogram(200_000),
-            null);
+            Double.NaN, null);
         final List<Path> files = Reports.write(directory, LocalDate.of(2026, 11, 23), spec, List.of(mist, nats),
             "mist-bench run --mode latency");
         assertEquals(List.of("2026-11-23-fanout-latency-4c-128b.json", "2026-11-23-fanout-latency-4c-128b-mist.hgrm",
@@ -36,6 +36,9 @@ class ReportsTest
         assertTrue(json.contains("\"mistDeliveredRatio\": 2.000"), json);
         assertTrue(json.contains("\"mistP99Ratio\": 0.500"), json);
         assertTrue(json.contains("\"lost\": 10"), json);
+        assertTrue(json.contains("\"brokerCpuPercent\": 80.000"), json);
+        assertTrue(json.contains("\"brokerCpuMicrosPerDelivery\": 40.000"), json); // 0.8 s of CPU / 20,000
+        assertTrue(json.contains("\"brokerCpuPercent\": null"), json);
         assertTrue(json.contains("\"command\": \"mist-bench run --mode latency\""), json);
         assertTrue(json.contains("\"p99\": 100.0"), json);
         assertTrue(Files.readString(files.get(1)).contains("#[Mean"), "HdrHistogram's percentile format");

@@ -6,7 +6,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class MistBrokerTest
+class ThinClientTest
 {
     @Test
     void wordAtATimeSearchFindsWhatAByteLoopFinds()
@@ -32,7 +32,20 @@ class MistBrokerTest
                     break;
                 }
             }
-            assertEquals(expected, MistBroker.indexOf(buffer, from, to, (byte)'\n'), "round " + round);
+            assertEquals(expected, ThinClient.indexOf(buffer, from, to, (byte)'\n'), "round " + round);
         }
+    }
+
+    @Test
+    void decimalsWrittenAreReadBack()
+    {
+        final byte[] buffer = new byte[16];
+        for (final int value : new int[] {0, 7, 10, 99, 128, 16_384, 1_000_000, Integer.MAX_VALUE})
+        {
+            final int end = ThinClient.writeDecimal(buffer, 3, value);
+            assertEquals(Integer.toString(value), new String(buffer, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII));
+            assertEquals(value, ThinClient.parseDecimal(buffer, 3, end));
+        }
+        assertEquals(-1, ThinClient.parseDecimal(buffer, 3, 3));
     }
 }

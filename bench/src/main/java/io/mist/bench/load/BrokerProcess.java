@@ -1,0 +1,158 @@
+package io.mist.bench.load;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A broker's process on this machine, found by the port it listens on ({@code /proc/net/tcp[6]} and the socket inodes
+ * of {@code /proc/<pid>/fd}, Linux): its CPU time from {@code /proc/<pid>/stat}, and pinning to a CPU with
+ * {@code taskset}. The harness reads the broker's CPU at the edges of each measured window. Main thread.
+ */
+final class BrokerProcess
+{
+    private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+    private final long pid;
+
+    private BrokerProcess(final long pid)
+    {
+        this.pid = pid;
+    }
+
+    long pid()
+    {
+        return pid;
+    }
+
+    /** The process listening on {@code port} on this machine; null when none is found (not Linux, not allowed). */
+    static BrokerProcess listeningOn(final int port)
+    {
+        try
+        {
+            final Set<String> inodes = new HashSet<>();
+            for (final String table : List.of("/proc/net/tcp", "/proc/net/tcp6"))
+            {
+                final Path file = Path.of(table);
+                if (!Files.isReadable(file))
+                {
+                    continue;
+                }
+                for (final String line : Files.readAllLines(file))
+                {
+                    final String[] fields = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                    if (fields.length > 9 && fields[3].equals("0A") && fields[1].contains(":") &&
+                        Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16) == port)
+                    {
+                        inodes.add("socket:[" + fields[9] + "]");
+                    }
+                }
+            }
+            if (inodes.isEmpty())
+            {
+                return null;
+            }
+            try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*"))
+            {
+                for (final Path process : processes)
+                {
+                    if (holdsSocket(process.resolve("fd"), inodes))
+                    {
+                        return new BrokerProcess(Long.parseLong(process.getFileName().toString()));
+                    }
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean holdsSocket(final Path fds, final Set<String> inodes)
+    {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(fds))
+        {
+            for (final Path fd : entries)
+            {
+                try
+                {
+                    if (inodes.contains(Files.readSymbolicLink(fd).toString()))
+                    {
+                        return true;
+                    }
+                }
+                catch (final IOException gone)
+                {
+                    // closed meanwhile
+                }
+            }
+        }
+        catch (final IOException | SecurityException notOurs)
+        {
+            return false;
+        }
+        return false;
+    }
+
+    /** User plus system CPU time the process has used, in seconds (all its threads, living or ended). */
+    double cpuSeconds()
+    {
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+            final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double)TICKS_PER_SECOND;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return Double.NaN;
+        }
+    }
+
+    /** Binds every thread of {@code pid} to {@code cpus} (taskset's list syntax, e.g. "0" or "0-1"). */
+    static void pin(final long pid, final String cpus) throws IOException, InterruptedException
+    {
+        final Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+            .redirectErrorStream(true).start();
+        final String output = new String(taskset.getInputStream().readAllBytes());
+        if (taskset.waitFor() != 0)
+        {
+            throw new IOException("taskset -a -p -c " + cpus + " " + pid + " failed: " + output.trim());
+        }
+    }
+
+    /** Every CPU of this machine, in taskset's list syntax. */
+    static String allCpus()
+    {
+        return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    private static long ticksPerSecond()
+    {
+        try
+        {
+            final Process getconf = new ProcessBuilder("getconf", "CLK_TCK").start();
+            final String value = new String(getconf.getInputStream().readAllBytes()).trim();
+            return getconf.waitFor() == 0 ? Long.parseLong(value) : 100;
+        }
+        catch (final IOException | InterruptedException | NumberFormatException ex)
+        {
+            return 100;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format(Locale.ROOT, "pid %d", pid);
+    }
+}

@@ -1,0 +1,185 @@
+package io.mist.bench.load;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * One raw socket connection to a broker, written the same way for every broker so that no client costs more than
+ * another: a 1 MiB receive buffer and one reader thread that hands complete protocol units to {@link #consume},
+ * without building objects; writes go through a 64 KiB buffer owned by one thread. Subclasses speak mist's JSON,
+ * RESP or NATS' text protocol. The reader thread is the client's own; writes belong to the thread that publishes
+ * (or that sets up a subscription).
+ */
+abstract class ThinClient implements Runnable, AutoCloseable
+{
+    static final int RECEIVE_BUFFER = 1 << 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    protected final Socket socket;
+    protected final OutputStream out;
+    private final Thread reader;
+    private volatile IOException failure;
+
+    ThinClient(final InetSocketAddress address, final String threadName) throws IOException
+    {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.setReceiveBufferSize(RECEIVE_BUFFER);
+        socket.connect(address, 5000);
+        out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        reader = new Thread(this, threadName);
+        reader.setDaemon(true);
+    }
+
+    /** Starts the reader; call once the subclass is constructed. */
+    final void startReading()
+    {
+        reader.start();
+    }
+
+    /**
+     * Handles the complete units in {@code buffer[start, end)}; reader thread.
+     *
+     * @return where the first incomplete unit starts ({@code end} when all were complete).
+     */
+    abstract int consume(byte[] buffer, int start, int end) throws IOException;
+
+    /** Why the reader stopped, if it failed. */
+    final IOException failure()
+    {
+        return failure;
+    }
+
+    @Override
+    public final void run()
+    {
+        byte[] buffer = new byte[RECEIVE_BUFFER];
+        int start = 0;
+        int end = 0;
+        try
+        {
+            final InputStream in = socket.getInputStream();
+            while (true)
+            {
+                if (end == buffer.length)
+                {
+                    if (start == 0)
+                    {
+                        buffer = Arrays.copyOf(buffer, buffer.length * 2); // a unit over the buffer's size
+                    }
+                    else
+                    {
+                        System.arraycopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                }
+                final int n = in.read(buffer, end, buffer.length - end);
+                if (n < 0)
+                {
+                    return;
+                }
+                end += n;
+                start = consume(buffer, start, end);
+                if (start == end)
+                {
+                    start = 0;
+                    end = 0;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            failure = ex;
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        socket.close();
+    }
+
+    /** The first {@code value} in {@code [from, to)}, eight bytes at a time (the stream is mostly payload). */
+    static int indexOf(final byte[] buffer, final int from, final int to, final byte value)
+    {
+        final long pattern = (value & 0xFFL) * 0x0101_0101_0101_0101L;
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES)
+        {
+            final long word = (long)LONGS.get(buffer, i) ^ pattern;
+            final long found = (word - 0x0101_0101_0101_0101L) & ~word & 0x8080_8080_8080_8080L;
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++)
+        {
+            if (buffer[i] == value)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static boolean startsWith(final byte[] buffer, final int start, final int end, final byte[] prefix)
+    {
+        if (end - start < prefix.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++)
+        {
+            if (buffer[start + i] != prefix[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes a non-negative decimal number as ASCII. */
+    static int writeDecimal(final byte[] into, final int at, final int value)
+    {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10)
+        {
+            digits++;
+        }
+        for (int i = at + digits - 1, v = value; i >= at; i--, v /= 10)
+        {
+            into[i] = (byte)('0' + v % 10);
+        }
+        return at + digits;
+    }
+
+    /** Parses the non-negative ASCII decimal in {@code [from, to)}; -1 when it is not one. */
+    static int parseDecimal(final byte[] buffer, final int from, final int to)
+    {
+        if (from >= to)
+        {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++)
+        {
+            final int digit = buffer[i] - '0';
+            if (digit < 0 || digit > 9)
+            {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+}
