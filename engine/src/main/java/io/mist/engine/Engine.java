@@ -12,6 +12,7 @@ import io.mist.engine.match.Matcher;
 import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
@@ -71,7 +72,9 @@ public final class Engine implements AutoCloseable
     public ClientSession openSession(final OutboundWakeup wakeup)
     {
         final long id = counters.connectionsOpened.incrementAndGet();
-        return new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
+        final ClientSession session = new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
+        matcher.sessions().register(session);
+        return session;
     }
 
     /** The per-connection entry into the ring. IO thread. */
@@ -141,7 +144,7 @@ public final class Engine implements AutoCloseable
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final InboundEvent event)
         {
-            LOG.error("Matcher failed on event {} ({}); continuing", sequence, event.type, ex);
+            LOG.error("Matcher failed on event {} ({}); continuing", sequence, InboundEventType.name(event.type), ex);
         }
 
         @Override

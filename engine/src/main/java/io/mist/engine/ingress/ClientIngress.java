@@ -126,7 +126,7 @@ public final class ClientIngress
      */
     public void reject(final InboundEvent event, final MistFrame request, final String error, final boolean close)
     {
-        event.reset(session);
+        event.reset(session.slot());
         event.type = close ? InboundEventType.CLOSE : InboundEventType.REPLY;
         ReplyEncoder.error(event.payload, request, error);
     }
@@ -186,7 +186,7 @@ public final class ClientIngress
         {
             return;
         }
-        event.reset(session);
+        event.reset(session.slot());
         event.type = InboundEventType.REPLY;
         ReplyEncoder.error(event.payload, command, policy.text(refusal));
     }

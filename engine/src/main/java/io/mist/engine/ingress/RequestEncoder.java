@@ -103,7 +103,7 @@ public final class RequestEncoder
      *
      * @return null, or why it was refused (the event is left empty).
      */
-    public Refusal subscription(final InboundEvent event, final MistFrame frame, final InboundEventType type)
+    public Refusal subscription(final InboundEvent event, final MistFrame frame, final byte type)
     {
         final int n = frame.tagCount();
         if (n == 0)

@@ -13,6 +13,7 @@ import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.session.ClientSession;
+import io.mist.engine.session.SessionTable;
 import io.mist.engine.tag.TagTable;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -32,6 +33,7 @@ import java.util.List;
 public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
 {
     private final SubscriptionIndex index = new SubscriptionIndex();
+    private final SessionTable sessions = new SessionTable();
     private final TagTable tagTable;
     private final EngineCounters counters;
     private final boolean timed;
@@ -40,7 +42,10 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** The {@link EnqueueStamp} of the frames the current event enqueues. */
     private int stamp = EnqueueStamp.NONE;
     private RequestLimits limits = RequestLimits.DEFAULTS;
-    private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
+    /** The frame {@link #offerFrame} enqueues: an event's payload view, or {@link #replyView}. */
+    private UnsafeBuffer frame;
+    private int frameLength;
+    private final UnsafeBuffer replyView = new UnsafeBuffer(new byte[0]);
     private final GrowableBytes reply = new GrowableBytes(1024);
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
@@ -82,16 +87,17 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Applies one request. Public for benchmarks and tests that drive the matcher without a ring. */
     public void handle(final InboundEvent event)
     {
-        final ClientSession session = event.session;
+        final ClientSession session = sessions.get(event.session);
         if (timed && event.type != InboundEventType.PUBLISH)
         {
             stamp = EnqueueStamp.of(System.nanoTime());
         }
         switch (event.type)
         {
-            case PUBLISH:
+            case InboundEventType.PUBLISH:
                 counters.messagesPublished.increment();
-                frame.wrap(event.payload.array(), 0, event.payload.length());
+                frame = event.payloadView();
+                frameLength = event.payload.length();
                 if (timed)
                 {
                     final long start = System.nanoTime();
@@ -105,25 +111,25 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                     index.match(event.tags, event.tagCount, session, this);
                 }
                 break;
-            case SUBSCRIBE:
+            case InboundEventType.SUBSCRIBE:
                 subscribe(session, event.tags, event.tagCount);
                 break;
-            case UNSUBSCRIBE:
+            case InboundEventType.UNSUBSCRIBE:
                 unsubscribe(session, event.tags, event.tagCount);
                 break;
-            case REPLY:
+            case InboundEventType.REPLY:
                 enqueue(session, event.payload);
                 break;
-            case LIST:
+            case InboundEventType.LIST:
                 enqueueReply(session, Command.LIST, listReply(session, event.payload, event.listSeparator));
                 break;
-            case LISTALL:
+            case InboundEventType.LISTALL:
                 enqueueReply(session, Command.LISTALL, listAllReply(event.payload));
                 break;
-            case WHO:
+            case InboundEventType.WHO:
                 enqueue(session, whoReply(event.payload));
                 break;
-            case CLOSE:
+            case InboundEventType.CLOSE:
                 if (event.payload.length() > 0)
                 {
                     enqueue(session, event.payload);
@@ -131,13 +137,14 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 session.requestClose();
                 scheduleWake(session);
                 break;
-            case PRUNE:
+            case InboundEventType.PRUNE:
                 prune(session, event.tags, event.tagCount);
                 break;
-            case DISCONNECT:
+            case InboundEventType.DISCONNECT:
                 counters.subscriptions.add(-index.removeAll(session));
                 counters.connectionsClosed.increment();
                 session.outbound().release();
+                sessions.free(event.session);
                 break;
             default:
                 break;
@@ -148,6 +155,12 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     public void limits(final RequestLimits requestLimits)
     {
         limits = requestLimits;
+    }
+
+    /** The open sessions by slot, as events name them. Registered by IO threads, freed by the matcher. */
+    public SessionTable sessions()
+    {
+        return sessions;
     }
 
     /** The subscription index; matcher thread only. */
@@ -220,14 +233,16 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
 
     private void enqueue(final ClientSession session, final GrowableBytes bytes)
     {
-        frame.wrap(bytes.array(), 0, bytes.length());
+        replyView.wrap(bytes.array(), 0, bytes.length());
+        frame = replyView;
+        frameLength = bytes.length();
         offerFrame(session);
     }
 
     /** Offers {@link #frame} to the client's ring: wakes the client on success, counts the drop otherwise. */
     private boolean offerFrame(final ClientSession session)
     {
-        if (session.outbound().offer(frame, 0, frame.capacity(), stamp))
+        if (session.outbound().offer(frame, 0, frameLength, stamp))
         {
             scheduleWake(session);
             return true;

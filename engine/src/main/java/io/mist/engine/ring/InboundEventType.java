@@ -1,30 +1,47 @@
 package io.mist.engine.ring;
 
-/** What an {@link InboundEvent} asks of the matcher. */
-public enum InboundEventType
+/**
+ * What an {@link InboundEvent} asks of the matcher. Bytes rather than an enum: the event is a long-lived ring slot, and
+ * storing a reference (an enum constant) into it on every message costs the garbage collector a card to refine each
+ * time; a byte costs nothing.
+ */
+public final class InboundEventType
 {
     /** A slot that was claimed but carries nothing. */
-    NONE,
+    public static final byte NONE = 0;
     /**
      * Deliver the payload to every client with a matching subscription, except the publishing session (none when the
      * event has no session: a publisher that is not a client connection).
      */
-    PUBLISH,
-    SUBSCRIBE,
-    UNSUBSCRIBE,
+    public static final byte PUBLISH = 1;
+    public static final byte SUBSCRIBE = 2;
+    public static final byte UNSUBSCRIBE = 3;
     /** Queue the payload (an encoded reply) for the client, after anything queued before it. */
-    REPLY,
+    public static final byte REPLY = 4;
     /** The client's subscriptions, separated by {@link InboundEvent#listSeparator}. */
-    LIST,
-    LISTALL,
-    WHO,
+    public static final byte LIST = 5;
+    public static final byte LISTALL = 6;
+    public static final byte WHO = 7;
     /** Queue the payload (if any) and close the connection once its queue is written. */
-    CLOSE,
+    public static final byte CLOSE = 8;
     /**
      * A restricted client's tags changed: drop its subscriptions that hold none of the tag ids given (all of them when
      * none are given).
      */
-    PRUNE,
+    public static final byte PRUNE = 9;
     /** The connection is gone: forget its subscriptions. */
-    DISCONNECT
+    public static final byte DISCONNECT = 10;
+
+    private static final String[] NAMES = { "NONE", "PUBLISH", "SUBSCRIBE", "UNSUBSCRIBE", "REPLY", "LIST", "LISTALL",
+        "WHO", "CLOSE", "PRUNE", "DISCONNECT" };
+
+    private InboundEventType()
+    {
+    }
+
+    /** The type's name, for logs. */
+    public static String name(final byte type)
+    {
+        return type >= 0 && type < NAMES.length ? NAMES[type] : "type " + type;
+    }
 }

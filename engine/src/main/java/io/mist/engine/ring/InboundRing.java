@@ -46,14 +46,15 @@ public final class InboundRing
             return Offer.FULL;
         }
         final InboundEvent event = ring.get(sequence);
-        event.reset(session);
+        final int owner = session == null ? -1 : session.slot();
+        event.reset(owner);
         try
         {
             translator.fill(event, arg);
         }
         catch (final RuntimeException | Error ex)
         {
-            event.reset(session); // half-filled: the matcher skips it
+            event.reset(owner); // half-filled: the matcher skips it
             throw ex;
         }
         finally

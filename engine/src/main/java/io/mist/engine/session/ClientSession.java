@@ -21,6 +21,8 @@ public final class ClientSession
     private boolean wakePending;
     /** Matcher thread: this client's slot in the subscription index while it holds subscriptions, else -1. */
     public int indexSlot = -1;
+    /** Its slot in the engine's {@link SessionTable}, how inbound events name it; -1 before it is registered. */
+    private int slot = -1;
 
     public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup)
     {
@@ -33,6 +35,18 @@ public final class ClientSession
     public long id()
     {
         return id;
+    }
+
+    /** Its slot in the engine's {@link SessionTable}; -1 when it is not registered. */
+    public int slot()
+    {
+        return slot;
+    }
+
+    /** Set once by {@link SessionTable#register}, before the session's first event. */
+    void slot(final int value)
+    {
+        slot = value;
     }
 
     public OutboundRing outbound()

@@ -67,11 +67,11 @@ class MatcherLatencyTest
         });
     }
 
-    private void handle(final Matcher matcher, final InboundEventType type, final ClientSession session,
+    private void handle(final Matcher matcher, final byte type, final ClientSession session,
         final long decodedNanos, final String payload)
     {
         event.type = type;
-        event.session = session;
+        event.session = session.slot() >= 0 ? session.slot() : matcher.sessions().register(session);
         event.decodedNanos = decodedNanos;
         event.tagCount = 1;
         event.tagCapacity(1)[0] = tags.intern("t".getBytes(StandardCharsets.UTF_8), 0, 1);

@@ -29,11 +29,11 @@ class MatcherTest
             wakes::incrementAndGet);
     }
 
-    private void send(final InboundEventType type, final ClientSession session, final String payload,
+    private void send(final byte type, final ClientSession session, final String payload,
         final boolean endOfBatch, final String... tagNames)
     {
         event.type = type;
-        event.session = session;
+        event.session = session.slot() >= 0 ? session.slot() : matcher.sessions().register(session);
         event.tagCount = tagNames.length;
         final int[] ids = event.tagCapacity(tagNames.length);
         for (int i = 0; i < tagNames.length; i++)
@@ -152,11 +152,16 @@ class MatcherTest
     }
 
     @Test
-    void eventIsReleasedAfterHandling()
+    void disconnectFreesTheSessionsSlotSoNothingKeepsItAlive()
     {
         final ClientSession session = client(4096, new AtomicInteger());
         send(InboundEventType.SUBSCRIBE, session, "", true, "r");
-        assertEquals(null, event.session, "the ring slot must not keep the session alive");
-        assertEquals(InboundEventType.NONE, event.type);
+        final int slot = session.slot();
+        assertEquals(session, matcher.sessions().get(slot));
+        send(InboundEventType.DISCONNECT, session, "", true);
+        assertEquals(null, matcher.sessions().get(slot), "the session table must not keep the session alive");
+        assertEquals(0, matcher.sessions().size());
+        final ClientSession next = client(4096, new AtomicInteger());
+        assertEquals(slot, matcher.sessions().register(next), "a freed slot is reused");
     }
 }
