@@ -60,6 +60,13 @@ public final class GrowableBytes
         array[length++] = b;
     }
 
+    /** Appends bytes after {@link #ensureSpare(int)} made room for them. */
+    public void putUnchecked(final byte[] src, final int offset, final int len)
+    {
+        System.arraycopy(src, offset, array, length, len);
+        length += len;
+    }
+
     public void put(final byte[] src, final int offset, final int len)
     {
         ensureSpare(len);

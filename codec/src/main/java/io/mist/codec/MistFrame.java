@@ -18,6 +18,8 @@ public final class MistFrame
     private int[] tagLengths = new int[INITIAL_TAGS];
     private int tagCount;
     private final GrowableBytes data = new GrowableBytes(64);
+    /** The data is printable ASCII that mist's output writes as it is: no byte of it needs escaping. */
+    private boolean dataPlain;
     private final GrowableBytes error = new GrowableBytes(16);
 
     void reset()
@@ -26,6 +28,7 @@ public final class MistFrame
         commandName.clear();
         clearTags();
         data.clear();
+        dataPlain = false;
         error.clear();
     }
 
@@ -58,7 +61,22 @@ public final class MistFrame
     public void setData(final byte[] src, final int offset, final int length)
     {
         data.clear();
+        dataPlain = false;
         JsonStringDecoder.appendSanitized(src, offset, length, data);
+    }
+
+    /**
+     * Whether every byte of the data is one that {@link MistJsonWriter} writes unescaped (printable ASCII other than
+     * {@code " \ < > &}), so it can be copied into an output frame as it is. False when unknown.
+     */
+    public boolean dataPlain()
+    {
+        return dataPlain;
+    }
+
+    void dataPlain(final boolean plain)
+    {
+        dataPlain = plain;
     }
 
     void clearTags()

@@ -88,6 +88,27 @@ public final class MistFrameParser
         cursor.moveTo(JsonStringDecoder.decode(cursor.bytes(), cursor.position() - 1, cursor.limit(), sink));
     }
 
+    /**
+     * {@link #readString} for a string that is usually plain (a payload): when every byte up to the closing quote is
+     * one {@link MistJsonWriter} writes as it is, the bytes are copied in one go and true is returned, so the encoder
+     * can copy them out again without escaping. Otherwise the string is decoded as any other.
+     */
+    private boolean readPlainString(final GrowableBytes sink) throws FrameException
+    {
+        final byte[] src = cursor.bytes();
+        final int start = cursor.position();
+        final int limit = cursor.limit();
+        final int end = MistJsonWriter.plainRun(src, start, limit);
+        if (end < limit && src[end] == '"')
+        {
+            sink.put(src, start, end - start);
+            cursor.moveTo(end + 1);
+            return true;
+        }
+        readString(sink);
+        return false;
+    }
+
     private void readValue(final int member, final byte token, final MistFrame out) throws FrameException
     {
         if (token == 'n')
@@ -110,7 +131,7 @@ public final class MistFrameParser
             case DATA:
                 requireString(token, "data");
                 out.dataSink().clear();
-                readString(out.dataSink());
+                out.dataPlain(readPlainString(out.dataSink()));
                 break;
             case ERROR:
                 requireString(token, "error");

@@ -15,9 +15,15 @@ public final class MistJsonWriter
     private static final byte[] DATA_MEMBER = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR_MEMBER = ",\"error\":".getBytes(StandardCharsets.US_ASCII);
     private static final boolean[] ESCAPED = new boolean[256];
+    /** Bytes written as they are and that a JSON string holds as they are: printable ASCII but {@code " \ < > &}. */
+    private static final boolean[] PLAIN = new boolean[256];
 
     static
     {
+        for (int b = 0x20; b < 0x7F; b++)
+        {
+            PLAIN[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&';
+        }
         for (int b = 0; b < 0x20; b++)
         {
             ESCAPED[b] = true;
@@ -100,6 +106,30 @@ public final class MistJsonWriter
     {
         out.put(DATA_MEMBER, 0, DATA_MEMBER.length);
         string(out, src, offset, length);
+    }
+
+    /**
+     * Writes the {@code data} member from bytes that need no escaping ({@link MistFrame#dataPlain()}): one copy. The
+     * caller omits it when the data is empty, as mist does.
+     */
+    public static void plainData(final GrowableBytes out, final byte[] src, final int offset, final int length)
+    {
+        out.ensureSpare(DATA_MEMBER.length + length + 2);
+        out.putUnchecked(DATA_MEMBER, 0, DATA_MEMBER.length);
+        out.putUnchecked((byte)'"');
+        out.putUnchecked(src, offset, length);
+        out.putUnchecked((byte)'"');
+    }
+
+    /** The end of the run of {@link #PLAIN} bytes starting at {@code from} (at most {@code limit}). */
+    public static int plainRun(final byte[] src, final int from, final int limit)
+    {
+        int i = from;
+        while (i < limit && PLAIN[src[i] & 0xFF])
+        {
+            i++;
+        }
+        return i;
     }
 
     public static void error(final GrowableBytes out, final String message)

@@ -55,4 +55,44 @@ class MistJsonWriterTest
         assertEquals("{\"command\":\"publish\",\"tags\":[\"a\",\"b\"],\"data\":\"d\",\"error\":\"e\"}\n",
             new String(out.array(), 0, out.length(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void plainDataIsCopiedExactlyAsTheEscapingWriterWouldWriteIt() throws FrameException
+    {
+        final MistFrameParser parser = new MistFrameParser();
+        final MistFrame frame = new MistFrame();
+        int plain = 0;
+        // Every byte a JSON string may hold raw, alone and in a longer run, and a few escapes and non-ASCII.
+        final java.util.List<String> payloads = new java.util.ArrayList<>();
+        for (int c = 0x20; c < 0x7F; c++)
+        {
+            if (c != '"' && c != '\\')
+            {
+                payloads.add(Character.toString(c));
+                payloads.add("x" + (char)c + "y".repeat(40));
+            }
+        }
+        payloads.add("caf\u00e9");
+        payloads.add("\u00e9t\u00e9");
+        payloads.add("a\\nb");
+        payloads.add("\u2028");
+        for (final String payload : payloads)
+        {
+            final byte[] json = ("{\"command\":\"publish\",\"data\":\"" + payload + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+            parser.parse(json, json.length, frame);
+            final GrowableBytes escaped = new GrowableBytes(8);
+            MistJsonWriter.data(escaped, frame.dataBytes(), 0, frame.dataLength());
+            if (frame.dataPlain())
+            {
+                plain++;
+                final GrowableBytes copied = new GrowableBytes(8);
+                MistJsonWriter.plainData(copied, frame.dataBytes(), 0, frame.dataLength());
+                assertEquals(new String(escaped.array(), 0, escaped.length(), StandardCharsets.UTF_8),
+                    new String(copied.array(), 0, copied.length(), StandardCharsets.UTF_8), payload);
+            }
+        }
+        // Printable ASCII but " \ < > & (90 bytes, alone and in a run) is plain; escapes and non-ASCII are not.
+        assertEquals(2 * (0x7F - 0x20 - 5), plain);
+    }
 }

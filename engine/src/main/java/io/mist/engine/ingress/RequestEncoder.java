@@ -83,7 +83,11 @@ public final class RequestEncoder
             }
         }
         MistJsonWriter.closeArray(out);
-        if (frame.dataLength() > 0)
+        if (frame.dataLength() > 0 && frame.dataPlain())
+        {
+            MistJsonWriter.plainData(out, frame.dataBytes(), 0, frame.dataLength()); // one copy, nothing to escape
+        }
+        else if (frame.dataLength() > 0)
         {
             MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
         }
