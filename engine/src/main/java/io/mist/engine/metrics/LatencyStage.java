@@ -73,6 +73,12 @@ public final class LatencyStage
         recorder.recordValue(nanos < 0 ? 0 : Math.min(nanos, HIGHEST_NANOS));
     }
 
+    /** Records {@code count} values of {@code nanos} at once (one batch's messages). Writer thread. */
+    public static void record(final SingleWriterRecorder recorder, final long nanos, final long count)
+    {
+        recorder.recordValueWithCount(nanos < 0 ? 0 : Math.min(nanos, HIGHEST_NANOS), count);
+    }
+
     /** Moves what the writers recorded since the last call into the current slot and the lifetime totals. */
     private void harvest()
     {

@@ -208,9 +208,28 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                 }
                 continue;
             }
-            if (!scanner.inFrame() && !JsonFrameScanner.skipWhitespace(in))
+            if (!scanner.inFrame())
             {
-                return;
+                if (!JsonFrameScanner.skipWhitespace(in))
+                {
+                    return;
+                }
+                final FrameOutcome line = readLine(in);
+                if (line == FrameOutcome.BLOCKED)
+                {
+                    blocked(ctx, in);
+                    return;
+                }
+                if (line == FrameOutcome.PAUSED)
+                {
+                    paused = true;
+                    ctx.channel().config().setAutoRead(false);
+                    return;
+                }
+                if (line != null)
+                {
+                    continue; // taken (or answered) without the scanner
+                }
             }
             final int length = scanner.scan(in);
             if (length == JsonFrameScanner.NEED_MORE)
@@ -261,6 +280,14 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     {
         discarding = true;
         discarded = 0;
+    }
+
+    /** The line at the reader index as one message, if it is one ({@link FrameReader#readLine}); else null. */
+    private FrameOutcome readLine(final ByteBuf in)
+    {
+        final int start = in.readerIndex();
+        final int newline = in.indexOf(start, Math.min(in.writerIndex(), start + maxFrameSize + 1), (byte)'\n');
+        return newline < 0 ? null : reader.readLine(in, newline - start, connection);
     }
 
     /** @return false when the closing error reply waits for room in the ring (nothing was skipped). */
