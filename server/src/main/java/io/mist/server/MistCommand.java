@@ -89,7 +89,8 @@ public final class MistCommand implements Callable<Integer>
     String waitStrategy;
 
     @Option(names = "--io-threads", paramLabel = "N", defaultValue = "0",
-        description = "Connection IO threads; 0 means one per core. Default: ${DEFAULT-VALUE}.")
+        description = "Connection IO threads; 0 means one per core but the matcher's (at least one). " +
+            "Default: ${DEFAULT-VALUE}.")
     int ioThreads;
 
     @Option(names = "--max-tags", paramLabel = "N", defaultValue = "10000",

@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParkingWaitStrategy implements WaitStrategy
 {
-    static final int SPINS = 1_000;
+    static final int SPINS = 100;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final long parkNanos;
