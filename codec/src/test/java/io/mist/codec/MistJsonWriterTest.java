@@ -95,4 +95,32 @@ class MistJsonWriterTest
         // Printable ASCII but " \ < > & (90 bytes, alone and in a run) is plain; escapes and non-ASCII are not.
         assertEquals(2 * (0x7F - 0x20 - 5), plain);
     }
+
+    @Test
+    void plainRunStopsAtTheFirstByteThatNeedsEscapingOrEndsTheString()
+    {
+        final java.util.Random random = new java.util.Random(11);
+        final byte[] special = { '"', '\\', '<', '>', '&', 0x7F, 0x1F, 0x20, 0x7E, (byte)0x80, (byte)0xE2, (byte)0xFF, 0 };
+        for (int round = 0; round < 20_000; round++)
+        {
+            final byte[] bytes = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++)
+            {
+                bytes[i] = random.nextInt(8) == 0 ? special[random.nextInt(special.length)] :
+                    (byte)(0x20 + random.nextInt(0x5F));
+            }
+            final int from = random.nextInt(bytes.length);
+            int expected = from;
+            while (expected < bytes.length && plainByte(bytes[expected]))
+            {
+                expected++;
+            }
+            assertEquals(expected, MistJsonWriter.plainRun(bytes, from, bytes.length), "round " + round);
+        }
+    }
+
+    private static boolean plainByte(final byte b)
+    {
+        return b >= 0x20 && b < 0x7F && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&';
+    }
 }

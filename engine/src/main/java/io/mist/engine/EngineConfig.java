@@ -9,7 +9,7 @@ import io.mist.engine.ring.WaitStrategyKind;
 public final class EngineConfig
 {
     public static final int DEFAULT_RING_SIZE = 16 * 1024;
-    public static final int DEFAULT_CLIENT_BUFFER_SIZE = 1024 * 1024;
+    public static final int DEFAULT_CLIENT_BUFFER_SIZE = 4 * 1024 * 1024;
     public static final WaitStrategyKind DEFAULT_WAIT_STRATEGY = WaitStrategyKind.BLOCK;
 
     private final int ringSize;

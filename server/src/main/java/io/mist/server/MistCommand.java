@@ -75,7 +75,7 @@ public final class MistCommand implements Callable<Integer>
             "Default: any, as mist.")
     List<String> allowedOrigins = new ArrayList<>();
 
-    @Option(names = "--client-buffer-size", paramLabel = "BYTES", defaultValue = "1m",
+    @Option(names = "--client-buffer-size", paramLabel = "BYTES", defaultValue = "4m",
         description = "Each client's outbound ring (power of two); when full, new messages for that client are " +
             "dropped and counted. Default: ${DEFAULT-VALUE}.")
     String clientBufferSize;

@@ -89,6 +89,9 @@ final class Suite implements Callable<Integer>
 
         throughput(date, brokers, Scenario.FANOUT, connections, 16, "fan-out 1→" + connections + ", 16 B", warm,
             measured);
+        // A window of 1,000 outstanding 1 KiB messages per subscriber: what mist's default client buffer must hold.
+        throughput(date, brokers, Scenario.FANOUT, connections, 1024, 1000, "fan-out 1→" + connections +
+            ", 1 KiB, window 1,000", warm, measured);
 
         final List<RunResult> fanin = throughput(date, brokers, Scenario.FANIN, connections, 128,
             "fan-in " + connections + "→1, 128 B", warm, measured);
@@ -131,8 +134,16 @@ final class Suite implements Callable<Integer>
         final int count, final int payload, final String label, final Duration warm, final Duration measured)
         throws IOException
     {
+        return throughput(date, brokers, scenario, count, payload, 0, label, warm, measured);
+    }
+
+    /** @param window deliveries outstanding per subscriber; 0 for the automatic window. */
+    private List<RunResult> throughput(final LocalDate date, final List<Broker> brokers, final Scenario scenario,
+        final int count, final int payload, final int window, final String label, final Duration warm,
+        final Duration measured) throws IOException
+    {
         final List<RunResult> results = run(date, brokers, new RunSpec(scenario, RunSpec.Mode.THROUGHPUT, count,
-            payload, warm, measured, 0, 0, 0, 0, 7));
+            payload, warm, measured, 0, 0, 0, window, 7));
         rows.add(Row.throughput(label + ": deliveries/s", results));
         rows.add(Row.cpu(label + ": broker CPU", results));
         rows.add(Row.cpuPerDelivery(label + ": broker CPU per delivery", results));
