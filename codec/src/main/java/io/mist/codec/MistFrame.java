@@ -186,6 +186,7 @@ public final class MistFrame
     {
         tagBytes.shrinkIfLargerThan(retainLimit, 64);
         data.shrinkIfLargerThan(retainLimit, 64);
+        dataPlain = false;
         error.shrinkIfLargerThan(retainLimit, 16);
         if (tagOffsets.length > RETAINED_TAGS)
         {

@@ -53,14 +53,6 @@ public final class MistJsonWriter
         openCommand(out, name, 0, name.length);
     }
 
-    /** A whole error reply, {@code {"command":"<name>","error":"<message>"}\n}, as mist sends for failed commands. */
-    public static void errorReply(final GrowableBytes out, final Command command, final String message)
-    {
-        openCommand(out, command);
-        error(out, message);
-        close(out);
-    }
-
     /** Starts the {@code tags} array; follow with {@link #arrayElement} calls and {@link #closeArray}. */
     public static void openTags(final GrowableBytes out)
     {
