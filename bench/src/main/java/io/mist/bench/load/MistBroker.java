@@ -3,9 +3,7 @@ package io.mist.bench.load;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +66,11 @@ public final class MistBroker implements Broker
             json.append(i > 0 ? ",\"" : "\"").append(tags.get(i)).append('"');
         }
         return json.append(']').toString();
+    }
+
+    private static String publishPrefix(final List<String> tags)
+    {
+        return frame("publish", tags) + ",\"data\":\"";
     }
 
     /** Handles each complete line of {@code buffer[start, end)} with {@code line}; returns where the rest starts. */
@@ -157,7 +160,6 @@ public final class MistBroker implements Broker
     /** Writes publish frames; the reader counts any error replies (a publisher gets none unless refused). */
     private static final class MistPublisher extends ThinClient implements Publisher, LineHandler
     {
-        private final Map<List<String>, byte[]> prefixes = new HashMap<>();
         private final AtomicLong errors = new AtomicLong();
 
         MistPublisher(final InetSocketAddress address) throws IOException
@@ -169,13 +171,7 @@ public final class MistBroker implements Broker
         @Override
         public void publish(final List<String> tags, final byte[] payload) throws IOException
         {
-            byte[] prefix = prefixes.get(tags);
-            if (prefix == null)
-            {
-                prefix = (frame("publish", tags) + ",\"data\":\"").getBytes(StandardCharsets.UTF_8);
-                prefixes.put(tags, prefix);
-            }
-            out.write(prefix);
+            out.write(prefix(tags, MistBroker::publishPrefix));
             out.write(payload);
             out.write(PUBLISH_END);
         }

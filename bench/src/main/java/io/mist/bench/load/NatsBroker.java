@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +64,11 @@ public final class NatsBroker implements Broker
         return new NatsClient(address, null, "nats-publisher-replies");
     }
 
+    private static String publishPrefix(final List<String> tags)
+    {
+        return "PUB " + Broker.singleTag(tags) + " ";
+    }
+
     /**
      * Either side of a NATS connection: control lines and {@code MSG}s for a subscriber, only {@code PING}s and errors
      * for a publisher. A {@code PING} is answered by the writing thread at its next write ({@link #pongOwed}), so the
@@ -75,8 +78,6 @@ public final class NatsBroker implements Broker
     {
         private final DeliverySink sink;
         private final Semaphore pongs = new Semaphore(0);
-        private final Map<List<String>, byte[]> prefixes = new HashMap<>();
-        private final byte[] lengthLine = new byte[16];
         private final AtomicLong errors = new AtomicLong();
         private volatile boolean pongOwed;
         private int sids;
@@ -111,17 +112,8 @@ public final class NatsBroker implements Broker
         public void publish(final List<String> tags, final byte[] payload) throws IOException
         {
             answerPing();
-            byte[] prefix = prefixes.get(tags);
-            if (prefix == null)
-            {
-                prefix = ("PUB " + Broker.singleTag(tags) + " ").getBytes(StandardCharsets.UTF_8);
-                prefixes.put(tags, prefix);
-            }
-            out.write(prefix);
-            int at = writeDecimal(lengthLine, 0, payload.length);
-            lengthLine[at++] = '\r';
-            lengthLine[at++] = '\n';
-            out.write(lengthLine, 0, at);
+            out.write(prefix(tags, NatsBroker::publishPrefix));
+            writeLengthLine(NO_LEAD, payload.length);
             out.write(payload);
             out.write(CRLF);
         }

@@ -3,9 +3,7 @@ package io.mist.bench.load;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +54,13 @@ public final class RedisBroker implements Broker
     public Publisher publisher() throws IOException
     {
         return new RedisPublisher(address);
+    }
+
+    /** {@code PUBLISH <channel> } in RESP, up to the payload's bulk string. */
+    private static String publishPrefix(final List<String> tags)
+    {
+        final String channel = Broker.singleTag(tags);
+        return "*3\r\n$7\r\nPUBLISH\r\n$" + channel.getBytes(StandardCharsets.UTF_8).length + "\r\n" + channel + "\r\n";
     }
 
     /** A RESP bulk string header, {@code $<length>\r\n}. */
@@ -176,9 +181,7 @@ public final class RedisBroker implements Broker
     /** Pipelines {@code PUBLISH}es through its buffer; the reader counts the replies and any errors. */
     private static final class RedisPublisher extends ThinClient implements Publisher
     {
-        private final Map<List<String>, byte[]> prefixes = new HashMap<>();
         private final AtomicLong errors = new AtomicLong();
-        private final byte[] lengthHeader = new byte[16];
 
         RedisPublisher(final InetSocketAddress address) throws IOException
         {
@@ -189,20 +192,8 @@ public final class RedisBroker implements Broker
         @Override
         public void publish(final List<String> tags, final byte[] payload) throws IOException
         {
-            byte[] prefix = prefixes.get(tags);
-            if (prefix == null)
-            {
-                final byte[] channel = Broker.singleTag(tags).getBytes(StandardCharsets.UTF_8);
-                prefix = ("*3\r\n$7\r\nPUBLISH\r\n$" + channel.length + "\r\n" +
-                    new String(channel, StandardCharsets.UTF_8) + "\r\n").getBytes(StandardCharsets.UTF_8);
-                prefixes.put(tags, prefix);
-            }
-            out.write(prefix);
-            lengthHeader[0] = '$';
-            int at = writeDecimal(lengthHeader, 1, payload.length);
-            lengthHeader[at++] = '\r';
-            lengthHeader[at++] = '\n';
-            out.write(lengthHeader, 0, at);
+            out.write(prefix(tags, RedisBroker::publishPrefix));
+            writeLengthLine((byte)'$', payload.length);
             out.write(payload);
             out.write(CRLF);
         }

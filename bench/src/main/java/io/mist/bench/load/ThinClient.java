@@ -9,7 +9,12 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One raw socket connection to a broker, written the same way for every broker so that no client costs more than
@@ -23,8 +28,14 @@ abstract class ThinClient implements Runnable, AutoCloseable
     static final int RECEIVE_BUFFER = 1 << 20;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** {@link #writeLengthLine}'s lead for none. */
+    static final byte NO_LEAD = 0;
+
     protected final Socket socket;
     protected final OutputStream out;
+    /** Each tag set's encoded publish prefix, made once; the publishing thread's. */
+    private final Map<List<String>, byte[]> prefixes = new HashMap<>();
+    private final byte[] lengthLine = new byte[16];
     private final Thread reader;
     private volatile IOException failure;
 
@@ -51,6 +62,32 @@ abstract class ThinClient implements Runnable, AutoCloseable
      * @return where the first incomplete unit starts ({@code end} when all were complete).
      */
     abstract int consume(byte[] buffer, int start, int end) throws IOException;
+
+    /** The publish prefix of {@code tags}, encoded by {@code encoder} the first time; publishing thread. */
+    final byte[] prefix(final List<String> tags, final Function<List<String>, String> encoder)
+    {
+        byte[] prefix = prefixes.get(tags);
+        if (prefix == null)
+        {
+            prefix = encoder.apply(tags).getBytes(StandardCharsets.UTF_8);
+            prefixes.put(tags, prefix);
+        }
+        return prefix;
+    }
+
+    /** Writes {@code lead} (unless {@link #NO_LEAD}), {@code length} in decimal and CRLF; publishing thread. */
+    final void writeLengthLine(final byte lead, final int length) throws IOException
+    {
+        int at = 0;
+        if (lead != NO_LEAD)
+        {
+            lengthLine[at++] = lead;
+        }
+        at = writeDecimal(lengthLine, at, length);
+        lengthLine[at++] = '\r';
+        lengthLine[at++] = '\n';
+        out.write(lengthLine, 0, at);
+    }
 
     /** Why the reader stopped, if it failed. */
     final IOException failure()
