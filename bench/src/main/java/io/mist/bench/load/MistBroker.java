@@ -117,7 +117,8 @@ public final class MistBroker implements Broker
             }
             if (refusal != null)
             {
-                throw new ScenarioRefused("mist refused a subscription of the scenario: " + refusal);
+                throw new ScenarioRefused("mist refused a subscription of the scenario: " + refusal + ". Start the " +
+                    "server with a higher limit (the flag named), or spread the scenario over more --connections.");
             }
         }
 
