@@ -84,7 +84,8 @@ public final class BenchCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--pin needs at least 2 CPUs");
             }
-            final List<Long> pids = new ArrayList<>();
+            // Each process's own affinity, read before any pinning (the JVM counts only the CPUs it may use).
+            final java.util.Map<Long, String> before = new java.util.LinkedHashMap<>();
             for (final Broker broker : list)
             {
                 final BrokerProcess process = BrokerProcess.listeningOn(broker.address().getPort());
@@ -93,19 +94,22 @@ public final class BenchCommand implements Callable<Integer>
                     throw new IllegalArgumentException("--pin: no process of this machine listens on " +
                         broker.name() + "'s port " + broker.address().getPort());
                 }
-                pids.add(process.pid());
-                BrokerProcess.pin(process.pid(), "0");
+                before.put(process.pid(), BrokerProcess.affinity(process.pid()));
             }
             final long self = ProcessHandle.current().pid();
-            BrokerProcess.pin(self, "1-" + (Runtime.getRuntime().availableProcessors() - 1));
+            before.put(self, BrokerProcess.affinity(self));
+            final String others = "1-" + (Runtime.getRuntime().availableProcessors() - 1);
+            for (final long pid : before.keySet())
+            {
+                BrokerProcess.pin(pid, pid == self ? others : "0");
+            }
             System.out.println("pinned " + list.size() + " broker(s) to CPU 0, the harness to the others");
             return () ->
             {
-                for (final long pid : pids)
+                for (final java.util.Map.Entry<Long, String> process : before.entrySet())
                 {
-                    BrokerProcess.pin(pid, BrokerProcess.allCpus());
+                    BrokerProcess.pin(process.getKey(), process.getValue());
                 }
-                BrokerProcess.pin(self, BrokerProcess.allCpus());
             };
         }
 

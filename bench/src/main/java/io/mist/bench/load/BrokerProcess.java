@@ -130,10 +130,17 @@ final class BrokerProcess
         }
     }
 
-    /** Every CPU of this machine, in taskset's list syntax. */
-    static String allCpus()
+    /** The CPUs {@code pid} may run on now, in taskset's list syntax (e.g. "0,1"), to restore after pinning. */
+    static String affinity(final long pid) throws IOException, InterruptedException
     {
-        return "0-" + (Runtime.getRuntime().availableProcessors() - 1);
+        final Process taskset = new ProcessBuilder("taskset", "-c", "-p", Long.toString(pid))
+            .redirectErrorStream(true).start();
+        final String output = new String(taskset.getInputStream().readAllBytes()).trim();
+        if (taskset.waitFor() != 0 || output.lastIndexOf(": ") < 0)
+        {
+            throw new IOException("taskset -c -p " + pid + " failed: " + output);
+        }
+        return output.substring(output.lastIndexOf(": ") + 2).trim();
     }
 
     private static long ticksPerSecond()

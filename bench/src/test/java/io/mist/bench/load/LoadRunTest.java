@@ -83,6 +83,23 @@ class LoadRunTest
     }
 
     @Test
+    void pinningMovesTheHarnessOffTheBrokersCpuAndRestoresEveryAffinity() throws Exception
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+            "--pin needs 2 CPUs");
+        final long self = ProcessHandle.current().pid();
+        final String original = BrokerProcess.affinity(self);
+        final BenchCommand.Endpoints endpoints = new BenchCommand.Endpoints();
+        endpoints.pin = true;
+        // The broker is this JVM here, so the harness's pinning is what holds: every CPU but 0.
+        try (AutoCloseable pinned = endpoints.pinning(List.of(mist)))
+        {
+            assertFalse(BrokerProcess.affinity(self).startsWith("0"), BrokerProcess.affinity(self));
+        }
+        assertEquals(original, BrokerProcess.affinity(self));
+    }
+
+    @Test
     void roundsAreCombinedByMedianWithCountsSummed()
     {
         final RunResult a = new RunResult("mist", 10, 100, 1000, 5, 50, 50, null, 30, null);
