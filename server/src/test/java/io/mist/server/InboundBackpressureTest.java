@@ -88,6 +88,19 @@ class InboundBackpressureTest
             final CompletableFuture<HttpResponse<String>> httpPublish = http.sendAsync(HttpRequest.newBuilder(
                 base.resolve("/publish")).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(
                 "{\"tags\":[\"t\"],\"data\":\"H\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            // Pipelined on one connection: two publishes and a health check, answered in order once there is room.
+            final java.net.Socket pipelined = new java.net.Socket("127.0.0.1", base.getPort());
+            pipelined.setSoTimeout(30_000);
+            final StringBuilder requests = new StringBuilder();
+            for (final String data : new String[] {"P0", "P1"})
+            {
+                final String body = "{\"tags\":[\"t\"],\"data\":\"" + data + "\"}";
+                requests.append("POST /publish HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
+                    .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+            }
+            requests.append("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n");
+            pipelined.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            pipelined.getOutputStream().flush();
             Thread.sleep(200);
             assertFalse(httpPublish.isDone(), "the HTTP publish waits for room instead of being refused");
             sendB.get(10, TimeUnit.SECONDS);
@@ -96,17 +109,27 @@ class InboundBackpressureTest
             release.countDown();
             sendA.get(30, TimeUnit.SECONDS);
             assertEquals(202, httpPublish.get(30, TimeUnit.SECONDS).statusCode());
+            final java.io.InputStream replies = pipelined.getInputStream();
+            assertEquals("HTTP/1.1 202 Accepted", response(replies));
+            assertEquals("HTTP/1.1 202 Accepted", response(replies));
+            assertEquals("HTTP/1.1 200 OK", response(replies));
+            pipelined.close();
 
             int nextA = 0;
             int nextB = 0;
+            int nextP = 0;
             int httpMessages = 0;
-            for (int i = 0; i < FROM_A + FROM_B + 1; i++)
+            for (int i = 0; i < FROM_A + FROM_B + 3; i++)
             {
                 final String line = subscriber.read();
                 final String data = line.substring(line.indexOf("\"data\":\"") + 8, line.lastIndexOf('"'));
                 if (data.equals("H"))
                 {
                     httpMessages++;
+                }
+                else if (data.startsWith("P"))
+                {
+                    assertEquals("P" + nextP++, data, "pipelined publishes in order");
                 }
                 else if (data.startsWith("A"))
                 {
@@ -120,6 +143,7 @@ class InboundBackpressureTest
             assertEquals(FROM_A, nextA);
             assertEquals(FROM_B, nextB);
             assertEquals(1, httpMessages);
+            assertEquals(2, nextP);
             subscriber.expectNothing();
         }
     }
@@ -139,6 +163,39 @@ class InboundBackpressureTest
         {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /** Reads one HTTP response (status line, headers, Content-Length body); returns its status line. */
+    private static String response(final java.io.InputStream in) throws IOException
+    {
+        final String status = line(in);
+        int length = 0;
+        for (String header = line(in); !header.isEmpty(); header = line(in))
+        {
+            if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+            {
+                length = Integer.parseInt(header.substring(15).trim());
+            }
+        }
+        assertEquals(length, in.readNBytes(length).length);
+        return status;
+    }
+
+    private static String line(final java.io.InputStream in) throws IOException
+    {
+        final StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read())
+        {
+            if (b < 0)
+            {
+                throw new IOException("connection closed mid-response");
+            }
+            if (b != '\r')
+            {
+                line.append((char)b);
+            }
+        }
+        return line.toString();
     }
 
     private static MistFrame ping() throws FrameException
