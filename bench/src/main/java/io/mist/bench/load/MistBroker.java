@@ -178,12 +178,6 @@ public final class MistBroker implements Broker
         }
 
         @Override
-        public void flush() throws IOException
-        {
-            out.flush();
-        }
-
-        @Override
         int consume(final byte[] buffer, final int start, final int end)
         {
             return lines(buffer, start, end, this);

@@ -199,12 +199,6 @@ public final class RedisBroker implements Broker
         }
 
         @Override
-        public void flush() throws IOException
-        {
-            out.flush();
-        }
-
-        @Override
         int consume(final byte[] buffer, final int start, final int end)
         {
             int from = start;

@@ -89,6 +89,12 @@ abstract class ThinClient implements Runnable, AutoCloseable
         out.write(lengthLine, 0, at);
     }
 
+    /** Sends what the write buffer holds; publishing thread. */
+    public void flush() throws IOException
+    {
+        out.flush();
+    }
+
     /** Why the reader stopped, if it failed. */
     final IOException failure()
     {
