@@ -42,6 +42,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private boolean discarding;
     private long discarded;
     private boolean closing;
+    /** The line being read is not one message: the scanner's path reads it to its end. */
+    private boolean scannerLine;
     /** Whether the first non-blank byte has chosen the protocol yet. */
     private boolean protocolKnown;
     /** The legacy text protocol's decoder once chosen; null for mist's JSON. */
@@ -210,11 +212,17 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             }
             if (!scanner.inFrame())
             {
-                if (!JsonFrameScanner.skipWhitespace(in))
+                final int before = in.readerIndex();
+                final boolean more = JsonFrameScanner.skipWhitespace(in);
+                if (scannerLine && in.indexOf(before, in.readerIndex(), (byte)'\n') >= 0)
+                {
+                    scannerLine = false; // a new line begins: it may be one message again
+                }
+                if (!more)
                 {
                     return;
                 }
-                final FrameOutcome line = readLine(in);
+                final FrameOutcome line = scannerLine ? null : readLine(in);
                 if (line == FrameOutcome.BLOCKED)
                 {
                     blocked(ctx, in);
@@ -230,6 +238,9 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                 {
                     continue; // taken (or answered) without the scanner
                 }
+                // Not one message per line (several on it, one over several lines, or an error): the scanner takes
+                // the rest of this line, so its other messages are not each parsed twice.
+                scannerLine = true;
             }
             final int length = scanner.scan(in);
             if (length == JsonFrameScanner.NEED_MORE)
@@ -298,6 +309,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         {
             in.readerIndex(newline + 1);
             discarding = false;
+            scannerLine = false;
             return true;
         }
         if (discarded + in.readableBytes() > maxFrameSize)
