@@ -32,6 +32,8 @@ import java.util.List;
  */
 public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
 {
+    private static final long NO_BATCH = Long.MIN_VALUE;
+
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final SessionTable sessions = new SessionTable();
     private final TagTable tagTable;
@@ -39,7 +41,6 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private final boolean timed;
     private final SingleWriterRecorder ingressToMatcher;
     private final SingleWriterRecorder matcherToEnqueued;
-    private static final long NO_BATCH = Long.MIN_VALUE;
     /** The {@link EnqueueStamp} of the frames the current batch enqueues. */
     private int stamp = EnqueueStamp.NONE;
     /** With latency histograms: {@code System.nanoTime()} when the current batch began, else {@link #NO_BATCH}. */
