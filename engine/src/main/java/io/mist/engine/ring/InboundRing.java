@@ -64,12 +64,6 @@ public final class InboundRing
         return Offer.PUBLISHED;
     }
 
-    /** Slots the matcher has not yet freed; a hint for tests and gauges, stale as soon as it is read. */
-    public long backlog()
-    {
-        return ring.getBufferSize() - ring.remainingCapacity();
-    }
-
     /** Called by the engine once the matcher has stopped. */
     public void close()
     {
