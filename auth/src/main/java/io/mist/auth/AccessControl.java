@@ -32,6 +32,12 @@ public interface AccessControl extends AutoCloseable
         }
 
         @Override
+        public Access find(final String token)
+        {
+            return Access.ANONYMOUS;
+        }
+
+        @Override
         public CompletableFuture<AdminResult> admin(final String command, final String token, final List<String> tags)
         {
             throw new IllegalStateException("no authenticator: admin commands do not exist");
@@ -56,6 +62,13 @@ public interface AccessControl extends AutoCloseable
      * @param token the token presented; null or empty when none was.
      */
     Access check(String token, Object source);
+
+    /**
+     * What {@code token} opens, without counting or logging a refusal: for a value that may not be meant as a token
+     * (the {@code data} of a first message that is not {@code auth}, on a server that admits anonymous clients).
+     * Constant-time in the token's value.
+     */
+    Access find(String token);
 
     /**
      * Runs an admin command ({@code register}, {@code unregister}, {@code set}, {@code unset}, {@code tags}) on

@@ -64,7 +64,7 @@ public final class TokenRegistry implements AccessControl
         {
             grants.put(hex(digest(entry.getKey())), new TokenGrant(entry.getValue()));
         }
-        LOG.info("Authentication on: {} with {} registered tokens{}", store.describe(), grants.size(),
+        LOG.info("Authentication on: {} with {}{}", store.describe(), count(grants.size(), "registered token"),
             allowAnonymous ? "; connections without a token may use the basic commands" : "");
     }
 
@@ -83,6 +83,20 @@ public final class TokenRegistry implements AccessControl
     @Override
     public Access check(final String token, final Object source)
     {
+        final Access found = find(token);
+        if (found.admitted())
+        {
+            return found;
+        }
+        final long failures = failedAttempts.incrementAndGet();
+        LOG.warn("Authentication failed for {}: {} token ({} so far)", source,
+            token == null || token.isEmpty() ? "no" : "a wrong", count(failures, "failed attempt"));
+        return found;
+    }
+
+    @Override
+    public Access find(final String token)
+    {
         if (token != null && !token.isEmpty())
         {
             final byte[] digest = digest(token);
@@ -96,10 +110,13 @@ public final class TokenRegistry implements AccessControl
                 return Access.restricted(grant);
             }
         }
-        final long failures = failedAttempts.incrementAndGet();
-        LOG.warn("Authentication failed for {}: {} token ({} failed attempts so far)", source,
-            token == null || token.isEmpty() ? "no" : "a wrong", failures);
         return Access.DENIED;
+    }
+
+    /** "1 registered token", "2 registered tokens". */
+    private static String count(final long n, final String noun)
+    {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Refused tokens since start. */

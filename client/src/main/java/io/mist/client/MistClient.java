@@ -63,6 +63,10 @@ public final class MistClient implements AutoCloseable
     private final Set<List<String>> subscriptions = new LinkedHashSet<>();
     private volatile Channel channel;
     private volatile boolean closed;
+    /** The connection a token was sent on and nothing has come back on yet: if it closes now, the token was refused. */
+    private volatile Channel tokenUnanswered;
+    /** Why the last connection ended, when the server refused its token; null otherwise. */
+    private volatile MistReplyException refusal;
     private long nextDelayMillis;
 
     private MistClient(final InetSocketAddress address, final ClientOptions options)
@@ -134,8 +138,10 @@ public final class MistClient implements AutoCloseable
         synchronized (this)
         {
             channel = connected;
+            refusal = null;
             if (options.token != null && !options.token.isEmpty())
             {
+                tokenUnanswered = connected;
                 write(encode(Command.AUTH, List.of(), options.token));
             }
             for (final List<String> tags : subscriptions)
@@ -328,7 +334,9 @@ public final class MistClient implements AutoCloseable
         if (current == null || !current.isActive())
         {
             // Fails what waits; with reconnection on, subscriptions are taken back on the next connection.
-            replies.failAll(new IOException("not connected to " + address.getHostString() + ":" + address.getPort()));
+            final MistReplyException refused = refusal;
+            replies.failAll(refused != null ? refused :
+                new IOException("not connected to " + address.getHostString() + ":" + address.getPort()));
             return;
         }
         current.writeAndFlush(current.alloc().buffer(frame.length).writeBytes(frame));
@@ -350,6 +358,7 @@ public final class MistClient implements AutoCloseable
     /** IO thread: one message from the server. */
     private void received(final Message message)
     {
+        tokenUnanswered = null;
         if (message.isDelivery())
         {
             if (options.listener != null)
@@ -368,21 +377,32 @@ public final class MistClient implements AutoCloseable
         }
     }
 
-    /** The connection closed: fail what waits; reconnect if asked to. */
+    /**
+     * The connection closed: fail what waits; reconnect if asked to. A server with an authenticator refuses a token
+     * by closing the connection without a word (mist's way): closed before anything came back after the token, the
+     * token counts as refused, and what waits fails with a {@link MistReplyException} for {@code auth}.
+     */
     private void lost(final Channel gone)
     {
         if (channel != gone)
         {
             return;
         }
-        replies.failAll(new IOException("connection to " + address.getHostString() + ":" + address.getPort() +
-            " lost"));
+        if (tokenUnanswered == gone)
+        {
+            tokenUnanswered = null;
+            refusal = new MistReplyException("auth", "wrong token - the server closed the connection after it, " +
+                "without a reply");
+        }
+        final MistReplyException refused = refusal;
+        replies.failAll(refused != null ? refused : new IOException("connection to " + address.getHostString() + ":" +
+            address.getPort() + " lost"));
         if (closed)
         {
             return;
         }
-        options.errorListener.accept(new IOException("connection to " + address.getHostString() + ":" +
-            address.getPort() + " lost" + (options.reconnect ? "; reconnecting" : "")));
+        options.errorListener.accept(refused != null ? refused : new IOException("connection to " +
+            address.getHostString() + ":" + address.getPort() + " lost" + (options.reconnect ? "; reconnecting" : "")));
         if (options.reconnect)
         {
             scheduleReconnect();

@@ -59,8 +59,7 @@ class AuthenticatorRestartTest
             user.send("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"after restart\"}");
             admin.expect("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"after restart\"}");
             gone.send("{\"command\":\"auth\",\"data\":\"dropped\"}");
-            assertTrue(gone.read().contains("Unauthorized"));
-            gone.expectClosed();
+            gone.expectClosed(); // refused, without a word, as mist
         }
     }
 }

@@ -60,7 +60,6 @@ class TokensNotLoggedTest
             try (TestClient refused = new TestClient(address))
             {
                 refused.send("{\"command\":\"ping\",\"data\":\"" + WRONG + "\"}");
-                assertTrue(refused.read().startsWith("{\"command\":\"ping\",\"error\":\"Unauthorized"));
                 refused.expectClosed();
             }
             final HttpClient client = HttpClient.newHttpClient();

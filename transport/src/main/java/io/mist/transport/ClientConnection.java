@@ -44,9 +44,6 @@ import java.util.function.Consumer;
 public final class ClientConnection implements TokenGrant.Listener
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
-    private static final String UNAUTHORIZED = "Unauthorized - the first message must be " +
-        "{\"command\":\"auth\",\"data\":\"TOKEN\"} with a valid token";
-    private static final String WRONG_TOKEN = "Unauthorized - wrong token";
     private static final String REVOKED = "Unauthorized - the token was unregistered";
     private static final String INTERNAL_ERROR = "Internal error - the admin command failed; see the server log\n";
     /** How long a connection waits before it offers again to a full ring. */
@@ -249,64 +246,52 @@ public final class ClientConnection implements TokenGrant.Listener
     /** Fills the event of one request: as its token allows, or, awaiting a token, as the first message. */
     private void fillFrame(final InboundEvent event, final MistFrame frame)
     {
-        final Command command = frame.command();
         if (awaitingToken)
         {
             firstMessage(event, frame);
             return;
         }
-        if (command == Command.AUTH)
-        {
-            if (access == Access.Kind.ANONYMOUS && control.enabled())
-            {
-                final Access upgraded = control.check(token(frame), channel.remoteAddress());
-                if (upgraded.admitted())
-                {
-                    apply(upgraded);
-                }
-                else
-                {
-                    ingress.reject(event, frame, WRONG_TOKEN, false); // answered; the stream itself is in step
-                }
-            }
-            return; // mist: auth never replies
-        }
+        final Command command = frame.command();
         if (command.isAdmin() && access == Access.Kind.ADMIN)
         {
             runAdmin(frame);
             outcome = FrameOutcome.PAUSED;
             return;
         }
-        ingress.dispatch(event, frame);
+        ingress.dispatch(event, frame); // a later auth is mist's no-op: only the first message authenticates
     }
 
-    /** With an authenticator, mist reads the token from the first message's {@code data}, whatever its command. */
+    /**
+     * With an authenticator, mist reads the token from the first message's {@code data}, whatever its command, and
+     * then runs that message ({@code {"command":"ping","data":"TOKEN"}} authenticates and is answered). A refused
+     * token closes the connection without a word, as mist does: mist's Go client and CLI take any reply for success.
+     * With {@code --allow-anonymous} the connection goes on without a token instead, also without a word; only an
+     * {@code auth} message counts as an attempt then, since another command's data need not be a token.
+     */
     private void firstMessage(final InboundEvent event, final MistFrame frame)
     {
         awaitingToken = false;
         ConnectionLimits.identified(channel);
-        final boolean auth = frame.command() == Command.AUTH;
-        if (!auth && control.allowsAnonymous())
-        {
-            access = Access.Kind.ANONYMOUS;
-            fillFrame(event, frame); // not an attempt to authenticate: a basic command of an anonymous client
-            return;
-        }
-        final Access checked = control.check(token(frame), channel.remoteAddress());
+        final boolean attempt = frame.command() == Command.AUTH || !control.allowsAnonymous();
+        final Access checked = attempt ? control.check(token(frame), channel.remoteAddress()) :
+            control.find(token(frame));
         if (checked.admitted())
         {
             apply(checked);
-            return; // the first message carried the token; it is not run (as mist)
+            fillFrame(event, frame);
+            return;
         }
         if (control.allowsAnonymous())
         {
             access = Access.Kind.ANONYMOUS;
-            ingress.reject(event, frame, WRONG_TOKEN + "; continuing without one", false);
-            return; // answered; the stream itself is in step
+            fillFrame(event, frame);
+            return;
         }
         refused = true;
         outcome = FrameOutcome.REFUSED;
-        ingress.reject(event, frame, UNAUTHORIZED, true);
+        ingress.close(event);
+        LOG.debug("{} client {} from {} closed: its first message did not carry a valid token", kind, session().id(),
+            channel.remoteAddress());
     }
 
     private void apply(final Access granted)

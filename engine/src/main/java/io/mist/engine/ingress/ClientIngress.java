@@ -131,6 +131,16 @@ public final class ClientIngress
         ReplyEncoder.error(event.payload, request, error);
     }
 
+    /**
+     * Fills {@code event} so that the connection is closed without a word once everything queued before is written
+     * (mist's answer to a TCP client whose token is refused, which mist's own clients rely on).
+     */
+    public void close(final InboundEvent event)
+    {
+        event.reset(session.slot());
+        event.type = InboundEventType.CLOSE;
+    }
+
     /** Fills {@code event} with an encoded reply, queued after everything the client sent before. */
     public void reply(final InboundEvent event, final byte[] encoded)
     {
