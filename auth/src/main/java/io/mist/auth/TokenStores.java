@@ -18,8 +18,10 @@ public final class TokenStores
         final URI parsed;
         try
         {
-            // mist's URIs may have no authority at all (memory://, scribble://?db=DIR), which java.net.URI refuses.
-            final String text = uri.trim().replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*)://(?=$|\\?)", "$1:///");
+            // mist's URIs may have no authority at all (memory://, scribble://?db=DIR), and Go also takes them
+            // without the slashes (memory:, scribble:?db=DIR); java.net.URI refuses the first and makes the second
+            // opaque, without a query. Both become scheme:///, with an empty authority.
+            final String text = uri.trim().replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*):(//)?(?=$|\\?)", "$1:///");
             parsed = new URI(text);
         }
         catch (final URISyntaxException ex)

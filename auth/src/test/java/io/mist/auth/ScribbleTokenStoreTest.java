@@ -90,6 +90,28 @@ class ScribbleTokenStoreTest extends TokenRegistryContract
     }
 
     @Test
+    void mistsSpellingsWithoutSlashesOpenTheSameStores() throws Exception
+    {
+        // Go mist parses --authenticator with net/url, which takes "memory:" and "scribble:?db=DIR" as well.
+        try (TokenStore store = TokenStores.open("scribble:?db=" + dir))
+        {
+            store.register("spelled", Set.of("a"));
+        }
+        assertTrue(Files.exists(dir.resolve("tokens/spelled.json")), "scribble:?db=DIR used DIR");
+        try (TokenStore store = TokenStores.open("SCRIBBLE://?db=" + dir))
+        {
+            assertEquals(Map.of("spelled", Set.of("a")), store.load());
+        }
+        try (TokenStore store = TokenStores.open("memory:"))
+        {
+            assertTrue(store.load().isEmpty());
+            assertTrue(store.describe().startsWith("memory"), store.describe());
+        }
+        assertEquals("Missing database location in scheme (?db=)",
+            assertThrows(StoreException.class, () -> TokenStores.open("scribble:")).getMessage());
+    }
+
+    @Test
     void aFailedWriteIsReportedAndNotApplied() throws Exception
     {
         try (TokenRegistry registry = new TokenRegistry(openStore(), "MASTER", false))

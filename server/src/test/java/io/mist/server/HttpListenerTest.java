@@ -68,6 +68,39 @@ class HttpListenerTest
     }
 
     @Test
+    void uncleanPathsAreRedirectedAsMist() throws Exception
+    {
+        // The JDK's client and curl keep "//ping" as it is; a raw request shows exactly what goes on the wire.
+        for (final String[] redirect : new String[][] {{"//ping", "/ping"}, {"/a/../ping?x=1", "/ping?x=1"},
+            {"/./health", "/health"}, {"//subscribe/websocket", "/subscribe/websocket"}})
+        {
+            final String response = raw("GET " + redirect[0] + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(response.startsWith("HTTP/1.1 301 Moved Permanently\r\n"), redirect[0] + ": " + response);
+            assertTrue(response.contains("\r\nlocation: " + redirect[1] + "\r\n"), redirect[0] + ": " + response);
+        }
+        assertTrue(raw("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").endsWith("\r\n\r\npong\n"));
+    }
+
+    @Test
+    void publishIsPostOnly() throws Exception
+    {
+        final HttpResponse<String> got = get(http, "/publish?tags=a&data=x");
+        assertEquals(405, got.statusCode());
+        assertEquals("POST", got.headers().firstValue("Allow").orElse(""));
+        assertEquals("405 Method Not Allowed: use POST\n", got.body());
+    }
+
+    private static String raw(final String request) throws Exception
+    {
+        try (java.net.Socket socket = new java.net.Socket(http.getHost(), http.getPort()))
+        {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void healthForOrchestrators() throws Exception
     {
         for (final String path : new String[] { "/health", "/health/live", "/health/ready" })

@@ -128,6 +128,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed URI\n");
             return;
         }
+        if (path.startsWith("/") && CleanPath.of(path) != path)
+        {
+            redirectToClean(ctx, request, path);
+            return;
+        }
         if (path.startsWith("/subscribe/websocket") || path.equals("/ws") || path.startsWith("/ws/"))
         {
             webSocket(ctx, request, uri);
@@ -397,11 +402,24 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** mist's router: {@code 301} to the clean path, the query kept. */
+    private static void redirectToClean(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final String path)
+    {
+        final int query = request.uri().indexOf('?');
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.MOVED_PERMANENTLY,
+            HttpResponses.TEXT, new byte[0]);
+        response.headers().set(HttpHeaderNames.LOCATION,
+            CleanPath.encode(CleanPath.of(path)) + (query < 0 ? "" : request.uri().substring(query)));
+        HttpResponses.send(ctx, request, response);
+    }
+
     private static void methodNotAllowed(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final String allow)
     {
         final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED,
-            HttpResponses.TEXT, "405 Method Not Allowed\n".getBytes(StandardCharsets.US_ASCII));
+            HttpResponses.TEXT,
+            ("405 Method Not Allowed: use " + allow + "\n").getBytes(StandardCharsets.US_ASCII));
         response.headers().set(HttpHeaderNames.ALLOW, allow);
         HttpResponses.send(ctx, request, response);
     }
