@@ -109,16 +109,33 @@ public final class MistClient implements AutoCloseable
         return client;
     }
 
-    /** Connects to {@code host:port}, mist's {@code --host} form. */
+    /**
+     * Connects to {@code host:port}, mist's {@code --host} form ({@code [::1]:1445} for IPv6; an empty host is the
+     * local host, as Go's). Throws {@link IllegalArgumentException} saying what is wrong with a malformed address.
+     */
     public static MistClient connect(final String hostAndPort, final ClientOptions options) throws IOException
     {
         final int colon = hostAndPort.lastIndexOf(':');
         if (colon < 0)
         {
-            throw new IllegalArgumentException("expected host:port, got '" + hostAndPort + "'");
+            throw new IllegalArgumentException("expected HOST:PORT, got '" + hostAndPort + "'");
         }
         final String host = hostAndPort.substring(0, colon).replace("[", "").replace("]", "");
-        return connect(host, Integer.parseInt(hostAndPort.substring(colon + 1)), options);
+        final String portText = hostAndPort.substring(colon + 1);
+        final int port;
+        try
+        {
+            port = Integer.parseInt(portText);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("expected HOST:PORT with a port number, got '" + hostAndPort + "'");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw new IllegalArgumentException("port " + port + " is out of range (1-65535) in '" + hostAndPort + "'");
+        }
+        return connect(host.isEmpty() ? "localhost" : host, port, options);
     }
 
     private void open() throws IOException
@@ -441,6 +458,10 @@ public final class MistClient implements AutoCloseable
         if (cause == null)
         {
             return "unknown error";
+        }
+        if (cause instanceof java.net.UnknownHostException)
+        {
+            return "unknown host";
         }
         final String message = cause.getMessage();
         return message == null ? cause.getClass().getSimpleName() : message;

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A {@code --config} file, YAML ({@code .yaml}, {@code .yml}) or JSON ({@code .json}), whose keys are the server's
+ * A {@code --config} file, JSON ({@code .json}) or YAML (any other name), whose keys are the server's
  * long flags without dashes ({@code listeners}, {@code log-level}, {@code ring-size}, ...), as mist's viper keys. Its
  * values become the flags' defaults, so a flag on the command line wins over the file, and the file over the built-in
  * default. Unknown keys and values that are neither scalars nor lists are errors naming the key; a bad value fails
@@ -34,6 +34,29 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider
     {
         this.path = path;
         this.values = values;
+    }
+
+    /**
+     * The file {@code --config} names, as mist's viper finds it: the path itself when it exists (read as JSON when
+     * it ends in {@code .json}, else as YAML, so {@code --config /etc/mist/config} works), else the path with
+     * {@code .json}, {@code .yaml} or {@code .yml} appended (mist's README passes the name without its extension).
+     */
+    private static Path resolve(final Path given)
+    {
+        if (Files.exists(given))
+        {
+            return given;
+        }
+        for (final String extension : new String[] {".json", ".yaml", ".yml"})
+        {
+            final Path candidate = given.resolveSibling(given.getFileName() + extension);
+            if (Files.exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("config file " + given + ": not found (nor " + given.getFileName() +
+            ".json, .yaml or .yml beside it)");
     }
 
     /** The {@code --config} path among {@code args} ({@code --config X} or {@code --config=X}), or null. */
@@ -58,12 +81,17 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider
      *
      * @throws IllegalArgumentException naming the file and the key at fault.
      */
-    static ConfigFile load(final Path path, final CommandLine.Model.CommandSpec command)
+    static ConfigFile load(final Path given, final CommandLine.Model.CommandSpec command)
     {
+        final Path path = resolve(given);
         final String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".yaml") && !name.endsWith(".yml") && !name.endsWith(".json"))
+        for (final String unsupported : new String[] {".toml", ".hcl", ".properties", ".props", ".prop", ".env"})
         {
-            throw new IllegalArgumentException("config file " + path + ": the name must end in .yaml, .yml or .json");
+            if (name.endsWith(unsupported))
+            {
+                throw new IllegalArgumentException("config file " + path + ": only YAML and JSON files are read " +
+                    "(" + unsupported + " is not); write the same keys as YAML");
+            }
         }
         final byte[] bytes;
         try
@@ -72,7 +100,8 @@ public final class ConfigFile implements CommandLine.IDefaultValueProvider
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("config file " + path + ": cannot read it (" + ex + ")");
+            throw new IllegalArgumentException("config file " + path + ": cannot read it (" +
+                (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()) + ")");
         }
         final boolean json = name.endsWith(".json");
         final Object parsed;

@@ -35,4 +35,23 @@ final class Durations
                 return Duration.ofHours(amount);
         }
     }
+
+    /** {@code duration} as a flag would give it: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+    static String format(final Duration duration)
+    {
+        final long millis = duration.toMillis();
+        if (millis == 0)
+        {
+            return "0";
+        }
+        if (millis % 3_600_000 == 0)
+        {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0)
+        {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

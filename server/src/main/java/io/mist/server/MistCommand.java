@@ -27,8 +27,10 @@ import java.util.concurrent.CountDownLatch;
     description = "A low-latency, tag-based pub/sub broker, wire-compatible with nanopack/mist.",
     footer = {"%nExamples:", "  mist --server --listeners tcp://127.0.0.1:1445",
         "  mist publish --tags hello --data world", "  mist subscribe --tags hello",
-        "%nExit codes of the client commands: 0 done, 1 the server refused, 2 bad arguments,",
-        "3 server unreachable or connection lost, 4 no reply in time."})
+        "%nExit codes of the server: 0 stopped normally or help shown; 1 could not start",
+        "  (e.g. a port is taken); 2 bad flags; 143 stopped by SIGTERM.",
+        "Exit codes of the client commands: 0 done; 1 the server refused;",
+        "  2 bad arguments; 3 server unreachable or connection lost; 4 no reply in time."})
 public final class MistCommand implements Callable<Integer>
 {
     @Option(names = "--server", description = "Run the server.")
@@ -45,13 +47,18 @@ public final class MistCommand implements Callable<Integer>
     String logLevel;
 
     @Option(names = "--authenticator", paramLabel = "URI",
-        description = "Turns authentication on, keeping tokens in memory://, scribble://?db=DIR or " +
-            "postgres://user[:password]@host:port?db=NAME. Needs --token.")
+        description = {"Turns authentication on (needs --token), with tokens in one of:", "  memory://",
+            "  scribble://?db=DIR", "  postgres://user[:password]@host:port?db=NAME"})
     String authenticator;
 
     @Option(names = "--token", paramLabel = "TOKEN",
         description = "The master token: opens a connection in admin mode (with --authenticator).")
     String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "Reads the master token from FILE (its final line break dropped), which keeps it out of ps; " +
+            "instead of --token.")
+    java.nio.file.Path tokenFile;
 
     @Option(names = "--allow-anonymous",
         description = "With --authenticator: connections without a valid token may still use the basic commands.")
@@ -172,7 +179,7 @@ public final class MistCommand implements Callable<Integer>
         description = "text (mist's lines) or json (one object per line, for log shippers). Default: ${DEFAULT-VALUE}.")
     String logFormat;
 
-    @Option(names = {"-v", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    @Option(names = {"-v", "-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
     boolean versionRequested;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -186,12 +193,26 @@ public final class MistCommand implements Callable<Integer>
     {
         if (!server)
         {
+            final List<String> given = new ArrayList<>();
+            for (final CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions())
+            {
+                if (!option.longestName().equals("--config"))
+                {
+                    given.add(option.longestName());
+                }
+            }
+            if (!given.isEmpty())
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), String.join(", ", given) +
+                    (given.size() == 1 ? " is a server flag" : " are server flags") +
+                    ": add --server to run the server (without it, mist only prints its help)");
+            }
             spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
         }
         final ServerConfig config = toConfig();
         Logging.configure(config.logLevel(), config.logFormat());
-        return runServer(config);
+        return runServer(config, spec.commandLine().getErr());
     }
 
     ServerConfig toConfig()
@@ -203,10 +224,11 @@ public final class MistCommand implements Callable<Integer>
             {
                 if (!listener.isBlank())
                 {
-                    uris.add(ListenerUri.parse(listener));
+                    uris.add(named("--listeners", () -> ListenerUri.parse(listener)));
                 }
             }
-            final EngineConfig engine = new EngineConfig(ringSize, WaitStrategyKind.parse(waitStrategy),
+            final EngineConfig engine = new EngineConfig(ringSize,
+                named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy)),
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms).withMatcherCpu(matcherCpu)
                 .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
@@ -220,8 +242,10 @@ public final class MistCommand implements Callable<Integer>
                     .withConnectionLimits(new ConnectionLimits(maxConnections, maxConnectionsPerIp,
                         Durations.parse("--handshake-timeout", handshakeTimeout),
                         Durations.parse("--idle-timeout", idleTimeout)));
-            return new ServerConfig(uris, LogLevel.parse(logLevel), engine, transport, tlsCert, tlsKey, authenticator,
-                token, allowAnonymous).withLogFormat(io.mist.server.logging.LogFormat.parse(logFormat))
+            return new ServerConfig(uris, named("--log-level", () -> LogLevel.parse(logLevel)), engine, transport,
+                tlsCert, tlsKey, authenticator, TokenSource.of(token, given("--token"), tokenFile,
+                    given("--token-file")), allowAnonymous)
+                .withLogFormat(named("--log-format", () -> io.mist.server.logging.LogFormat.parse(logFormat)))
                 .withStatsInterval(Durations.parse("--stats-interval", statsInterval));
         }
         catch (final IllegalArgumentException ex)
@@ -230,7 +254,28 @@ public final class MistCommand implements Callable<Integer>
         }
     }
 
-    private static int runServer(final ServerConfig config)
+    /** Whether {@code flag} is on the command line (not from the environment, the config file or the default). */
+    private boolean given(final String flag)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        return parsed != null && parsed.hasMatchedOption(flag);
+    }
+
+    /** {@code parse}'s value; its error names {@code flag}. */
+    private static <T> T named(final String flag, final java.util.function.Supplier<T> parse)
+    {
+        try
+        {
+            return parse.get();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(flag + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Runs the server until it is stopped; a failed start is told on {@code err}, like every other error. */
+    private static int runServer(final ServerConfig config, final PrintWriter err)
     {
         final MistServer server = new MistServer(config);
         try
@@ -239,7 +284,8 @@ public final class MistCommand implements Callable<Integer>
         }
         catch (final StartupException ex)
         {
-            org.slf4j.LoggerFactory.getLogger("mist").error(ex.getMessage());
+            err.println("Error: " + ex.getMessage());
+            err.flush();
             return 1;
         }
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -272,6 +318,13 @@ public final class MistCommand implements Callable<Integer>
     /** {@link #run(String[])} writing to {@code out} and {@code err} (null: the process's own). */
     static int run(final String[] args, final PrintWriter out, final PrintWriter err)
     {
+        return run(args, out, err, System.getenv());
+    }
+
+    /** {@link #run(String[], PrintWriter, PrintWriter)} with {@code environment} for {@code MIST_<FLAG>}. */
+    static int run(final String[] args, final PrintWriter out, final PrintWriter err,
+        final java.util.Map<String, String> environment)
+    {
         final CommandLine commandLine = commandLine();
         if (out != null)
         {
@@ -281,12 +334,18 @@ public final class MistCommand implements Callable<Integer>
         {
             commandLine.setErr(err);
         }
-        final java.nio.file.Path configPath = ConfigFile.findIn(args);
+        java.nio.file.Path configPath = ConfigFile.findIn(args);
+        final String configVariable = environment.get(FlagDefaults.variable("--config"));
+        if (configPath == null && configVariable != null && !configVariable.isEmpty())
+        {
+            configPath = java.nio.file.Path.of(configVariable);
+        }
+        ConfigFile file = null;
         if (configPath != null)
         {
             try
             {
-                commandLine.setDefaultValueProvider(ConfigFile.load(configPath, commandLine.getCommandSpec()));
+                file = ConfigFile.load(configPath, commandLine.getCommandSpec());
             }
             catch (final IllegalArgumentException ex)
             {
@@ -295,6 +354,7 @@ public final class MistCommand implements Callable<Integer>
                 return 2;
             }
         }
+        commandLine.setDefaultValueProvider(new FlagDefaults(environment, file));
         return commandLine.execute(args);
     }
 

@@ -141,8 +141,8 @@ public final class MistServer implements AutoCloseable
             final InetSocketAddress address = listener.bind();
             listeners.add(listener);
             bound.put(uri.toString(), address);
-            listenerNames.put(listener, uri.scheme() + "://" + format(address));
-            LOG.info("{} server listening at '{}'...", label, format(address));
+            listenerNames.put(listener, uri.scheme() + "://" + format(uri, address));
+            LOG.info("{} server listening at '{}'...", label, format(uri, address));
         }
         catch (final Exception ex)
         {
@@ -285,9 +285,14 @@ public final class MistServer implements AutoCloseable
         }
     }
 
-    private static String format(final InetSocketAddress address)
+    /**
+     * The address a listener serves, as the operator gave it ({@code 0.0.0.0:1445}, not the dual-stack
+     * {@code 0:0:0:0:0:0:0:0:1445} the socket reports), with the port it really bound (for port 0).
+     */
+    private static String format(final ListenerUri uri, final InetSocketAddress address)
     {
-        return address.getHostString() + ":" + address.getPort();
+        final String host = uri.host().indexOf(':') >= 0 ? "[" + uri.host() + "]" : uri.host();
+        return host + ":" + address.getPort();
     }
 
     private static String describe(final Throwable ex)

@@ -108,7 +108,8 @@ public final class ServerConfig
     {
         if (statsInterval.isNegative() || (!statsInterval.isZero() && statsInterval.toMillis() < 1000))
         {
-            throw new IllegalArgumentException("--stats-interval must be 0 (off) or at least 1s, got " + statsInterval);
+            throw new IllegalArgumentException("--stats-interval must be 0 (off) or at least 1s, got " +
+                Durations.format(statsInterval));
         }
         this.statsInterval = statsInterval;
         this.listeners = base.listeners;

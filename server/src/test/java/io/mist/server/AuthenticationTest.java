@@ -117,6 +117,22 @@ class AuthenticationTest
     }
 
     @Test
+    void mistsSpellingsWithoutSlashesStartTheServer(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+        throws Exception
+    {
+        for (final String authenticator : new String[] {"memory:", "scribble:?db=" + dir})
+        {
+            try (ServerFixture fixture = start(authenticator, false); TestClient admin = admin(fixture))
+            {
+                admin.send("{\"command\":\"register\",\"tags\":[\"a\"],\"data\":\"t\"}");
+                admin.send("{\"command\":\"tags\",\"data\":\"t\"}");
+                admin.expect("{\"command\":\"tags\",\"tags\":[\"a\"]}");
+            }
+        }
+        assertTrue(java.nio.file.Files.exists(dir.resolve("tokens/t.json")));
+    }
+
+    @Test
     void aFirstMessageCarryingTheTokenAuthenticatesAndRuns() throws Exception
     {
         for (final boolean allowAnonymous : new boolean[] {false, true})

@@ -188,6 +188,14 @@ class ClientCommandsTest
             mist("publish", "--host", host(open), "--tags", "x"));
         assertEquals(2, mist("subscribe", "--host", host(open)).code());
         assertEquals(2, mist("ping", "--bogus").code());
+        assertEquals(new Run(2, "", "Error: --host: expected HOST:PORT with a port number, got '127.0.0.1:'\n"),
+            mist("ping", "--host", "127.0.0.1:"));
+        assertEquals(new Run(2, "", "Error: --host: expected HOST:PORT, got 'localhost'\n"),
+            mist("ping", "--host", "localhost"));
+        assertEquals(new Run(2, "", "Error: --host: port 99999 is out of range (1-65535) in '127.0.0.1:99999'\n"),
+            mist("ping", "--host", "127.0.0.1:99999"));
+        assertEquals(new Run(3, "", "Error: cannot connect to no-such-host.invalid:1445 - unknown host\n"),
+            mist("ping", "--host", "no-such-host.invalid:1445"));
         try (ServerSocket closed = new ServerSocket())
         {
             closed.bind(new InetSocketAddress("127.0.0.1", 0));

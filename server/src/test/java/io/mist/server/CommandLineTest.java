@@ -40,6 +40,23 @@ class CommandLineTest
         assertEquals(0, run());
         assertTrue(out.toString().startsWith("Usage: mist"), out.toString());
         assertTrue(out.toString().contains("--listeners"));
+        // The help keeps URIs and sentences whole at 80 columns.
+        assertTrue(out.toString().contains("memory://\n"), out.toString());
+        assertTrue(out.toString().contains("postgres://user[:password]@host:port?db=NAME\n"), out.toString());
+        assertTrue(out.toString().contains("Exit codes of the client commands: 0 done; 1 the server refused;\n"),
+            out.toString());
+        for (final String line : out.toString().split("\n"))
+        {
+            assertTrue(line.length() <= 80, "wider than 80 columns: " + line);
+        }
+    }
+
+    @Test
+    void serverFlagsWithoutServerAreAnError()
+    {
+        assertBad("--listeners is a server flag: add --server to run the server", "--listeners", "tcp://127.0.0.1:1");
+        assertBad("--ring-size, --log-level are server flags", "--ring-size", "64", "--log-level", "debug");
+        assertTrue(out.toString().isEmpty(), "no help printed: " + out);
     }
 
     @Test
@@ -49,6 +66,9 @@ class CommandLineTest
         assertTrue(out.toString().startsWith("mist "), out.toString());
         out.getBuffer().setLength(0);
         assertEquals(0, run("--version"));
+        assertTrue(out.toString().startsWith("mist "));
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("-V"), "picocli's and most tools' spelling works too");
         assertTrue(out.toString().startsWith("mist "));
     }
 
@@ -118,7 +138,8 @@ class CommandLineTest
     {
         assertBad("--stats-interval: invalid duration", "--server", "--stats-interval", "often");
         assertBad("--stats-interval: invalid duration", "--server", "--stats-interval", "10");
-        assertBad("--stats-interval must be 0 (off) or at least 1s", "--server", "--stats-interval", "200ms");
+        assertBad("--stats-interval must be 0 (off) or at least 1s, got 200ms", "--server", "--stats-interval",
+            "200ms");
         assertBad("--write-batch-size must be between", "--server", "--write-batch-size", "1k");
         assertBad("--socket-send-buffer: invalid size", "--server", "--socket-send-buffer", "-5");
         assertBad("--matcher-cpu must be a CPU number", "--server", "--matcher-cpu", "-2");
@@ -132,9 +153,10 @@ class CommandLineTest
         assertBad("--client-buffer-size", "--server", "--client-buffer-size", "3m");
         assertBad("--max-frame-size", "--server", "--max-frame-size", "lots");
         assertBad("--max-frame-size", "--server", "--max-frame-size", "2m", "--client-buffer-size", "1m");
-        assertBad("wait strategy", "--server", "--wait-strategy", "nap");
-        assertBad("log level", "--server", "--log-level", "LOUD");
-        assertBad("invalid listener", "--server", "--listeners", "tcp://nohostport");
+        assertBad("--wait-strategy: unknown wait strategy 'nap'", "--server", "--wait-strategy", "nap");
+        assertBad("--log-level: unknown log level", "--server", "--log-level", "LOUD");
+        assertBad("--log-format: expected text or json, got 'xml'", "--server", "--log-format", "xml");
+        assertBad("--listeners: invalid listener", "--server", "--listeners", "tcp://nohostport");
         assertBad("Unknown option", "--server", "--bogus");
         assertBad("--allowed-origins", "--server", "--allowed-origins", "example.com");
         assertBad("--tls-cert and --tls-key go together", "--server", "--tls-cert", "pom.xml");
@@ -176,7 +198,61 @@ class CommandLineTest
         {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             assertEquals(1, run("--server", "--listeners", "tcp://127.0.0.1:" + taken.getLocalPort()));
+            assertTrue(err.toString().startsWith("Error: One or more servers failed to start - Failed to start tcp " +
+                "listener at 127.0.0.1:" + taken.getLocalPort()), "on stderr: " + err);
         }
+    }
+
+    private MistCommand parse(final java.util.Map<String, String> environment, final ConfigFile file,
+        final String... args)
+    {
+        final CommandLine commandLine = MistCommand.commandLine();
+        commandLine.setDefaultValueProvider(new FlagDefaults(environment, file));
+        commandLine.parseArgs(args);
+        return commandLine.getCommand();
+    }
+
+    @Test
+    void flagsComeFromTheEnvironmentBetweenTheCommandLineAndTheFile(@org.junit.jupiter.api.io.TempDir
+        final java.nio.file.Path dir) throws Exception
+    {
+        final java.util.Map<String, String> environment = java.util.Map.of("MIST_RING_SIZE", "2048",
+            "MIST_AUTHENTICATOR", "memory://", "MIST_TOKEN", "FROM-ENV", "MIST_TCP_NODELAY", "false",
+            "MIST_LISTENERS", "tcp://127.0.0.1:1,ws://127.0.0.1:2", "MIST_MAX_TAGS", "");
+        final ConfigFile file = ConfigFile.load(java.nio.file.Files.writeString(dir.resolve("mist.yaml"),
+            "ring-size: 512\nmax-tags: 7\nlog-level: warn\n"), MistCommand.commandLine().getCommandSpec());
+        final ServerConfig config = parse(environment, file, "--server").toConfig();
+        assertEquals(2048, config.engine().ringSize(), "the environment wins over the file");
+        assertEquals(7, config.engine().limits().maxTags(), "an empty variable counts as unset");
+        assertEquals(LogLevel.WARN, config.logLevel(), "the file wins over the default");
+        assertEquals("FROM-ENV", config.token());
+        assertEquals("memory://", config.authenticator());
+        assertEquals(false, config.transport().socketTuning().tcpNoDelay());
+        assertEquals(List.of("tcp://127.0.0.1:1", "ws://127.0.0.1:2"),
+            config.listeners().stream().map(ListenerUri::toString).toList());
+        assertEquals(4096, parse(environment, file, "--server", "--ring-size", "4096").toConfig().engine().ringSize(),
+            "the command line wins over the environment");
+        final CommandLine.ParameterException bad = assertThrows(CommandLine.ParameterException.class, () ->
+            parse(java.util.Map.of("MIST_RING_SIZE", "1000"), null, "--server").toConfig());
+        assertTrue(bad.getMessage().contains("--ring-size"), bad.getMessage());
+    }
+
+    @Test
+    void tokenFile(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), "S3CRET\n");
+        assertEquals("S3CRET", parse(java.util.Map.of(), null, "--server", "--authenticator", "memory://",
+            "--token-file", file.toString()).toConfig().token(), "the final line break is not the token's");
+        assertEquals("S3CRET", parse(java.util.Map.of("MIST_TOKEN_FILE", file.toString(), "MIST_AUTHENTICATOR",
+            "memory://"), null, "--server").toConfig().token());
+        assertEquals("S3CRET", parse(java.util.Map.of("MIST_TOKEN", "OTHER", "MIST_AUTHENTICATOR", "memory://"), null,
+            "--server", "--token-file", file.toString()).toConfig().token(), "the command line wins");
+        assertBad("--token and --token-file: give one, not both", "--server", "--authenticator", "memory://",
+            "--token", "T", "--token-file", file.toString());
+        assertBad("--token-file: cannot read", "--server", "--authenticator", "memory://", "--token-file",
+            dir.resolve("missing").toString());
+        assertBad("is empty", "--server", "--authenticator", "memory://", "--token-file",
+            java.nio.file.Files.writeString(dir.resolve("empty"), "\n").toString());
     }
 
     @Test

@@ -80,8 +80,21 @@ class ConfigFileTest
         assertError(Files.writeString(dir.resolve("c.json"), "{\"ring-size\": \"many\"}"), "--ring-size", 2);
         assertError(Files.writeString(dir.resolve("d.yaml"), "ring-size: 1000\n"), "--ring-size", 2);
         assertError(Files.writeString(dir.resolve("e.json"), "{\"ring-size\": "), "not valid JSON", 2);
-        assertError(Files.writeString(dir.resolve("f.toml"), "x = 1"), "must end in .yaml, .yml or .json", 2);
-        assertError(dir.resolve("missing.yaml"), "cannot read it", 2);
+        assertError(Files.writeString(dir.resolve("f.toml"), "x = 1"), "only YAML and JSON files are read", 2);
+        assertError(dir.resolve("missing.yaml"), "not found", 2);
+    }
+
+    @Test
+    void aNameWithoutExtensionIsFoundAsMistsReadmeGivesIt() throws Exception
+    {
+        // mist's README: mist --config /path/to/config. The file itself, read as YAML...
+        final Path plain = Files.writeString(dir.resolve("config"), "ring-size: 2048\nlog-level: warn\n");
+        assertEquals(2048, configFrom("--server", "--config", plain.toString()).engine().ringSize());
+        // ...or, as mist's viper looks for it, the name with an extension.
+        Files.writeString(dir.resolve("other.yml"), "ring-size: 512\n");
+        assertEquals(512, configFrom("--server", "--config", dir.resolve("other").toString()).engine().ringSize());
+        Files.writeString(dir.resolve("third.json"), "{\"ring-size\": 256}");
+        assertEquals(256, configFrom("--server", "--config=" + dir.resolve("third")).engine().ringSize());
     }
 
     private static void assertError(final Path file, final String expected, final int code)

@@ -84,12 +84,50 @@ class TlsListenersTest
         servesWith(dir, certificate);
     }
 
+    @Test
+    void aKeyOfAnotherCertificateOrAnExpiredCertificateRefusesToStart(@TempDir final Path dir) throws Exception
+    {
+        final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        final KeyPair keys = generator.generateKeyPair();
+        writePem(dir.resolve("cert.pem"), certificate(keys, "SHA256withRSA"));
+        writePem(dir.resolve("key.pem"), generator.generateKeyPair().getPrivate());
+        assertEquals("One or more servers failed to start - TLS: --tls-key " + dir.resolve("key.pem") +
+            " does not belong to --tls-cert " + dir.resolve("cert.pem") + " (the certificate's public key is not " +
+            "the key's; give the key the certificate was issued for)", refusal(dir));
+
+        final KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(256);
+        writePem(dir.resolve("key.pem"), new JcaPKCS8Generator(ec.generateKeyPair().getPrivate(), null));
+        assertTrue(refusal(dir).contains(" does not belong to --tls-cert "), "an EC key with an RSA certificate");
+
+        writePem(dir.resolve("cert.pem"), certificate(keys, "SHA256withRSA", Instant.parse("2020-01-01T00:00:00Z"),
+            Instant.parse("2021-01-01T00:00:00Z")));
+        writePem(dir.resolve("key.pem"), keys.getPrivate());
+        assertEquals("One or more servers failed to start - TLS: --tls-cert " + dir.resolve("cert.pem") +
+            ": the certificate expired on 2021-01-01T00:00:00Z", refusal(dir));
+    }
+
+    private static String refusal(final Path dir)
+    {
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tls://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults(), TransportConfig.defaults(), dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        return assertThrows(StartupException.class, () -> new MistServer(config).start()).getMessage();
+    }
+
     private static X509Certificate certificate(final KeyPair keys, final String signature) throws Exception
+    {
+        return certificate(keys, signature, Instant.now().minus(Duration.ofDays(1)),
+            Instant.now().plus(Duration.ofDays(1)));
+    }
+
+    private static X509Certificate certificate(final KeyPair keys, final String signature, final Instant from,
+        final Instant until) throws Exception
     {
         final X500Name name = new X500Name("CN=test.mist");
         return new JcaX509CertificateConverter().getCertificate(
-            new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(Instant.now().minus(Duration.ofDays(1))),
-                Date.from(Instant.now().plus(Duration.ofDays(1))), name, keys.getPublic())
+            new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(from), Date.from(until), name,
+                keys.getPublic())
                 .addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
                 .build(new JcaContentSignerBuilder(signature).build(keys.getPrivate())));

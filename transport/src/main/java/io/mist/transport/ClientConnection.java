@@ -101,7 +101,7 @@ public final class ClientConnection implements TokenGrant.Listener
     /**
      * Opens the engine session of a new connection.
      *
-     * @param kind how the connection is named in logs ("TCP", "WebSocket").
+     * @param kind how the connection is named in logs ("TCP", "TLS", "WebSocket", "WebSocket (TLS)").
      * @param echoUnknown whether the unknown-command reply echoes tags and data.
      * @param framing how outbound frames are rewritten for the wire; null for mist's JSON stream as it is.
      * @param access what the connection's token opened (WebSocket); null when its first message must say (TCP).

@@ -44,7 +44,17 @@ public abstract class ClientCommand implements Callable<Integer>
             {
                 return fail(BAD_ARGUMENTS, problem);
             }
-            try (MistClient client = MistClient.connect(connection.host, options()))
+            final ClientOptions options = options();
+            final MistClient connected;
+            try
+            {
+                connected = MistClient.connect(connection.host, options);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return fail(BAD_ARGUMENTS, "--host: " + ex.getMessage());
+            }
+            try (MistClient client = connected)
             {
                 return run(client);
             }
@@ -70,7 +80,10 @@ public abstract class ClientCommand implements Callable<Integer>
     ClientOptions options()
     {
         final Duration timeout = Duration.ofSeconds(Math.max(1, connection.timeoutSeconds));
-        return ClientOptions.defaults().token(connection.token).connectTimeout(timeout).replyTimeout(timeout);
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        final String token = io.mist.server.TokenSource.of(connection.token, parsed.hasMatchedOption("--token"),
+            connection.tokenFile, parsed.hasMatchedOption("--token-file"));
+        return ClientOptions.defaults().token(token).connectTimeout(timeout).replyTimeout(timeout);
     }
 
     /** A problem with the arguments, or null. */

@@ -13,6 +13,10 @@ public final class ClientOptionsMixin
         description = "Token sent first ({\"command\":\"auth\"}), for a server with an authenticator.")
     String token;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "Reads the token from FILE (its final line break dropped), which keeps it out of ps.")
+    java.nio.file.Path tokenFile;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
         description = "How long to wait to connect and for each reply. Default: ${DEFAULT-VALUE}.")
     int timeoutSeconds;

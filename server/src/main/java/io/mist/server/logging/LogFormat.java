@@ -17,7 +17,7 @@ public enum LogFormat
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("--log-format must be text or json, got '" + text + "'");
+            throw new IllegalArgumentException("expected text or json, got '" + text + "'");
         }
     }
 }

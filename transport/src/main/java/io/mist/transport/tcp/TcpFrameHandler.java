@@ -66,7 +66,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
         context = ctx;
-        connection = ClientConnection.open(engine, ctx.channel(), "TCP", true, null, access, null);
+        final String kind = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "TCP" : "TLS";
+        connection = ClientConnection.open(engine, ctx.channel(), kind, true, null, access, null);
         connection.onResume(this::resume);
         super.channelActive(ctx);
     }

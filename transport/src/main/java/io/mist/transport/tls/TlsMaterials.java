@@ -33,6 +33,9 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -78,6 +81,8 @@ public final class TlsMaterials
             throw new IOException("--tls-cert " + certificateChain + ": no certificate in the file");
         }
         final PrivateKey key = readPrivateKey(privateKey);
+        checkValidity(chain[0], certificateChain);
+        checkKeyMatches(chain[0], key, certificateChain, privateKey);
         final SslContext context;
         try
         {
@@ -89,6 +94,74 @@ public final class TlsMaterials
                 " (" + ex.getMessage() + ")", ex);
         }
         return new TlsMaterial(context, chain[0], fingerprint(chain[0]), false, provider());
+    }
+
+    /** An expired certificate (or one not valid yet) would fail every handshake: refused at start instead. */
+    private static void checkValidity(final X509Certificate certificate, final File file) throws IOException
+    {
+        try
+        {
+            certificate.checkValidity();
+        }
+        catch (final CertificateExpiredException ex)
+        {
+            throw new IOException("--tls-cert " + file + ": the certificate expired on " +
+                certificate.getNotAfter().toInstant(), ex);
+        }
+        catch (final CertificateNotYetValidException ex)
+        {
+            throw new IOException("--tls-cert " + file + ": the certificate is not valid before " +
+                certificate.getNotBefore().toInstant(), ex);
+        }
+    }
+
+    /**
+     * A key that does not belong to the certificate would fail every handshake (neither Netty nor the JDK check it
+     * when the context is built): a test signature made with the key must verify with the certificate's public key.
+     */
+    private static void checkKeyMatches(final X509Certificate certificate, final PrivateKey key, final File certFile,
+        final File keyFile) throws IOException
+    {
+        final String algorithm;
+        switch (key.getAlgorithm())
+        {
+            case "RSA":
+                algorithm = "SHA256withRSA";
+                break;
+            case "EC":
+                algorithm = "SHA256withECDSA";
+                break;
+            case "Ed25519":
+            case "Ed448":
+            case "EdDSA":
+                algorithm = key.getAlgorithm();
+                break;
+            default:
+                return; // no test signature for this kind of key: the handshake will tell
+        }
+        final byte[] challenge = new byte[32];
+        new SecureRandom().nextBytes(challenge);
+        boolean matches;
+        try
+        {
+            final Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            final byte[] signed = signer.sign();
+            final Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            matches = verifier.verify(signed);
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            matches = false; // e.g. an EC key with an RSA certificate
+        }
+        if (!matches)
+        {
+            throw new IOException("--tls-key " + keyFile + " does not belong to --tls-cert " + certFile + " (the " +
+                "certificate's public key is not the key's; give the key the certificate was issued for)");
+        }
     }
 
     private static PrivateKey readPrivateKey(final File file) throws IOException

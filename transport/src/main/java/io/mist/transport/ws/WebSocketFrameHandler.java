@@ -73,8 +73,9 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         context = ctx;
-        connection = ClientConnection.open(engine, ctx.channel(), "WebSocket", false, WebSocketTextFraming.INSTANCE,
-            control, access);
+        final boolean tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+        connection = ClientConnection.open(engine, ctx.channel(), tls ? "WebSocket (TLS)" : "WebSocket", false,
+            WebSocketTextFraming.INSTANCE, control, access);
         connection.onResume(this::resume);
     }
 
