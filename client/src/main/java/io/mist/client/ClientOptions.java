@@ -1,5 +1,6 @@
 package io.mist.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -17,6 +18,9 @@ public final class ClientOptions
     Duration maxReconnectDelay = Duration.ofSeconds(5);
     Consumer<Message> listener;
     Consumer<Throwable> errorListener = error -> { };
+    boolean tls;
+    Path trustedCertificates;
+    boolean insecure;
 
     public static ClientOptions defaults()
     {
@@ -73,6 +77,35 @@ public final class ClientOptions
     public ClientOptions errorListener(final Consumer<Throwable> listener)
     {
         this.errorListener = listener;
+        return this;
+    }
+
+    /**
+     * Connects over TLS (mist's {@code tls://} listener). The server's certificate must be trusted (by the JVM's CA
+     * certificates, or {@link #trustCertificates}) and name the host connected to, unless {@link #insecure} is set.
+     */
+    public ClientOptions tls(final boolean enabled)
+    {
+        this.tls = enabled;
+        return this;
+    }
+
+    /** Trusts the certificates in {@code pemFile} (a CA, or the server's own self-signed one); implies {@link #tls}. */
+    public ClientOptions trustCertificates(final Path pemFile)
+    {
+        this.trustedCertificates = pemFile;
+        this.tls = pemFile != null || tls;
+        return this;
+    }
+
+    /**
+     * Skips verifying the server's certificate (its signer and its name), as {@code curl -k}: for a self-signed
+     * test server only, since anyone in between can read and change the traffic. Implies {@link #tls} when set.
+     */
+    public ClientOptions insecure(final boolean skipVerification)
+    {
+        this.insecure = skipVerification;
+        this.tls = skipVerification || tls;
         return this;
     }
 }

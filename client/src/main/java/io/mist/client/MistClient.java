@@ -19,8 +19,14 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +64,8 @@ public final class MistClient implements AutoCloseable
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final ReplyTracker replies = new ReplyTracker();
+    /** With {@link ClientOptions#tls}: the client side of TLS; null for plain TCP. */
+    private final SslContext tls;
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     /** Subscriptions held, each a sorted tag set, for re-subscribing after a reconnect. Guarded by {@code this}. */
     private final Set<List<String>> subscriptions = new LinkedHashSet<>();
@@ -65,14 +73,18 @@ public final class MistClient implements AutoCloseable
     private volatile boolean closed;
     /** The connection a token was sent on and nothing has come back on yet: if it closes now, the token was refused. */
     private volatile Channel tokenUnanswered;
-    /** Why the last connection ended, when the server refused its token; null otherwise. */
+    /**
+     * Why the connection ended, when the server said so (a refused token, a connection-level error); null
+     * otherwise. Reset by a new connection.
+     */
     private volatile MistReplyException refusal;
     private long nextDelayMillis;
 
-    private MistClient(final InetSocketAddress address, final ClientOptions options)
+    private MistClient(final InetSocketAddress address, final ClientOptions options) throws IOException
     {
         this.address = address;
         this.options = options;
+        this.tls = options.tls ? tlsContext(options) : null;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-client", true),
             NioIoHandler.newFactory());
         this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -83,6 +95,19 @@ public final class MistClient implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel socket)
                 {
+                    if (tls != null)
+                    {
+                        final SslHandler handler = tls.newHandler(socket.alloc(), address.getHostString(),
+                            address.getPort());
+                        if (!options.insecure)
+                        {
+                            final SSLParameters parameters = handler.engine().getSSLParameters();
+                            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate names the host
+                            handler.engine().setSSLParameters(parameters);
+                        }
+                        handler.setHandshakeTimeoutMillis(options.connectTimeout.toMillis());
+                        socket.pipeline().addLast(handler);
+                    }
                     socket.pipeline().addLast(new Decoder());
                 }
             });
@@ -145,6 +170,16 @@ public final class MistClient implements AutoCloseable
         {
             throw new IOException("cannot connect to " + address.getHostString() + ":" + address.getPort() + " - " +
                 describe(connecting.cause()), connecting.cause());
+        }
+        final SslHandler handler = connecting.channel().pipeline().get(SslHandler.class);
+        if (handler != null)
+        {
+            final io.netty.util.concurrent.Future<Channel> handshake = handler.handshakeFuture().awaitUninterruptibly();
+            if (!handshake.isSuccess())
+            {
+                connecting.channel().close();
+                throw new IOException(handshakeFailure(handshake.cause()), handshake.cause());
+            }
         }
         attach(connecting.channel());
     }
@@ -376,6 +411,14 @@ public final class MistClient implements AutoCloseable
     private void received(final Message message)
     {
         tokenUnanswered = null;
+        if (message.command().isEmpty() && !message.error().isEmpty())
+        {
+            // About the connection, not a command (e.g. "Too many connections", a plain client at a TLS port): no
+            // command takes it, and if the server hangs up now, this is why.
+            refusal = new MistReplyException("", message.error());
+            options.errorListener.accept(refusal);
+            return;
+        }
         if (message.isDelivery())
         {
             if (options.listener != null)
@@ -438,7 +481,25 @@ public final class MistClient implements AutoCloseable
             }
             bootstrap.connect(address).addListener((ChannelFuture connecting) ->
             {
-                if (connecting.isSuccess() && !closed)
+                final SslHandler handler = connecting.isSuccess() ? connecting.channel().pipeline()
+                    .get(SslHandler.class) : null;
+                if (handler != null && !closed)
+                {
+                    handler.handshakeFuture().addListener(handshake ->
+                    {
+                        if (handshake.isSuccess() && !closed)
+                        {
+                            nextDelayMillis = options.reconnectDelay.toMillis();
+                            attach(connecting.channel());
+                        }
+                        else if (!closed)
+                        {
+                            options.errorListener.accept(new IOException(handshakeFailure(handshake.cause())));
+                            scheduleReconnect();
+                        }
+                    });
+                }
+                else if (connecting.isSuccess() && !closed)
                 {
                     nextDelayMillis = options.reconnectDelay.toMillis();
                     attach(connecting.channel());
@@ -451,6 +512,65 @@ public final class MistClient implements AutoCloseable
                 }
             });
         }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private static SslContext tlsContext(final ClientOptions options) throws IOException
+    {
+        final SslContextBuilder builder = SslContextBuilder.forClient();
+        if (options.insecure)
+        {
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        else if (options.trustedCertificates != null)
+        {
+            try
+            {
+                builder.trustManager(options.trustedCertificates.toFile());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IOException("cannot read trusted certificates from " + options.trustedCertificates + " - " +
+                    describe(ex.getCause() == null ? ex : ex.getCause()), ex);
+            }
+        }
+        try
+        {
+            return builder.build();
+        }
+        catch (final javax.net.ssl.SSLException | IllegalArgumentException ex)
+        {
+            throw new IOException("cannot set up TLS - " + describe(ex), ex);
+        }
+    }
+
+    /** Why a TLS handshake failed, in words that point at the usual causes. */
+    private String handshakeFailure(final Throwable cause)
+    {
+        final String where = "TLS handshake with " + address.getHostString() + ":" + address.getPort() + " failed - ";
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && root.getCause() != root)
+        {
+            if (root instanceof java.security.cert.CertificateException)
+            {
+                break;
+            }
+            root = root.getCause();
+        }
+        if (cause instanceof NotSslRecordException || cause instanceof java.nio.channels.ClosedChannelException ||
+            cause != null && String.valueOf(cause.getMessage()).contains("closed"))
+        {
+            return where + "the server answered without TLS or hung up; is it a plain tcp:// listener? (then " +
+                "connect without TLS)";
+        }
+        if (root instanceof java.security.cert.CertificateException ||
+            root instanceof java.security.cert.CertPathValidatorException ||
+            root instanceof java.security.cert.CertPathBuilderException)
+        {
+            return where + "the server's certificate is not trusted (" + describe(root) + "); trust its CA or " +
+                "certificate (mist --tls-ca FILE, ClientOptions.trustCertificates), or, for a test server only, " +
+                "skip verification (mist --tls-insecure, ClientOptions.insecure)";
+        }
+        return where + describe(cause);
     }
 
     private static String describe(final Throwable cause)

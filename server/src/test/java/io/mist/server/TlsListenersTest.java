@@ -59,6 +59,37 @@ class TlsListenersTest
     }
 
     @Test
+    void clientCommandsReachTlsListenersAndSayWhenTheySpeakTheWrongProtocol(@TempDir final Path dir) throws Exception
+    {
+        try (ServerFixture fixture = new ServerFixture(AccessControl.OPEN, "tls://127.0.0.1:0", "tcp://127.0.0.1:0"))
+        {
+            final String tls = "127.0.0.1:" + fixture.uri("tls").getPort();
+            final String plain = "127.0.0.1:" + fixture.uri("tcp").getPort();
+            writePem(dir.resolve("server.pem"), fixture.server.tlsMaterial().certificate());
+
+            assertEquals(new ClientCommandsTest.Run(0, "pong\n", ""),
+                ClientCommandsTest.mist("ping", "--host", tls, "--tls-ca", dir.resolve("server.pem").toString()));
+            assertEquals(new ClientCommandsTest.Run(0, "pong\n", ""),
+                ClientCommandsTest.mist("ping", "--host", tls, "--tls-insecure"));
+            final ClientCommandsTest.Run untrusted = ClientCommandsTest.mist("ping", "--host", tls, "--tls");
+            assertEquals(3, untrusted.code(), untrusted.toString());
+            assertTrue(untrusted.err().startsWith("Error: TLS handshake with 127.0.0.1:" +
+                fixture.uri("tls").getPort() + " failed - the server's certificate is not trusted"), untrusted.err());
+            // The certificate is the server's, but does not name the host connected to.
+            final ClientCommandsTest.Run wrongName = ClientCommandsTest.mist("ping", "--host",
+                "127.0.0.2:" + fixture.uri("tls").getPort(), "--tls-ca", dir.resolve("server.pem").toString());
+            assertEquals(3, wrongName.code(), wrongName.toString());
+
+            final ClientCommandsTest.Run plainAtTls = ClientCommandsTest.mist("ping", "--host", tls);
+            assertEquals(new ClientCommandsTest.Run(1, "", "Error: the server refused the connection: this port " +
+                "speaks TLS - connect with TLS (mist ping --tls, openssl s_client)\n"), plainAtTls);
+            final ClientCommandsTest.Run tlsAtPlain = ClientCommandsTest.mist("ping", "--host", plain, "--tls-insecure");
+            assertEquals(3, tlsAtPlain.code(), tlsAtPlain.toString());
+            assertTrue(tlsAtPlain.err().contains("is it a plain tcp:// listener?"), tlsAtPlain.err());
+        }
+    }
+
+    @Test
     void pemCertificateWithAPkcs1RsaKey(@TempDir final Path dir) throws Exception
     {
         final KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -15,6 +15,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.mist.transport.tls.PlaintextOnTlsPort;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
@@ -109,6 +110,7 @@ public final class Listener implements AutoCloseable
                     {
                         final SslHandler handler = tls.newHandler(channel.alloc());
                         handler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                        channel.pipeline().addLast("plaintext-check", new PlaintextOnTlsPort(http));
                         channel.pipeline().addLast("tls", handler);
                     }
                     if (!limits.idleTimeout().isZero())

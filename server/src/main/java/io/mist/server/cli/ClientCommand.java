@@ -61,7 +61,8 @@ public abstract class ClientCommand implements Callable<Integer>
         }
         catch (final MistReplyException ex)
         {
-            return fail(SERVER_ERROR, "the server refused '" + ex.command() + "': " + ex.getMessage());
+            return fail(SERVER_ERROR, ex.command().isEmpty() ? "the server refused the connection: " +
+                ex.getMessage() : "the server refused '" + ex.command() + "': " + ex.getMessage());
         }
         catch (final TimeoutException ex)
         {
@@ -83,7 +84,8 @@ public abstract class ClientCommand implements Callable<Integer>
         final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         final String token = io.mist.server.TokenSource.of(connection.token, parsed.hasMatchedOption("--token"),
             connection.tokenFile, parsed.hasMatchedOption("--token-file"));
-        return ClientOptions.defaults().token(token).connectTimeout(timeout).replyTimeout(timeout);
+        return ClientOptions.defaults().token(token).connectTimeout(timeout).replyTimeout(timeout)
+            .tls(connection.tls).trustCertificates(connection.tlsCa).insecure(connection.tlsInsecure);
     }
 
     /** A problem with the arguments, or null. */

@@ -46,6 +46,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private boolean scannerLine;
     /** Whether the first non-blank byte has chosen the protocol yet. */
     private boolean protocolKnown;
+    /** The first byte of a TLS handshake record: a TLS client at this plain port. */
+    private static final byte TLS_HANDSHAKE = 0x16;
     /** The legacy text protocol's decoder once chosen; null for mist's JSON. */
     private LegacyLineDecoder legacy;
     /** An admin command of this client is running: decode nothing until it is answered. */
@@ -169,6 +171,16 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             }
             protocolKnown = true;
             final byte first = in.getByte(in.readerIndex());
+            if (first == TLS_HANDSHAKE && ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null)
+            {
+                // A TLS client at a plain port: it cannot read anything but TLS, so a close is the clearest answer
+                // (its handshake fails at once rather than waiting for a timeout).
+                LOG.debug("TLS handshake from {} at a plain tcp:// port; closed", ctx.channel().remoteAddress());
+                closing = true;
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
             if (first != '{' && first != 'n')
             {
                 legacy = new LegacyLineDecoder(maxFrameSize);
