@@ -94,17 +94,116 @@ class BrowserWebSocketTest
     }
 
     /**
+     * {@code fetch()} of {@code POST /publish} with a JSON body from a page of an origin {@code --allowed-origins}
+     * lists (CORS preflight, then the publish, its status readable), and from one it does not list, in an iframe:
+     * the preflight is refused, and a form post without CORS (a CSRF attempt) is refused too and publishes nothing.
+     */
+    @Test
+    void crossOriginFetchPublishesFromAllowedOriginsOnly(@TempDir final Path profile) throws Exception
+    {
+        final String chromium = requireChromium();
+        final HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        final HttpServer allowed = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        final String allowedOrigin = "http://127.0.0.1:" + allowed.getAddress().getPort();
+        try (ServerFixture mist = new ServerFixture(io.mist.auth.AccessControl.OPEN,
+            new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1, List.of(allowedOrigin)), "tcp://127.0.0.1:0",
+            "http://127.0.0.1:0"); TestClient subscriber = mist.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"cors\"]}").sync();
+            final String publish = "http://127.0.0.1:" + mist.uri("http").getPort() + "/publish";
+            serve(other, "<!doctype html><html><body><script>\n" +
+                "fetch('" + publish + "', {method: 'POST', headers: {'Content-Type': 'application/json'},\n" +
+                "    body: JSON.stringify({tags: ['cors'], data: 'from another origin'})})\n" +
+                "  .then(r => console.log('Response! {\"other\":' + r.status + '}'))\n" +
+                "  .catch(e => console.log('Response! {\"other\":\"refused\"}'))\n" +
+                "  .then(() => fetch('" + publish + "', {method: 'POST', mode: 'no-cors',\n" +
+                "    body: new URLSearchParams({tags: 'cors', data: 'csrf'})}))\n" +
+                "  .then(() => console.log('Response! {\"csrf\":\"sent\"}'))\n" +
+                "</script></body></html>\n");
+            serve(allowed, "<!doctype html><html><body><script>\n" +
+                "fetch('" + publish + "', {method: 'POST', headers: {'Content-Type': 'application/json'},\n" +
+                "    body: JSON.stringify({tags: ['cors'], data: 'from the allowed origin'})})\n" +
+                "  .then(r => console.log('Response! {\"allowed\":' + r.status + '}'))\n" +
+                "  .catch(e => console.log('Response! {\"allowed\":\"refused\"}'))\n" +
+                "  .then(() => { const f = document.createElement('iframe');\n" +
+                "    f.src = 'http://127.0.0.1:" + other.getAddress().getPort() + "/'; document.body.appendChild(f); })\n" +
+                "</script></body></html>\n");
+            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            final Process browser = startChromium(chromium, profile, allowedOrigin + "/");
+            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
+            console.setDaemon(true);
+            console.start();
+            try
+            {
+                final java.util.Set<String> results = new java.util.TreeSet<>();
+                while (results.size() < 3)
+                {
+                    results.add(next(received, browser));
+                }
+                assertEquals(java.util.Set.of("{\"allowed\":202}", "{\"other\":\"refused\"}",
+                    "{\"csrf\":\"sent\"}"), results);
+                subscriber.expect("{\"command\":\"publish\",\"tags\":[\"cors\"],\"data\":\"from the allowed origin\"}");
+                subscriber.expectSilenceFor(300); // neither the refused fetch nor the form post published
+            }
+            finally
+            {
+                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        finally
+        {
+            other.stop(0);
+            allowed.stop(0);
+        }
+    }
+
+    private static void serve(final HttpServer server, final String page)
+    {
+        final byte[] html = page.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", exchange ->
+        {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, html.length);
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(html);
+            }
+        });
+        server.start();
+    }
+
+    private static String requireChromium()
+    {
+        final String chromium = findChromium();
+        if (chromium == null)
+        {
+            final String why = "no Chromium found (set MIST_CHROMIUM, or install the Debian package 'chromium')";
+            if ("true".equals(System.getenv("CI")))
+            {
+                fail(why + "; under CI=true the browser test must run");
+            }
+            Assumptions.abort(why + "; skipping the browser test");
+        }
+        return chromium;
+    }
+
+    /**
      * Collects what the snippet's {@code console.log("Response!", me.data)} prints, from Chromium's log on its
      * standard error ({@code --enable-logging=stderr}): one JSON object per message, in order.
      */
     private static void readConsole(final Process browser, final BlockingQueue<String> received)
     {
-        final Pattern response = Pattern.compile("\"Response! (\\{.*\\})$");
+        // A message ending in a newline (the server's) ends the log line; others are followed by their source.
+        final Pattern response = Pattern.compile("\"Response! (\\{.*\\})(\", source: .*)?$");
         try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
             StandardCharsets.UTF_8)))
         {
             for (String line = log.readLine(); line != null; line = log.readLine())
             {
+                if (System.getenv("MIST_DEBUG_BROWSER") != null)
+                {
+                    System.err.println("chromium: " + line);
+                }
                 final Matcher matcher = response.matcher(line);
                 if (matcher.find())
                 {

@@ -38,6 +38,7 @@ public final class Pipelines
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
+            .addLast("publish-cors", HttpRouter.publishCors(config))
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
             .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready, metrics));
     }

@@ -150,7 +150,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         else if (api && path.equals("/publish"))
         {
-            publish(ctx, request, uri);
+            final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+            if (!config.allowsOrigin(origin))
+            {
+                LOG.info("Publish from {} refused: origin '{}' is not allowed", ctx.channel().remoteAddress(), origin);
+                HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN,
+                    "403 Forbidden: origin not allowed (--allowed-origins)\n");
+            }
+            else if (request.method().equals(HttpMethod.OPTIONS))
+            {
+                preflight(ctx, request);
+            }
+            else
+            {
+                publish(ctx, request, uri);
+            }
         }
         else if (api && (path.equals("/health") || path.equals("/health/ready") || path.equals("/health/live")))
         {
@@ -400,6 +414,29 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     {
         final List<String> values = uri.parameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The handler that adds CORS headers to {@code /publish} responses; it goes before the aggregator. */
+    public static io.netty.channel.ChannelHandler publishCors(final TransportConfig config)
+    {
+        return new PublishCors(config);
+    }
+
+    /**
+     * A browser's preflight before a cross-origin {@code POST /publish} with a JSON body or a token header: what may
+     * be sent ({@link PublishCors} adds the origin). Any other {@code OPTIONS} gets the methods the path takes.
+     */
+    private static void preflight(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.NO_CONTENT, null, new byte[0]);
+        response.headers().set(HttpHeaderNames.ALLOW, "POST, OPTIONS");
+        if (request.headers().contains(HttpHeaderNames.ORIGIN))
+        {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST");
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, X-AUTH-TOKEN");
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+        }
+        HttpResponses.send(ctx, request, response);
     }
 
     /** mist's router: {@code 301} to the clean path, the query kept. */
