@@ -185,8 +185,8 @@ public final class PostgresTokenStore implements TokenStore
         }
         catch (final SQLException ex)
         {
-            throw new StoreException("postgres: cannot " + what + ": cannot connect to " + described + " (" +
-                firstLine(ex.getMessage()) + ")", ex);
+            throw StoreException.unavailable("postgres: cannot " + what + ": cannot connect to " + described +
+                " (" + firstLine(ex.getMessage()) + ")", ex);
         }
         try
         {
@@ -204,8 +204,20 @@ public final class PostgresTokenStore implements TokenStore
             {
                 closeQuietly(); // the connection is broken; the next call opens a new one
             }
-            throw new StoreException("postgres: cannot " + what + " (" + firstLine(ex.getMessage()) + ")", ex);
+            final String message = "postgres: cannot " + what + " (" + firstLine(ex.getMessage()) + ")";
+            throw unreachable(ex) ? StoreException.unavailable(message, ex) : new StoreException(message, ex);
         }
+    }
+
+    /**
+     * A failure of the connection rather than of the statement: SQL state class 08 (connection exception), or the
+     * server starting up or shutting down (57P01-57P03).
+     */
+    private static boolean unreachable(final SQLException ex)
+    {
+        final String state = ex.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") ||
+            state.equals("57P03"));
     }
 
     /** PostgreSQL puts the offending values (a token) in the lines after the first ("Detail: Key (token)=..."). */

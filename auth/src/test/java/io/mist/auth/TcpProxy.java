@@ -14,14 +14,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy a test can cut and restore, to play a database that goes away and comes back on the same
  * address: while cut, every open connection is reset and new ones are accepted and closed at once. Thread per pump.
  */
-final class TcpProxy implements AutoCloseable
+public final class TcpProxy implements AutoCloseable
 {
     private final InetSocketAddress target;
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean down;
 
-    TcpProxy(final String host, final int port) throws IOException
+    public TcpProxy(final String host, final int port) throws IOException
     {
         this.target = new InetSocketAddress(host, port);
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -30,13 +30,13 @@ final class TcpProxy implements AutoCloseable
         acceptor.start();
     }
 
-    int port()
+    public int port()
     {
         return server.getLocalPort();
     }
 
     /** Resets every connection and refuses new ones until {@link #restore()}. */
-    void cut()
+    public void cut()
     {
         down = true;
         for (final Socket socket : open)
@@ -46,7 +46,7 @@ final class TcpProxy implements AutoCloseable
         open.clear();
     }
 
-    void restore()
+    public void restore()
     {
         down = false;
     }

@@ -51,6 +51,11 @@ public final class MistCommand implements Callable<Integer>
             "  scribble://?db=DIR", "  postgres://user[:password]@host:port?db=NAME"})
     String authenticator;
 
+    @Option(names = "--authenticator-retry", paramLabel = "DURATION", defaultValue = "30s",
+        description = "How long to keep trying a token store that cannot be reached at start (a database that is " +
+            "still starting), then exit 1; 0 gives up at once. Default: ${DEFAULT-VALUE}.")
+    String authenticatorRetry;
+
     @Option(names = "--token", paramLabel = "TOKEN",
         description = "The master token: opens a connection in admin mode (with --authenticator).")
     String token;
@@ -246,7 +251,8 @@ public final class MistCommand implements Callable<Integer>
                 tlsCert, tlsKey, authenticator, TokenSource.of(token, given("--token"), tokenFile,
                     given("--token-file")), allowAnonymous)
                 .withLogFormat(named("--log-format", () -> io.mist.server.logging.LogFormat.parse(logFormat)))
-                .withStatsInterval(Durations.parse("--stats-interval", statsInterval));
+                .withStatsInterval(Durations.parse("--stats-interval", statsInterval))
+                .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry));
         }
         catch (final IllegalArgumentException ex)
         {

@@ -151,21 +151,53 @@ public final class MistServer implements AutoCloseable
         }
     }
 
+    /**
+     * Opens the token store and loads its tokens. A store that cannot be reached (a database still starting, say,
+     * under compose or systemd ordering) is tried again, with a doubling pause, for {@code --authenticator-retry};
+     * each try is logged. A misconfigured one fails at once.
+     */
     private AccessControl openAuthenticator() throws StartupException
     {
-        TokenStore store = null;
-        try
+        final long deadline = System.nanoTime() + config.authenticatorRetry().toNanos();
+        long pauseMillis = 500;
+        for (int attempt = 1; ; attempt++)
         {
-            store = TokenStores.open(config.authenticator());
-            return new TokenRegistry(store, config.token(), config.allowAnonymous());
-        }
-        catch (final StoreException ex)
-        {
-            if (store != null)
+            TokenStore store = null;
+            try
             {
-                store.close();
+                store = TokenStores.open(config.authenticator());
+                return new TokenRegistry(store, config.token(), config.allowAnonymous());
             }
-            throw new StartupException("Failed to start the authenticator - " + ex.getMessage());
+            catch (final StoreException ex)
+            {
+                if (store != null)
+                {
+                    store.close();
+                }
+                final long left = deadline - System.nanoTime();
+                if (!ex.isUnavailable() || left <= 0)
+                {
+                    throw new StartupException("Failed to start the authenticator (--authenticator) - " +
+                        ex.getMessage() + (ex.isUnavailable() && attempt > 1 ? "; gave up after " + attempt +
+                        " tries in " + Durations.format(config.authenticatorRetry()) + " (--authenticator-retry)" :
+                        ""));
+                }
+                final long pause = Math.min(pauseMillis, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                LOG.warn("Token store unreachable (try {}): {}; trying again in {} (--authenticator-retry {})",
+                    attempt, ex.getMessage(), Durations.format(java.time.Duration.ofMillis(pause)),
+                    Durations.format(config.authenticatorRetry()));
+                try
+                {
+                    Thread.sleep(pause);
+                }
+                catch (final InterruptedException interrupted)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("Failed to start the authenticator (--authenticator) - interrupted " +
+                        "while waiting for the token store");
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 5000);
+            }
         }
     }
 

@@ -19,6 +19,9 @@ public final class ServerConfig
     public static final List<String> DEFAULT_LISTENERS =
         List.of("tcp://127.0.0.1:1445", "http://127.0.0.1:8080", "ws://127.0.0.1:8888");
 
+    /** How long an unreachable token store is tried again at start, by default. */
+    public static final java.time.Duration DEFAULT_AUTHENTICATOR_RETRY = java.time.Duration.ofSeconds(30);
+
     private final List<ListenerUri> listeners;
     private final LogLevel logLevel;
     private final EngineConfig engine;
@@ -30,6 +33,7 @@ public final class ServerConfig
     private final boolean allowAnonymous;
     private final LogFormat logFormat;
     private final java.time.Duration statsInterval;
+    private final java.time.Duration authenticatorRetry;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -102,10 +106,17 @@ public final class ServerConfig
         this.allowAnonymous = allowAnonymous;
         this.logFormat = LogFormat.TEXT;
         this.statsInterval = java.time.Duration.ZERO;
+        this.authenticatorRetry = DEFAULT_AUTHENTICATOR_RETRY;
     }
 
-    private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval)
+    private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
+        final java.time.Duration authenticatorRetry)
     {
+        if (authenticatorRetry.isNegative())
+        {
+            throw new IllegalArgumentException("--authenticator-retry must be 0 (no retry) or more");
+        }
+        this.authenticatorRetry = authenticatorRetry;
         if (statsInterval.isNegative() || (!statsInterval.isZero() && statsInterval.toMillis() < 1000))
         {
             throw new IllegalArgumentException("--stats-interval must be 0 (off) or at least 1s, got " +
@@ -187,7 +198,7 @@ public final class ServerConfig
     /** This configuration with log lines in {@code format}. */
     public ServerConfig withLogFormat(final LogFormat format)
     {
-        return new ServerConfig(this, format, statsInterval);
+        return new ServerConfig(this, format, statsInterval, authenticatorRetry);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -199,6 +210,18 @@ public final class ServerConfig
     /** This configuration logging a stats line every {@code interval} (zero: never; else at least one second). */
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
-        return new ServerConfig(this, logFormat, interval);
+        return new ServerConfig(this, logFormat, interval, authenticatorRetry);
+    }
+
+    /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
+    public java.time.Duration authenticatorRetry()
+    {
+        return authenticatorRetry;
+    }
+
+    /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
+    public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
+    {
+        return new ServerConfig(this, logFormat, statsInterval, retry);
     }
 }
