@@ -50,10 +50,11 @@ import java.util.concurrent.TimeoutException;
  * {@link #messages()}. Optionally reconnects and re-subscribes. Thread-safe.
  *
  * <pre>{@code
- * try (MistClient client = MistClient.connect("127.0.0.1", 1445, ClientOptions.defaults())) {
- *     client.subscribe(List.of("hello")).join();
- *     client.publish(List.of("hello"), "world");
- *     Message message = client.messages().take();
+ * try (MistClient subscriber = MistClient.connect("127.0.0.1", 1445, ClientOptions.defaults());
+ *      MistClient publisher = MistClient.connect("127.0.0.1", 1445, ClientOptions.defaults())) {
+ *     subscriber.subscribe(List.of("hello")).join();
+ *     publisher.publish(List.of("hello"), "world"); // a client never receives its own publishes
+ *     Message message = subscriber.messages().take();
  * }
  * }</pre>
  */
