@@ -136,7 +136,18 @@ public final class OutboundRing
         {
             grown <<= 1;
         }
-        final Segment next = new Segment(Math.min(grown, capacity));
+        final Segment next;
+        try
+        {
+            next = new Segment(Math.min(grown, capacity));
+        }
+        catch (final OutOfMemoryError directMemoryExhausted)
+        {
+            // -XX:MaxDirectMemorySize is reached (checked before anything is allocated, so the JVM is fine): this
+            // client cannot grow now, and its newest message is dropped, as when its largest ring is full. Growing
+            // is tried again with its next message.
+            return false;
+        }
         final Segment previous = tail;
         tail = next;
         previous.next = next; // volatile: publishes the new ring after the last write to the previous one
