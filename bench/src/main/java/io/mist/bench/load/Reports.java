@@ -28,12 +28,15 @@ public final class Reports
     {
     }
 
-    /** Writes the files; returns their paths. */
+    /**
+     * Writes the files; returns their paths. Files already there (say, a recorded run committed in perf-results/) are
+     * never overwritten: a second run of the same scenario on the same day gets {@code -2}, {@code -3}, ...
+     */
     public static List<Path> write(final Path directory, final LocalDate date, final RunSpec spec,
         final List<RunResult> results, final String command) throws IOException
     {
         Files.createDirectories(directory);
-        final String base = date + "-" + spec.slug();
+        final String base = freeBase(directory, date + "-" + spec.slug());
         final List<Path> written = new ArrayList<>();
         final Path json = directory.resolve(base + ".json");
         Files.writeString(json, json(date, spec, results, command));
@@ -54,6 +57,18 @@ public final class Reports
             Charts.throughputBars(title, results));
         written.add(svg);
         return written;
+    }
+
+    /** {@code base}, or {@code base-N} with the smallest N from 2 whose run was not written yet. */
+    static String freeBase(final Path directory, final String base)
+    {
+        String candidate = base;
+        for (int n = 2; Files.exists(directory.resolve(candidate + ".json")) ||
+            Files.exists(directory.resolve(candidate + ".svg")); n++)
+        {
+            candidate = base + "-" + n;
+        }
+        return candidate;
     }
 
     /** The distribution in HdrHistogram's percentile format, in microseconds. */

@@ -51,6 +51,27 @@ class ReportsTest
     }
 
     @Test
+    void aSecondRunOnTheSameDayDoesNotOverwriteTheFirst() throws Exception
+    {
+        final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 4, 128, Duration.ofSeconds(1),
+            Duration.ofSeconds(2), 5_000, 0, 0, 0, 7);
+        final RunResult first = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, histogram(100_000),
+            80.0, null);
+        final RunResult second = new RunResult("mist", 5000, 30000, 2.56e6, 15000, 60000, 60000, histogram(100_000),
+            80.0, null);
+        final LocalDate day = LocalDate.of(2026, 11, 23);
+        final List<Path> recorded = Reports.write(directory, day, spec, List.of(first), "first");
+        final String committed = Files.readString(recorded.get(0));
+        final List<Path> again = Reports.write(directory, day, spec, List.of(second), "second");
+        final List<Path> third = Reports.write(directory, day, spec, List.of(second), "third");
+        assertEquals(committed, Files.readString(recorded.get(0)), "the recorded run is kept");
+        assertEquals(List.of("2026-11-23-fanout-latency-4c-128b-2.json", "2026-11-23-fanout-latency-4c-128b-2-mist.hgrm",
+            "2026-11-23-fanout-latency-4c-128b-2.svg"), again.stream().map(f -> f.getFileName().toString()).toList());
+        assertEquals("2026-11-23-fanout-latency-4c-128b-3.json", third.get(0).getFileName().toString());
+        assertTrue(Files.readString(again.get(0)).contains("\"command\": \"second\""));
+    }
+
+    @Test
     void summarySectionIsReplacedBetweenItsMarkersOrAppended() throws Exception
     {
         final Path readme = directory.resolve("README.md");
