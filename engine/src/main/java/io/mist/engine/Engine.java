@@ -4,7 +4,10 @@ import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.mist.engine.cluster.ClusterPort;
 import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ring.InboundTranslator;
+import io.mist.engine.ring.Offer;
 import io.mist.engine.ingress.MessagePublisher;
 import io.mist.engine.ingress.RequestEncoder;
 import io.mist.engine.ingress.RequestPolicy;
@@ -87,6 +90,33 @@ public final class Engine implements AutoCloseable
     public MessagePublisher publisher()
     {
         return new MessagePublisher(ring, requestEncoder());
+    }
+
+    /**
+     * An entry into the ring for messages another node of the cluster published: delivered to this node's
+     * subscribers, never forwarded again. One per producing thread.
+     */
+    public MessagePublisher remotePublisher()
+    {
+        return new MessagePublisher(ring, requestEncoder(), true);
+    }
+
+    /**
+     * Joins a cluster: the matcher tells {@code port} this node's interest and hands it every publish made here.
+     * Before {@link #start}.
+     */
+    public void cluster(final ClusterPort port)
+    {
+        matcher.cluster(port);
+    }
+
+    /**
+     * Offers an event of the cluster bridge's own ({@link io.mist.engine.ring.InboundEventType#CLUSTER}, filled by
+     * {@code translator}) to the matcher, in ring order; never waits.
+     */
+    public <A> Offer offerControl(final InboundTranslator<A> translator, final A arg)
+    {
+        return ring.offer(null, translator, arg);
     }
 
     private RequestEncoder requestEncoder()

@@ -175,6 +175,19 @@ public final class MistCommand implements Callable<Integer>
             "0 never. Default: ${DEFAULT-VALUE}.")
     String statsInterval;
 
+    @Option(names = "--cluster", split = ",", paramLabel = "URL",
+        description = "Join a cluster of mist nodes through these NATS servers (nats://HOST:PORT or tls://HOST:PORT, " +
+            "user:password@ or token@ in the URL if NATS wants them). Without it: a single node.")
+    List<String> cluster = new ArrayList<>();
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "mist",
+        description = "Which cluster to join, when several share one NATS. Default: ${DEFAULT-VALUE}.")
+    String clusterName;
+
+    @Option(names = "--cluster-credentials", paramLabel = "FILE",
+        description = "A NATS credentials file (.creds) for --cluster.")
+    java.nio.file.Path clusterCredentials;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "YAML (.yaml, .yml) or JSON (.json) file whose keys are these flags without dashes " +
             "(listeners, log-level, ...); a flag given here wins over the file.")
@@ -252,12 +265,32 @@ public final class MistCommand implements Callable<Integer>
                     given("--token-file")), allowAnonymous)
                 .withLogFormat(named("--log-format", () -> io.mist.server.logging.LogFormat.parse(logFormat)))
                 .withStatsInterval(Durations.parse("--stats-interval", statsInterval))
-                .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry));
+                .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry))
+                .withCluster(clusterOptions());
         }
         catch (final IllegalArgumentException ex)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+    }
+
+    /** The cluster to join, or null without {@code --cluster}. */
+    private io.mist.cluster.ClusterOptions clusterOptions()
+    {
+        final List<String> servers = cluster.stream().map(String::trim).filter(server -> !server.isEmpty()).toList();
+        if (servers.isEmpty())
+        {
+            if (clusterCredentials != null)
+            {
+                throw new IllegalArgumentException("--cluster-credentials needs --cluster");
+            }
+            return null;
+        }
+        if (clusterCredentials != null && !java.nio.file.Files.isReadable(clusterCredentials))
+        {
+            throw new IllegalArgumentException("--cluster-credentials: cannot read " + clusterCredentials);
+        }
+        return new io.mist.cluster.ClusterOptions(servers, clusterName, clusterCredentials);
     }
 
     /** Whether {@code flag} is on the command line (not from the environment, the config file or the default). */

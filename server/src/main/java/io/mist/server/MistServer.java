@@ -2,6 +2,7 @@ package io.mist.server;
 
 import io.mist.engine.Engine;
 import io.mist.auth.AccessControl;
+import io.mist.cluster.ClusterNode;
 import io.mist.auth.StoreException;
 import io.mist.auth.TokenRegistry;
 import io.mist.auth.TokenStore;
@@ -50,6 +51,8 @@ public final class MistServer implements AutoCloseable
     private TlsMaterial tls;
     private volatile boolean accepting;
     private boolean closed;
+    /** This node's membership of a cluster; null for a single node. */
+    private final ClusterNode cluster;
 
     public MistServer(final ServerConfig config)
     {
@@ -65,11 +68,16 @@ public final class MistServer implements AutoCloseable
         this.config = config;
         this.access = access;
         this.engine = new Engine(config.engine());
+        this.cluster = config.cluster() == null ? null : ClusterNode.prepare(config.cluster(), engine);
         this.loops = new EventLoops(config.transport());
         this.metrics = new ServerMetrics(engine, this::listenerConnections,
             () -> listenerNames.keySet().stream().mapToLong(Listener::ringBytes).sum(),
             () -> listenerNames.keySet().stream().mapToLong(Listener::pendingWriteBytes).sum(),
             () -> this.access instanceof TokenRegistry registry ? registry.failedAttempts() : -1);
+        if (cluster != null)
+        {
+            metrics.cluster(cluster);
+        }
     }
 
     /**
@@ -83,6 +91,18 @@ public final class MistServer implements AutoCloseable
             if (config.authenticator() != null)
             {
                 access = openAuthenticator();
+            }
+            if (cluster != null)
+            {
+                try
+                {
+                    cluster.start();
+                }
+                catch (final IOException ex)
+                {
+                    throw new StartupException("Failed to join the cluster (--cluster " +
+                        config.cluster().describe() + ") - " + ex.getMessage());
+                }
             }
             for (final ListenerUri uri : config.listeners())
             {
@@ -201,6 +221,12 @@ public final class MistServer implements AutoCloseable
         }
     }
 
+    /** This node's membership of a cluster; null for a single node. */
+    public ClusterNode cluster()
+    {
+        return cluster;
+    }
+
     /** The server's authentication ({@link AccessControl#OPEN} without an authenticator). */
     public AccessControl access()
     {
@@ -295,6 +321,10 @@ public final class MistServer implements AutoCloseable
         for (final Listener listener : listeners)
         {
             listener.close();
+        }
+        if (cluster != null)
+        {
+            cluster.close();
         }
         engine.close();
         final long deadline = System.nanoTime() + SHUTDOWN_FLUSH_NANOS;

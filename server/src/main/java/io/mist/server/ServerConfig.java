@@ -34,6 +34,7 @@ public final class ServerConfig
     private final LogFormat logFormat;
     private final java.time.Duration statsInterval;
     private final java.time.Duration authenticatorRetry;
+    private final io.mist.cluster.ClusterOptions cluster;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -107,11 +108,13 @@ public final class ServerConfig
         this.logFormat = LogFormat.TEXT;
         this.statsInterval = java.time.Duration.ZERO;
         this.authenticatorRetry = DEFAULT_AUTHENTICATOR_RETRY;
+        this.cluster = null;
     }
 
     private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
-        final java.time.Duration authenticatorRetry)
+        final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster)
     {
+        this.cluster = cluster;
         if (authenticatorRetry.isNegative())
         {
             throw new IllegalArgumentException("--authenticator-retry must be 0 (no retry) or more");
@@ -198,7 +201,7 @@ public final class ServerConfig
     /** This configuration with log lines in {@code format}. */
     public ServerConfig withLogFormat(final LogFormat format)
     {
-        return new ServerConfig(this, format, statsInterval, authenticatorRetry);
+        return new ServerConfig(this, format, statsInterval, authenticatorRetry, cluster);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -210,7 +213,7 @@ public final class ServerConfig
     /** This configuration logging a stats line every {@code interval} (zero: never; else at least one second). */
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
-        return new ServerConfig(this, logFormat, interval, authenticatorRetry);
+        return new ServerConfig(this, logFormat, interval, authenticatorRetry, cluster);
     }
 
     /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
@@ -219,9 +222,21 @@ public final class ServerConfig
         return authenticatorRetry;
     }
 
+    /** The cluster this node joins; null for a single node. */
+    public io.mist.cluster.ClusterOptions cluster()
+    {
+        return cluster;
+    }
+
+    /** This configuration joining the cluster {@code options} describe (null: a single node). */
+    public ServerConfig withCluster(final io.mist.cluster.ClusterOptions options)
+    {
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, options);
+    }
+
     /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
     public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
     {
-        return new ServerConfig(this, logFormat, statsInterval, retry);
+        return new ServerConfig(this, logFormat, statsInterval, retry, cluster);
     }
 }

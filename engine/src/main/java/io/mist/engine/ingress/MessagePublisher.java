@@ -2,6 +2,7 @@ package io.mist.engine.ingress;
 
 import io.mist.codec.MistFrame;
 import io.mist.engine.ring.InboundEvent;
+import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
 import io.mist.engine.ring.InboundTranslator;
 import io.mist.engine.ring.Offer;
@@ -17,12 +18,20 @@ public final class MessagePublisher
     private final InboundRing ring;
     private final RequestEncoder encoder;
     private final InboundTranslator<MistFrame> fill = this::fill;
+    private final boolean remote;
     private Refusal refusal;
 
     public MessagePublisher(final InboundRing ring, final RequestEncoder encoder)
     {
+        this(ring, encoder, false);
+    }
+
+    /** @param remote whether the messages come from another node of the cluster (delivered here, not forwarded). */
+    public MessagePublisher(final InboundRing ring, final RequestEncoder encoder, final boolean remote)
+    {
         this.ring = ring;
         this.encoder = encoder;
+        this.remote = remote;
     }
 
     /** Checks publishes against {@code grant} (a restricted token's tags) from now on; null lifts the limit. */
@@ -58,5 +67,9 @@ public final class MessagePublisher
     private void fill(final InboundEvent event, final MistFrame frame)
     {
         refusal = encoder.publish(event, frame);
+        if (remote && event.type == InboundEventType.PUBLISH)
+        {
+            event.type = InboundEventType.PUBLISH_REMOTE;
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.mist.codec.GrowableBytes;
 import io.mist.codec.ReplyEncoder;
 import io.mist.engine.EngineCounters;
 import io.mist.engine.RequestLimits;
+import io.mist.engine.cluster.ClusterPort;
 import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.metrics.EnqueueStamp;
 import io.mist.engine.metrics.LatencyStage;
@@ -48,6 +49,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Publishes in the current batch, recorded together at its end. */
     private long batchPublishes;
     private RequestLimits limits = RequestLimits.DEFAULTS;
+    private ClusterPort cluster = ClusterPort.NONE;
     /** The frame {@link #offerFrame} enqueues: an event's payload view, or {@link #replyView}. */
     private UnsafeBuffer frame;
     private int frameLength;
@@ -104,6 +106,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             event.release();
             if (endOfBatch)
             {
+                cluster.endOfBatch();
                 wakeClients();
                 if (timed)
                 {
@@ -120,6 +123,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         switch (event.type)
         {
             case InboundEventType.PUBLISH:
+            case InboundEventType.PUBLISH_REMOTE:
                 counters.messagesPublished.increment();
                 frame = event.payloadView();
                 frameLength = event.payload.length();
@@ -129,6 +133,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                     batchPublishes++;
                 }
                 index.match(event.tags, event.tagCount, session, this);
+                if (event.type == InboundEventType.PUBLISH)
+                {
+                    cluster.published(event);
+                }
+                break;
+            case InboundEventType.CLUSTER:
+                cluster.control(event);
                 break;
             case InboundEventType.SUBSCRIBE:
                 subscribe(session, event.tags, event.tagCount);
@@ -184,6 +195,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             LatencyStage.record(matcherToEnqueued, System.nanoTime() - batchStart, batchPublishes);
         }
         batchStart = NO_BATCH;
+    }
+
+    /** Joins a cluster: {@code port} hears this node's interest and publishes. Before the first event. */
+    public void cluster(final ClusterPort port)
+    {
+        cluster = port;
+        index.anchorListener(port);
     }
 
     /** Limits subscriptions per client; a subscribe beyond it is answered with an error. Before the first event. */

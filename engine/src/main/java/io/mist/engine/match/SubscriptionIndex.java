@@ -1,5 +1,6 @@
 package io.mist.engine.match;
 
+import io.mist.engine.cluster.ClusterPort;
 import io.mist.engine.session.ClientSession;
 
 import java.util.Arrays;
@@ -53,6 +54,27 @@ public final class SubscriptionIndex
     private long stamp;
     private int size;
     private final TagSet probe = new TagSet();
+
+    /** Told when a tag's anchor list becomes used or empty: this node's interest, for a cluster. */
+    private ClusterPort anchors = ClusterPort.NONE;
+
+    /** Tells {@code port} each tag whose anchor list becomes used or empty, from now on. */
+    public void anchorListener(final ClusterPort port)
+    {
+        anchors = port;
+    }
+
+    /** Every tag whose anchor list holds a subscription now. */
+    public void forEachAnchor(final java.util.function.IntConsumer action)
+    {
+        for (int tag = 0; tag < entryCount.length; tag++)
+        {
+            if (entryCount[tag] > 0)
+            {
+                action.accept(tag);
+            }
+        }
+    }
 
     public SubscriptionIndex()
     {
@@ -306,6 +328,10 @@ public final class SubscriptionIndex
         subscription.anchor = anchor;
         subscription.entry = n;
         entryCount[anchor] = n + 1;
+        if (n == 0)
+        {
+            anchors.interestAdded(anchor);
+        }
     }
 
     private void unfile(final Subscription subscription)
@@ -327,6 +353,7 @@ public final class SubscriptionIndex
         {
             entries[anchor] = EMPTY_ENTRIES;
             owners[anchor] = NO_OWNERS;
+            anchors.interestRemoved(anchor);
         }
         for (final int tag : subscription.tags)
         {

@@ -31,9 +31,16 @@ public final class InboundEventType
     public static final byte PRUNE = 9;
     /** The connection is gone: forget its subscriptions. */
     public static final byte DISCONNECT = 10;
+    /**
+     * A message another node of the cluster published: delivered to every local client with a matching subscription,
+     * and not forwarded again.
+     */
+    public static final byte PUBLISH_REMOTE = 11;
+    /** For the cluster bridge ({@link io.mist.engine.cluster.ClusterPort#control}), in ring order. */
+    public static final byte CLUSTER = 12;
 
     private static final String[] NAMES = { "NONE", "PUBLISH", "SUBSCRIBE", "UNSUBSCRIBE", "REPLY", "LIST", "LISTALL",
-        "WHO", "CLOSE", "PRUNE", "DISCONNECT" };
+        "WHO", "CLOSE", "PRUNE", "DISCONNECT", "PUBLISH_REMOTE", "CLUSTER" };
 
     private InboundEventType()
     {

@@ -1,5 +1,7 @@
 package io.mist.server.metrics;
 
+import io.mist.cluster.ClusterCounters;
+import io.mist.cluster.ClusterNode;
 import io.mist.engine.Engine;
 import io.mist.engine.EngineCounters;
 import io.mist.engine.metrics.LatencySnapshot;
@@ -25,6 +27,7 @@ public final class ServerMetrics
     private final LongSupplier authFailures;
     private final LongSupplier ringBytes;
     private final LongSupplier pendingWriteBytes;
+    private volatile ClusterNode cluster;
 
     /**
      * @param listenerConnections open connections by listener URI, read at each rendering.
@@ -40,6 +43,35 @@ public final class ServerMetrics
         this.ringBytes = ringBytes;
         this.pendingWriteBytes = pendingWriteBytes;
         this.authFailures = authFailures;
+    }
+
+    /** Reports this node's cluster bridge too, from now on. */
+    public void cluster(final ClusterNode node)
+    {
+        cluster = node;
+    }
+
+    private static void cluster(final StringBuilder out, final ClusterNode node)
+    {
+        final ClusterCounters c = node.counters();
+        gauge(out, "mist_cluster_connected", "1 while this node reaches NATS, else 0 (messages for other nodes are " +
+            "then dropped).", node.connected() ? 1 : 0);
+        gauge(out, "mist_cluster_nodes", "Other nodes of the cluster this node knows.", c.peers.get());
+        counter(out, "mist_cluster_messages_out_total", "Messages sent to other nodes (one per node a publish went " +
+            "to).", c.messagesOut.get());
+        counter(out, "mist_cluster_bytes_out_total", "Bytes of messages sent to other nodes.", c.bytesOut.get());
+        counter(out, "mist_cluster_messages_in_total", "Messages other nodes sent to this one.", c.messagesIn.get());
+        counter(out, "mist_cluster_bytes_in_total", "Bytes of messages other nodes sent to this one.",
+            c.bytesIn.get());
+        counter(out, "mist_cluster_messages_dropped_total", "Messages for other nodes dropped on this node (NATS " +
+            "unreachable, or the forward queue full), one per node.", c.droppedOut.get());
+        gauge(out, "mist_cluster_interest_entries", "Tags other nodes' subscriptions are filed under, summed over " +
+            "the nodes: what this node forwards by.", c.remoteInterest.get());
+        gauge(out, "mist_cluster_local_interest_entries", "Tags this node's subscriptions are filed under, as " +
+            "announced to the others.", c.localInterest.get());
+        counter(out, "mist_cluster_interest_updates_total", "Interest announcements received from other nodes.",
+            c.interestUpdates.get());
+        counter(out, "mist_cluster_disconnects_total", "Times this node lost NATS.", c.disconnects.get());
     }
 
     /** Prometheus text exposition format 0.0.4. */
@@ -77,6 +109,10 @@ public final class ServerMetrics
         if (failures >= 0)
         {
             counter(out, "mist_auth_failures_total", "Connections refused for a missing or wrong token.", failures);
+        }
+        if (cluster != null)
+        {
+            cluster(out, cluster);
         }
         if (engine.metrics().enabled())
         {
