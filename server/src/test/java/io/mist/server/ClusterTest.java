@@ -147,4 +147,83 @@ class ClusterTest
             assertEquals(0, counters(a).droppedOut.get());
         }
     }
+
+    @Test
+    void natsKilledAndRestartedMidStreamLosesSomeNeverDuplicatesAndResumes() throws Exception
+    {
+        final ServerFixture a = nodes.get(0);
+        final ServerFixture b = nodes.get(1);
+        try (TestClient publisher = a.connect(); TestClient subscriber = b.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"f\"]}").sync();
+            await("interest A holds", () -> counters(a).remoteInterest.get(), 1);
+            int next = 0;
+            next = publish(publisher, next, 100);
+            for (int i = 0; i < 100; i++)
+            {
+                subscriber.expect("{\"command\":\"publish\",\"tags\":[\"f\"],\"data\":\"" + i + "\"}");
+            }
+
+            nats.kill();
+            await("A sees NATS gone", () -> a.server.cluster().connected() ? 1 : 0, 0);
+            next = publish(publisher, next, 100);
+            publisher.sync();
+            await("dropped while NATS is gone", () -> counters(a).droppedOut.get() >= 100 ? 1 : 0, 1);
+            subscriber.send("{\"command\":\"publish\",\"tags\":[\"local\"],\"data\":\"x\"}").sync();
+
+            nats.start();
+            await("A back on NATS", () -> a.server.cluster().connected() ? 1 : 0, 1);
+            await("B back on NATS", () -> b.server.cluster().connected() ? 1 : 0, 1);
+            // Traffic resumes once A has B's interest again: publish until a message arrives.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            subscriber.setTimeout(100);
+            int last = 99;
+            boolean resumed = false;
+            while (!resumed && System.nanoTime() < deadline)
+            {
+                next = publish(publisher, next, 1);
+                try
+                {
+                    last = check(subscriber.read(), last);
+                    resumed = true;
+                }
+                catch (final java.net.SocketTimeoutException notYet)
+                {
+                    // not yet
+                }
+            }
+            assertTrue(resumed, "traffic resumed after NATS came back");
+            subscriber.setTimeout(5000);
+            final int resumedAt = next;
+            next = publish(publisher, next, 200);
+            while (last < next - 1)
+            {
+                last = check(subscriber.read(), last);
+            }
+            assertTrue(last == next - 1 && resumedAt > 200, "every message after the outage arrived, in order");
+            subscriber.expectNothing();
+            assertTrue(counters(a).disconnects.get() >= 1);
+        }
+    }
+
+    private static int publish(final TestClient publisher, final int from, final int count) throws Exception
+    {
+        final StringBuilder burst = new StringBuilder();
+        for (int i = from; i < from + count; i++)
+        {
+            burst.append("{\"command\":\"publish\",\"tags\":[\"f\"],\"data\":\"").append(i).append("\"}\n");
+        }
+        publisher.sendRaw(burst.toString());
+        return from + count;
+    }
+
+    /** A delivery after {@code last}: strictly later (no duplicate, no reordering), gaps allowed (loss). */
+    private static int check(final String line, final int last)
+    {
+        final String prefix = "{\"command\":\"publish\",\"tags\":[\"f\"],\"data\":\"";
+        assertTrue(line.startsWith(prefix), line);
+        final int n = Integer.parseInt(line.substring(prefix.length(), line.length() - 2));
+        assertTrue(n > last, "received " + n + " after " + last + ": a duplicate or out of order");
+        return n;
+    }
 }
