@@ -64,6 +64,12 @@ public final class PostgresTokenStore implements TokenStore
     }
 
     @Override
+    public boolean shared()
+    {
+        return true;
+    }
+
+    @Override
     public Map<String, Set<String>> load() throws StoreException
     {
         return transaction(connection ->

@@ -48,6 +48,9 @@ public final class TokenRegistry implements AccessControl
         return thread;
     });
     private final AtomicLong failedAttempts = new AtomicLong();
+    private volatile Runnable changed = () ->
+    {
+    };
 
     /** Loads every token from {@code store}; throws when the store cannot be read. */
     public TokenRegistry(final TokenStore store, final String masterToken, final boolean allowAnonymous)
@@ -128,8 +131,79 @@ public final class TokenRegistry implements AccessControl
     @Override
     public CompletableFuture<AdminResult> admin(final String command, final String token, final List<String> tags)
     {
-        return CompletableFuture.supplyAsync(() -> run(command, token == null ? "" : token, new TreeSet<>(tags)),
-            adminThread);
+        return CompletableFuture.supplyAsync(() ->
+        {
+            final AdminResult result = run(command, token == null ? "" : token, new TreeSet<>(tags));
+            if (result.error() == null && !command.equals("tags"))
+            {
+                changed.run();
+            }
+            return result;
+        }, adminThread);
+    }
+
+    /** Runs {@code listener} on the admin thread after each admin command that changed the store. */
+    public void onChange(final Runnable listener)
+    {
+        changed = listener;
+    }
+
+    /** Whether the store is one several servers share (see {@link TokenStore#shared()}). */
+    public boolean sharedStore()
+    {
+        return store.shared();
+    }
+
+    /** The store's description for logs. */
+    public String describeStore()
+    {
+        return store.describe();
+    }
+
+    /**
+     * Reads every token from the store again and applies what changed there (another server's admin commands):
+     * new tokens open connections, changed tags apply to open ones at once, removed tokens' connections are closed.
+     * On the admin thread, after the commands already queued; a store failure is logged and changes nothing.
+     */
+    public CompletableFuture<Void> reload()
+    {
+        return CompletableFuture.runAsync(() ->
+        {
+            final Map<String, Set<String>> loaded;
+            try
+            {
+                loaded = store.load();
+            }
+            catch (final StoreException ex)
+            {
+                LOG.error("Reloading the tokens failed; keeping the ones known: {}", ex.getMessage());
+                return;
+            }
+            final Map<String, Set<String>> byDigest = new java.util.HashMap<>();
+            for (final Map.Entry<String, Set<String>> entry : loaded.entrySet())
+            {
+                byDigest.put(hex(digest(entry.getKey())), entry.getValue());
+            }
+            for (final String key : new ArrayList<>(grants.keySet()))
+            {
+                if (!byDigest.containsKey(key))
+                {
+                    grants.remove(key).revoke();
+                }
+            }
+            for (final Map.Entry<String, Set<String>> entry : byDigest.entrySet())
+            {
+                final TokenGrant grant = grants.get(entry.getKey());
+                if (grant == null)
+                {
+                    grants.put(entry.getKey(), new TokenGrant(entry.getValue()));
+                }
+                else if (!grant.tags().equals(entry.getValue()))
+                {
+                    grant.replace(entry.getValue());
+                }
+            }
+        }, adminThread);
     }
 
     private AdminResult run(final String command, final String token, final Set<String> tags)

@@ -29,6 +29,15 @@ public interface TokenStore extends AutoCloseable
     /** The store for logs, without secrets (e.g. {@code postgres://mist@db:5432?db=mist}). */
     String describe();
 
+    /**
+     * Whether several servers can use the store at once and see each other's writes (a database): then the nodes of
+     * a cluster share their tokens. A store in one process's memory or on its own disk is not.
+     */
+    default boolean shared()
+    {
+        return false;
+    }
+
     @Override
     void close();
 }

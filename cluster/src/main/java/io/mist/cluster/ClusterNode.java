@@ -61,6 +61,9 @@ public final class ClusterNode implements AutoCloseable
     private Thread senderThread;
     private PeerTable peers;
     private volatile boolean connected;
+    private volatile Runnable tokensChanged = () ->
+    {
+    };
 
     private ClusterNode(final ClusterOptions options, final Engine engine)
     {
@@ -140,6 +143,14 @@ public final class ClusterNode implements AutoCloseable
         });
         interest.subscribe(prefix + ".interest");
         interest.subscribe(prefix + ".sync");
+        final Dispatcher tokens = nats.createDispatcher(message ->
+        {
+            if (!new String(message.getData(), java.nio.charset.StandardCharsets.US_ASCII).equals(id))
+            {
+                control.execute(tokensChanged);
+            }
+        });
+        tokens.subscribe(prefix + ".tokens");
         try
         {
             nats.flush(Duration.ofSeconds(5)); // the subscriptions are in place before anything is announced
@@ -220,6 +231,24 @@ public final class ClusterNode implements AutoCloseable
         catch (final IllegalStateException disconnected)
         {
             LOG.debug("Cluster: cannot publish on {} while NATS is unreachable", subject);
+        }
+    }
+
+    /**
+     * What to do when another node changed tokens (an admin command): re-read them from the shared store. Before
+     * {@link #start}.
+     */
+    public void onTokensChanged(final Runnable reload)
+    {
+        tokensChanged = reload;
+    }
+
+    /** This node changed tokens: tells the others, which re-read them (the message names no token). Any thread. */
+    public void tokensChanged()
+    {
+        if (nats != null)
+        {
+            publishQuietly(options.prefix() + ".tokens", id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
     }
 

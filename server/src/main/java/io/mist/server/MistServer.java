@@ -94,6 +94,17 @@ public final class MistServer implements AutoCloseable
             }
             if (cluster != null)
             {
+                if (access instanceof TokenRegistry registry)
+                {
+                    registry.onChange(cluster::tokensChanged);
+                    cluster.onTokensChanged(registry::reload);
+                    if (!registry.sharedStore())
+                    {
+                        LOG.warn("Cluster: tokens are not shared between the nodes with {}: each node keeps its " +
+                            "own, and admin commands change only the node that runs them; use postgres:// for " +
+                            "tokens that every node knows", registry.describeStore());
+                    }
+                }
                 try
                 {
                     cluster.start();
@@ -140,7 +151,7 @@ public final class MistServer implements AutoCloseable
             case "http":
             case "https":
                 pipeline = Pipelines.http(engine, config.transport(), access, true, () -> accepting,
-                    metrics::prometheus);
+                    metrics::prometheus, this::degraded);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "ws":
@@ -219,6 +230,13 @@ public final class MistServer implements AutoCloseable
                 pauseMillis = Math.min(pauseMillis * 2, 5000);
             }
         }
+    }
+
+    /** Why this server works only in part, for {@code /health}; null while all is well. */
+    private String degraded()
+    {
+        return cluster != null && !cluster.connected() ? "cluster: NATS is unreachable; messages from and to " +
+            "other nodes are lost until it is back" : null;
     }
 
     /** This node's membership of a cluster; null for a single node. */

@@ -166,6 +166,12 @@ class ClusterTest
 
             nats.kill();
             await("A sees NATS gone", () -> a.server.cluster().connected() ? 1 : 0, 0);
+            final HttpClient http = HttpClient.newHttpClient();
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(a.uri("http") +
+                "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), "local clients are still served");
+            assertTrue(health.body().startsWith("{\"status\":\"degraded\",\"reason\":\"cluster: NATS is " +
+                "unreachable"), health.body());
             next = publish(publisher, next, 100);
             publisher.sync();
             await("dropped while NATS is gone", () -> counters(a).droppedOut.get() >= 100 ? 1 : 0, 1);
@@ -174,6 +180,8 @@ class ClusterTest
             nats.start();
             await("A back on NATS", () -> a.server.cluster().connected() ? 1 : 0, 1);
             await("B back on NATS", () -> b.server.cluster().connected() ? 1 : 0, 1);
+            assertEquals("{\"status\":\"ok\"}\n", http.send(HttpRequest.newBuilder(URI.create(a.uri("http") +
+                "/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
             // Traffic resumes once A has B's interest again: publish until a message arrives.
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             subscriber.setTimeout(100);

@@ -36,10 +36,21 @@ public final class Pipelines
     public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
         final boolean api, final BooleanSupplier ready, final Supplier<String> metrics)
     {
+        return http(engine, config, gate, api, ready, metrics, () -> null);
+    }
+
+    /**
+     * @param degraded why the server works only in part (e.g. its cluster is unreachable), shown by {@code /health}
+     *     with status {@code degraded}; null while all is well.
+     */
+    public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
+        final boolean api, final BooleanSupplier ready, final Supplier<String> metrics,
+        final Supplier<String> degraded)
+    {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
             .addLast("publish-cors", HttpRouter.publishCors(config))
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
-            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready, metrics));
+            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready, metrics, degraded));
     }
 }

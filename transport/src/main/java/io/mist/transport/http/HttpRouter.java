@@ -61,6 +61,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final AccessControl gate;
     private final boolean api;
     private final BooleanSupplier ready;
+    private final Supplier<String> degraded;
     private final Supplier<String> metrics;
     private final MistFrame frame = new MistFrame();
     private PublishRequestReader publishReader;
@@ -74,11 +75,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
      * @param ready whether the server accepts work (for {@code /health/ready}).
+     * @param degraded why the server works only in part, or null (see {@code Pipelines.http}).
      * @param metrics the Prometheus text of {@code /metrics} (any thread may produce it); null: no such route.
      */
     public HttpRouter(final Engine engine, final TransportConfig config, final AccessControl gate, final boolean api,
-        final BooleanSupplier ready, final Supplier<String> metrics)
+        final BooleanSupplier ready, final Supplier<String> metrics, final Supplier<String> degraded)
     {
+        this.degraded = degraded;
         this.metrics = metrics;
         this.engine = engine;
         this.config = config;
@@ -199,10 +202,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         final boolean up = path.equals("/health/live") || ready.getAsBoolean();
+        final String why = up && !path.equals("/health/live") ? degraded.get() : null;
+        final String body = !up ? "{\"status\":\"stopping\"}\n" : why == null ? "{\"status\":\"ok\"}\n" :
+            "{\"status\":\"degraded\",\"reason\":\"" + why + "\"}\n"; // a fixed text of the server's own
         HttpResponses.send(ctx, request, HttpResponses.response(ctx,
             up ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, HttpResponses.JSON,
-            (up ? "{\"status\":\"ok\"}\n" : "{\"status\":\"stopping\"}\n").getBytes(
-                StandardCharsets.US_ASCII)));
+            body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private void publish(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
