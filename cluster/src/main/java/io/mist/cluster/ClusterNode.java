@@ -1,6 +1,7 @@
 package io.mist.cluster;
 
 import io.mist.codec.FrameException;
+import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
@@ -127,7 +128,8 @@ public final class ClusterNode implements AutoCloseable
         final MessagePublisher publisher = engine.remotePublisher();
         final MistFrameParser parser = new MistFrameParser();
         final MistFrame frame = new MistFrame();
-        final Dispatcher messages = nats.createDispatcher(message -> deliver(message, publisher, parser, frame));
+        final GrowableBytes line = new GrowableBytes(1024);
+        final Dispatcher messages = nats.createDispatcher(message -> deliver(message, publisher, parser, frame, line));
         messages.subscribe(prefix + ".node." + id);
         final Dispatcher interest = nats.createDispatcher(message ->
         {
@@ -170,25 +172,37 @@ public final class ClusterNode implements AutoCloseable
         LOG.info("Cluster '{}': node {} joined through NATS ({})", options.name(), id, options.describe());
     }
 
+    /** A batch of messages another node sent this one: frames one after the other, each ending in a newline. */
     private void deliver(final Message message, final MessagePublisher publisher, final MistFrameParser parser,
-        final MistFrame frame)
+        final MistFrame frame, final GrowableBytes line)
     {
         final byte[] data = message.getData();
-        counters.messagesIn.incrementAndGet();
         counters.bytesIn.addAndGet(data.length);
-        try
+        int start = 0;
+        for (int i = 0; i < data.length; i++)
         {
-            parser.parse(data, data.length, frame);
-        }
-        catch (final FrameException ex)
-        {
-            LOG.warn("Cluster: unreadable message from another node ignored: {}", ex.getMessage());
-            return;
-        }
-        // In order: this dispatcher thread waits for room rather than skipping ahead.
-        while (publisher.publish(frame) == Offer.FULL)
-        {
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+            if (data[i] != '\n')
+            {
+                continue;
+            }
+            line.clear();
+            line.put(data, start, i + 1 - start);
+            start = i + 1;
+            counters.messagesIn.incrementAndGet();
+            try
+            {
+                parser.parse(line.array(), line.length(), frame);
+            }
+            catch (final FrameException ex)
+            {
+                LOG.warn("Cluster: unreadable message from another node ignored: {}", ex.getMessage());
+                continue;
+            }
+            // In order: this dispatcher thread waits for room rather than skipping ahead.
+            while (publisher.publish(frame) == Offer.FULL)
+            {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mist.cluster;
 
+import io.mist.codec.GrowableBytes;
 import io.mist.engine.tag.TagTable;
 import io.nats.client.Connection;
 import org.agrona.collections.IntHashSet;
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The thread that speaks for this node on NATS: it drains the forward ring, publishing each message once to each
- * node it is meant for (so a node never receives a message twice, and one publisher's messages stay in order), and
+ * node it is meant for (so a node never receives a message twice, and one publisher's messages stay in order),
+ * gathering what is waiting for a node into one NATS message, and
  * announces this node's interest: deltas as they happen, a snapshot when asked, and a beat every second. While NATS
  * is unreachable, messages are dropped and counted (no buffer: nothing stale is delivered late); interest is
  * announced again on reconnection. Its own thread.
@@ -26,6 +28,8 @@ final class Sender implements Runnable
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     private static final long BEAT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int SPINS = 200;
+    /** The most one NATS message to a node carries (NATS's own default limit is 1 MiB). */
+    private static final int BATCH_BYTES = 256 * 1024;
 
     private final RingBuffer forward;
     private final Connection nats;
@@ -40,6 +44,10 @@ final class Sender implements Runnable
     private final List<byte[]> added = new ArrayList<>();
     private final List<byte[]> removed = new ArrayList<>();
     private volatile boolean running = true;
+    /** Per node slot: the messages gathered for it, their count, and which slots have some. */
+    private final GrowableBytes[] batches = new GrowableBytes[PeerTable.SLOTS];
+    private final int[] batched = new int[PeerTable.SLOTS];
+    private long pending;
     private long sequence;
     private long nextBeat;
 
@@ -74,6 +82,10 @@ final class Sender implements Runnable
         while (running)
         {
             final int read = forward.read(this::onRecord, 1024);
+            if (pending != 0)
+            {
+                flushAll();
+            }
             final long now = System.nanoTime();
             if (!added.isEmpty() || !removed.isEmpty())
             {
@@ -135,32 +147,80 @@ final class Sender implements Runnable
         }
     }
 
+    /**
+     * Adds a message to the batch of each node it is meant for. Frames end in a newline (a raw newline occurs
+     * nowhere else in mist's JSON), so a batch is the frames one after the other; it goes out when the ring has been
+     * drained for now, or when it would outgrow {@link #BATCH_BYTES}. A lone message at a moderate rate is a batch
+     * of one, sent at once.
+     */
     private void send(final long nodes, final org.agrona.MutableDirectBuffer buffer, final int offset,
         final int length)
     {
-        // jnats queues the array itself for its writer thread: each message needs its own.
-        final byte[] message = new byte[length];
-        buffer.getBytes(offset, message, 0, length);
         long remaining = nodes;
         while (remaining != 0)
         {
             final int slot = Long.numberOfTrailingZeros(remaining);
             remaining &= remaining - 1;
-            final String subject = subjects.get(slot);
-            if (subject == null)
+            GrowableBytes batch = batches[slot];
+            if (batch == null)
             {
-                continue;
+                batch = batches[slot] = new GrowableBytes(4096);
             }
-            try
+            if (batch.length() > 0 && batch.length() + length > BATCH_BYTES)
             {
-                nats.publish(subject, message);
-                counters.messagesOut.incrementAndGet();
-                counters.bytesOut.addAndGet(length);
+                flush(slot);
             }
-            catch (final IllegalStateException disconnected)
-            {
-                counters.droppedOut.incrementAndGet(); // NATS is unreachable; no buffer, by design
-            }
+            batch.ensureSpare(length);
+            buffer.getBytes(offset, batch.array(), batch.length(), length);
+            batch.advance(length);
+            batched[slot]++;
+            pending |= 1L << slot;
+        }
+    }
+
+    /** Publishes every node's batch. */
+    private void flushAll()
+    {
+        long remaining = pending;
+        while (remaining != 0)
+        {
+            final int slot = Long.numberOfTrailingZeros(remaining);
+            remaining &= remaining - 1;
+            flush(slot);
+        }
+    }
+
+    private void flush(final int slot)
+    {
+        final GrowableBytes batch = batches[slot];
+        final int messages = batched[slot];
+        pending &= ~(1L << slot);
+        batched[slot] = 0;
+        if (messages == 0)
+        {
+            return;
+        }
+        final String subject = subjects.get(slot);
+        // jnats queues the array itself for its writer thread: each batch needs its own.
+        final byte[] payload = java.util.Arrays.copyOf(batch.array(), batch.length());
+        batch.clear();
+        if (batch.array().length > 4 * BATCH_BYTES)
+        {
+            batches[slot] = null; // an unusually large message: do not keep its buffer
+        }
+        if (subject == null)
+        {
+            return; // the node was forgotten meanwhile
+        }
+        try
+        {
+            nats.publish(subject, payload);
+            counters.messagesOut.addAndGet(messages);
+            counters.bytesOut.addAndGet(payload.length);
+        }
+        catch (final IllegalStateException disconnected)
+        {
+            counters.droppedOut.addAndGet(messages); // NATS is unreachable; no buffer, by design
         }
     }
 

@@ -38,6 +38,12 @@ public final class GrowableBytes
         length = newLength;
     }
 
+    /** Counts {@code written} bytes the caller put into {@link #array()} at {@link #length()}, after ensuring room. */
+    public void advance(final int written)
+    {
+        length += written;
+    }
+
     /** Makes room for {@code extra} more bytes. */
     public void ensureSpare(final int extra)
     {

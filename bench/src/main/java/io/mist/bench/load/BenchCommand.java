@@ -53,8 +53,19 @@ public final class BenchCommand implements Callable<Integer>
             description = "Redis. Default: ${DEFAULT-VALUE}.")
         String redis;
 
+        @Option(names = "--mist-cluster", split = ",", paramLabel = "HOST:PORT",
+            description = "For the broker mist-cluster: the TCP listeners of a mist cluster's nodes, the publishers' " +
+                "node first; subscribers go to the others in turn.")
+        List<String> mistCluster = new ArrayList<>();
+
+        @Option(names = "--mist-cluster-metrics", paramLabel = "URL",
+            description = "For the broker mist-cluster: the publishers' node's /metrics (to wait for the " +
+                "subscribers' interest to reach it).")
+        String mistClusterMetrics;
+
         @Option(names = "--brokers", split = ",", paramLabel = "NAME", defaultValue = "mist,nats,redis",
-            description = "Which brokers to run, in order. Default: ${DEFAULT-VALUE}.")
+            description = "Which brokers to run, in order: mist, nats, redis, mist-cluster. " +
+                "Default: ${DEFAULT-VALUE}.")
         List<String> brokers = new ArrayList<>();
 
         @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench/target/results",
@@ -129,9 +140,18 @@ public final class BenchCommand implements Callable<Integer>
                     case "redis":
                         list.add(new RedisBroker(ServerTarget.address(redis)));
                         break;
+                    case "mist-cluster":
+                        if (mistClusterMetrics == null)
+                        {
+                            throw new IllegalArgumentException("--brokers mist-cluster needs --mist-cluster and " +
+                                "--mist-cluster-metrics");
+                        }
+                        list.add(new MistClusterBroker(mistCluster.stream().map(ServerTarget::address).toList(),
+                            java.net.URI.create(mistClusterMetrics)));
+                        break;
                     default:
                         throw new IllegalArgumentException("--brokers: unknown broker '" + name +
-                            "' (mist, nats, redis)");
+                            "' (mist, nats, redis, mist-cluster)");
                 }
             }
             return list;

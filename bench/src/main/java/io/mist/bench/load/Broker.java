@@ -27,6 +27,17 @@ public interface Broker
         return tags.get(0);
     }
 
+    /** Every process serving this broker, by a listening address (their CPU is added up); one for most. */
+    default List<InetSocketAddress> processAddresses()
+    {
+        return List.of(address());
+    }
+
+    /** Called once every subscriber has subscribed, before publishing starts (a cluster spreads its interest). */
+    default void ready() throws Exception
+    {
+    }
+
     /** Whether a subscription of several tags means "messages carrying all of them" (only mist's model). */
     boolean supportsSubsetMatching();
 

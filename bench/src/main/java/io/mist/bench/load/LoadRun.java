@@ -67,6 +67,7 @@ public final class LoadRun
                     subscriber.subscribe(tags);
                 }
             }
+            broker.ready();
             for (int p = 0; p < plan.publishers(); p++)
             {
                 publishers.add(broker.publisher());
@@ -124,11 +125,9 @@ public final class LoadRun
             thread.start();
             threads.add(thread);
         }
-        final BrokerProcess process = broker.address().getAddress() != null &&
-            broker.address().getAddress().isLoopbackAddress() ?
-            BrokerProcess.listeningOn(broker.address().getPort()) : null;
+        final List<BrokerProcess> processes = processes();
         sleepUntil(measureStart);
-        final double cpuBefore = process == null ? Double.NaN : process.cpuSeconds();
+        final double cpuBefore = cpuSeconds(processes);
         final long sentBefore = sum(sent);
         final long receivedBefore = received();
         final long bytesBefore = receivedBytes();
@@ -138,7 +137,7 @@ public final class LoadRun
         final long receivedAfter = received();
         final long bytesAfter = receivedBytes();
         final double seconds = (System.nanoTime() - before) / 1e9;
-        final double cpuAfter = process == null ? Double.NaN : process.cpuSeconds();
+        final double cpuAfter = cpuSeconds(processes);
         stop = true;
         for (final Thread thread : threads)
         {
@@ -161,6 +160,37 @@ public final class LoadRun
         return new RunResult(broker.name(), (sentAfter - sentBefore) / seconds,
             (receivedAfter - receivedBefore) / seconds, (bytesAfter - bytesBefore) / seconds, sum(sent), sum(expected),
             received(), latency, (cpuAfter - cpuBefore) / seconds * 100, null);
+    }
+
+    /** The broker's processes on this machine; null when one of them cannot be found (its CPU is then unknown). */
+    private List<BrokerProcess> processes()
+    {
+        final List<BrokerProcess> all = new ArrayList<>();
+        for (final java.net.InetSocketAddress address : broker.processAddresses())
+        {
+            final BrokerProcess process = address.getAddress() != null && address.getAddress().isLoopbackAddress() ?
+                BrokerProcess.listeningOn(address.getPort()) : null;
+            if (process == null)
+            {
+                return null;
+            }
+            all.add(process);
+        }
+        return all;
+    }
+
+    private static double cpuSeconds(final List<BrokerProcess> processes)
+    {
+        if (processes == null)
+        {
+            return Double.NaN;
+        }
+        double seconds = 0;
+        for (final BrokerProcess process : processes)
+        {
+            seconds += process.cpuSeconds();
+        }
+        return seconds;
     }
 
     /**
