@@ -271,7 +271,7 @@ public final class BenchCommand implements Callable<Integer>
                 return 2;
             }
             System.out.print(Reports.console(spec, results));
-            final String command = "mist-bench run " +
+            final String command = "mist-bench " + // the original arguments start with "run"
                 String.join(" ", self.commandLine().getParseResult().originalArgs());
             for (final Path file : Reports.write(endpoints.out, LocalDate.now(), spec, results, command))
             {
