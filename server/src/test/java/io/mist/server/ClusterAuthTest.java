@@ -1,0 +1,46 @@
+package io.mist.server;
+
+import io.mist.cluster.ClusterOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * NATS that asks for credentials: user and password, or a token, in the {@code --cluster} URL; a wrong one stops the
+ * node from starting with an error that does not show the secret. Real nats-server processes.
+ */
+class ClusterAuthTest
+{
+    private static MistServer node(final String url)
+    {
+        return new MistServer(ServerConfig.withListeners("tcp://127.0.0.1:0")
+            .withCluster(new ClusterOptions(List.of(url), "auth", null)));
+    }
+
+    @Test
+    void userAndPasswordOrTokenInTheUrl() throws Exception
+    {
+        try (NatsServerProcess nats = NatsServerProcess.launch("--user", "mist", "--pass", "s3cret"))
+        {
+            final String base = "127.0.0.1:" + nats.port();
+            try (ServerFixture a = new ServerFixture(node("nats://mist:s3cret@" + base).start()))
+            {
+                assertTrue(a.server.cluster().connected());
+            }
+            final StartupException refused = assertThrows(StartupException.class,
+                () -> node("nats://mist:wrong-pw@" + base).start());
+            assertTrue(refused.getMessage().startsWith("Failed to join the cluster (--cluster nats://***@" + base +
+                ")"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("wrong-pw"), "the password stays out of the message");
+        }
+        try (NatsServerProcess nats = NatsServerProcess.launch("--auth", "t0ken");
+            ServerFixture a = new ServerFixture(node("nats://t0ken@127.0.0.1:" + nats.port()).start()))
+        {
+            assertTrue(a.server.cluster().connected());
+        }
+    }
+}
