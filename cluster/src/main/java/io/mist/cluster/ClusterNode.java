@@ -168,7 +168,7 @@ public final class ClusterNode implements AutoCloseable
         }
         senderThread.start();
         control.execute(peers::sync);
-        control.scheduleAtFixedRate(peers::expire, 1, 1, TimeUnit.SECONDS);
+        control.scheduleAtFixedRate(() -> peers.expire(connected), 1, 1, TimeUnit.SECONDS);
         LOG.info("Cluster '{}': node {} joined through NATS ({})", options.name(), id, options.describe());
     }
 
@@ -226,6 +226,7 @@ public final class ClusterNode implements AutoCloseable
                     LOG.info("Cluster: NATS is back; announcing this node's interest again");
                     control.execute(() ->
                     {
+                        peers.reconnected();
                         sender.snapshotWanted(senderThread);
                         peers.sync();
                     });

@@ -164,9 +164,17 @@ final class PeerTable
         counters.remoteInterest.set(peers.values().stream().mapToLong(p -> p.tags.size()).sum());
     }
 
-    /** Forgets nodes that have been silent too long; called every second. */
-    void expire()
+    /**
+     * Forgets nodes that have been silent too long; called every second. Not while this node is cut off from NATS:
+     * it keeps the others' interest, so what is meant for them is counted as dropped rather than silently not sent.
+     */
+    void expire(final boolean connected)
     {
+        if (!connected)
+        {
+            tellNothing();
+            return;
+        }
         final long now = System.nanoTime();
         final List<Peer> gone = new ArrayList<>();
         for (final Peer peer : peers.values())
@@ -184,12 +192,16 @@ final class PeerTable
         tellNothing(); // lets the matcher hand on interest changes it could not queue yet
     }
 
-    /** Forgets every node (this node lost NATS: they will be learnt again from their snapshots). */
-    void forgetAll()
+    /**
+     * This node is back on NATS after an outage, during which it heard nobody: the others' silence was its own, so
+     * their clocks start again (they are forgotten only if they now stay silent).
+     */
+    void reconnected()
     {
-        for (final Peer peer : new ArrayList<>(peers.values()))
+        final long now = System.nanoTime();
+        for (final Peer peer : peers.values())
         {
-            forget(peer);
+            peer.lastSeen = now;
         }
     }
 

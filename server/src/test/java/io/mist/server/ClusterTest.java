@@ -176,6 +176,11 @@ class ClusterTest
             publisher.sync();
             await("dropped while NATS is gone", () -> counters(a).droppedOut.get() >= 100 ? 1 : 0, 1);
             subscriber.send("{\"command\":\"publish\",\"tags\":[\"local\"],\"data\":\"x\"}").sync();
+            // A longer outage: A keeps B's interest (the silence is A's own), so it still counts what it drops.
+            Thread.sleep(6000);
+            final long droppedBefore = counters(a).droppedOut.get();
+            next = publish(publisher, next, 10);
+            await("dropped after 6 s without NATS", () -> counters(a).droppedOut.get() - droppedBefore, 10);
 
             nats.start();
             await("A back on NATS", () -> a.server.cluster().connected() ? 1 : 0, 1);
