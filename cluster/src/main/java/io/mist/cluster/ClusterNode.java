@@ -110,6 +110,10 @@ public final class ClusterNode implements AutoCloseable
         {
             builder.authHandler(Nats.credentials(options.credentials().toString()));
         }
+        if (options.trustedCertificates() != null)
+        {
+            builder.sslContext(trusting(options.trustedCertificates()));
+        }
         try
         {
             nats = Nats.connect(builder.build());
@@ -319,6 +323,38 @@ public final class ClusterNode implements AutoCloseable
             {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** TLS that trusts the certificates in {@code pem} (a CA, or NATS's own self-signed certificate). */
+    private static javax.net.ssl.SSLContext trusting(final java.nio.file.Path pem) throws IOException
+    {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem))
+        {
+            final java.security.KeyStore store = java.security.KeyStore.getInstance(
+                java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (final java.security.cert.Certificate certificate :
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in))
+            {
+                store.setCertificateEntry("nats-" + n++, certificate);
+            }
+            if (n == 0)
+            {
+                throw new IOException("--cluster-tls-ca " + pem + ": no certificate in the file");
+            }
+            final javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            final javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IOException("--cluster-tls-ca " + pem + ": not usable PEM certificates (" + ex.getMessage() +
+                ")", ex);
         }
     }
 

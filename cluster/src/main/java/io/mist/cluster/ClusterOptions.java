@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
 
 /**
  * How a node joins a cluster: the NATS servers ({@code nats://} or {@code tls://} URLs, with user and password or a
- * token in them when NATS wants one), the cluster's name (several mist clusters may share one NATS), and an optional
- * NATS credentials file. Immutable; checked when built, with errors that name the flag.
+ * token in them when NATS wants one), the cluster's name (several mist clusters may share one NATS), an optional
+ * NATS credentials file, and for {@code tls://} the PEM certificates to trust (else the JVM's). Immutable; checked
+ * when built, with errors that name the flag.
  */
-public record ClusterOptions(List<String> servers, String name, Path credentials)
+public record ClusterOptions(List<String> servers, String name, Path credentials, Path trustedCertificates)
 {
     /** The default cluster name. */
     public static final String DEFAULT_NAME = "mist";
@@ -37,6 +38,12 @@ public record ClusterOptions(List<String> servers, String name, Path credentials
             throw new IllegalArgumentException("--cluster-name: '" + name + "' must be 1 to 64 letters, digits, " +
                 "'-' or '_' (it becomes part of NATS subjects)");
         }
+    }
+
+    /** Without credentials file or certificates of its own. */
+    public ClusterOptions(final List<String> servers, final String name)
+    {
+        this(servers, name, null, null);
     }
 
     /** The servers for logs and errors, without the passwords or tokens in their URLs. */

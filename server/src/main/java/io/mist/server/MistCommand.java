@@ -188,6 +188,11 @@ public final class MistCommand implements Callable<Integer>
         description = "A NATS credentials file (.creds) for --cluster.")
     java.nio.file.Path clusterCredentials;
 
+    @Option(names = "--cluster-tls-ca", paramLabel = "PEM",
+        description = "For tls:// --cluster servers: trust the certificates in this PEM file (a CA, or NATS's own " +
+            "certificate) instead of the JVM's.")
+    java.nio.file.Path clusterTlsCa;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "YAML (.yaml, .yml) or JSON (.json) file whose keys are these flags without dashes " +
             "(listeners, log-level, ...); a flag given here wins over the file.")
@@ -280,9 +285,10 @@ public final class MistCommand implements Callable<Integer>
         final List<String> servers = cluster.stream().map(String::trim).filter(server -> !server.isEmpty()).toList();
         if (servers.isEmpty())
         {
-            if (clusterCredentials != null)
+            if (clusterCredentials != null || clusterTlsCa != null)
             {
-                throw new IllegalArgumentException("--cluster-credentials needs --cluster");
+                throw new IllegalArgumentException((clusterCredentials != null ? "--cluster-credentials" :
+                    "--cluster-tls-ca") + " needs --cluster");
             }
             return null;
         }
@@ -290,7 +296,11 @@ public final class MistCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--cluster-credentials: cannot read " + clusterCredentials);
         }
-        return new io.mist.cluster.ClusterOptions(servers, clusterName, clusterCredentials);
+        if (clusterTlsCa != null && !java.nio.file.Files.isReadable(clusterTlsCa))
+        {
+            throw new IllegalArgumentException("--cluster-tls-ca: cannot read " + clusterTlsCa);
+        }
+        return new io.mist.cluster.ClusterOptions(servers, clusterName, clusterCredentials, clusterTlsCa);
     }
 
     /** Whether {@code flag} is on the command line (not from the environment, the config file or the default). */

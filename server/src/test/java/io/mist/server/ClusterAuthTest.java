@@ -18,7 +18,7 @@ class ClusterAuthTest
     private static MistServer node(final String url)
     {
         return new MistServer(ServerConfig.withListeners("tcp://127.0.0.1:0")
-            .withCluster(new ClusterOptions(List.of(url), "auth", null)));
+            .withCluster(new ClusterOptions(List.of(url), "auth")));
     }
 
     @Test
@@ -41,6 +41,29 @@ class ClusterAuthTest
             ServerFixture a = new ServerFixture(node("nats://t0ken@127.0.0.1:" + nats.port()).start()))
         {
             assertTrue(a.server.cluster().connected());
+        }
+    }
+
+    @Test
+    void tlsWithTheCertificatesToTrust(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir) throws Exception
+    {
+        final java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        final java.security.KeyPair keys = generator.generateKeyPair();
+        final java.security.cert.X509Certificate certificate = TlsListenersTest.certificate(keys, "SHA256withRSA");
+        TlsListenersTest.writePem(dir.resolve("nats.pem"), certificate);
+        TlsListenersTest.writePem(dir.resolve("nats.key"), keys.getPrivate());
+        try (NatsServerProcess nats = NatsServerProcess.launch("--tls", "--tlscert", dir.resolve("nats.pem")
+            .toString(), "--tlskey", dir.resolve("nats.key").toString()))
+        {
+            final String url = "tls://127.0.0.1:" + nats.port();
+            try (ServerFixture a = new ServerFixture(new MistServer(ServerConfig.withListeners("tcp://127.0.0.1:0")
+                .withCluster(new ClusterOptions(List.of(url), "tls", null, dir.resolve("nats.pem")))).start()))
+            {
+                assertTrue(a.server.cluster().connected());
+            }
+            // Without the certificate to trust, the JVM's CAs do not know it: refused.
+            assertThrows(StartupException.class, () -> node(url).start());
         }
     }
 }

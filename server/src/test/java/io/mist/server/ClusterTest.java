@@ -40,7 +40,7 @@ class ClusterTest
     static ServerFixture node(final String nats) throws StartupException
     {
         return new ServerFixture(new MistServer(ServerConfig.withListeners("tcp://127.0.0.1:0", "http://127.0.0.1:0")
-            .withCluster(new ClusterOptions(List.of(nats), "test", null))).start());
+            .withCluster(new ClusterOptions(List.of(nats), "test"))).start());
     }
 
     @AfterEach

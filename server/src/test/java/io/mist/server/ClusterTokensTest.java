@@ -25,7 +25,7 @@ class ClusterTokensTest
     {
         final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0")), LogLevel.INFO,
             EngineConfig.defaults(), TransportConfig.defaults(), null, null, store, MASTER, false)
-            .withCluster(new ClusterOptions(List.of(nats), "tokens", null));
+            .withCluster(new ClusterOptions(List.of(nats), "tokens"));
         return new ServerFixture(new MistServer(config).start());
     }
 

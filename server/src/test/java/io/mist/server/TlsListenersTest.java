@@ -146,7 +146,7 @@ class TlsListenersTest
         return assertThrows(StartupException.class, () -> new MistServer(config).start()).getMessage();
     }
 
-    private static X509Certificate certificate(final KeyPair keys, final String signature) throws Exception
+    static X509Certificate certificate(final KeyPair keys, final String signature) throws Exception
     {
         return certificate(keys, signature, Instant.now().minus(Duration.ofDays(1)),
             Instant.now().plus(Duration.ofDays(1)));
@@ -237,7 +237,7 @@ class TlsListenersTest
         return context;
     }
 
-    private static void writePem(final Path file, final Object object) throws Exception
+    static void writePem(final Path file, final Object object) throws Exception
     {
         try (Writer writer = Files.newBufferedWriter(file); JcaPEMWriter pem = new JcaPEMWriter(writer))
         {
