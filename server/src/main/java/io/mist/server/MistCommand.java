@@ -449,8 +449,11 @@ public final class MistCommand implements Callable<Integer>
                     properties.load(in);
                 }
             }
-            return new String[] { "mist " + properties.getProperty("version", "unknown") + " (jvm, Java " +
-                Runtime.version().feature() + ")" };
+            final String commit = properties.getProperty("commit", "");
+            final String known = commit.isEmpty() || commit.startsWith("${") ? "unknown" : commit +
+                ("true".equals(properties.getProperty("dirty")) ? "-dirty" : "");
+            return new String[] { "mist " + properties.getProperty("version", "unknown") + " (commit " + known +
+                "; jvm, Java " + Runtime.version().feature() + ")" };
         }
     }
 }
