@@ -157,6 +157,71 @@ class BrowserWebSocketTest
         }
     }
 
+    /**
+     * The JavaScript client (clients/js) in a page, as a browser loads it: an ES module served beside the page,
+     * connecting with a token, subscribing with a handler and an async iterator, answering a ping, publishing.
+     */
+    @Test
+    void theJavaScriptClientWorksInAPage(@TempDir final Path profile) throws Exception
+    {
+        final String chromium = requireChromium();
+        final byte[] module = java.nio.file.Files.readAllBytes(Path.of("..", "clients", "js", "src", "index.js"));
+        try (ServerFixture mist = new ServerFixture(new TokenGate("token"),
+            new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1), "tcp://127.0.0.1:0", "http://127.0.0.1:0"))
+        {
+            final String ws = "ws://127.0.0.1:" + mist.uri("http").getPort() + "/subscribe/websocket";
+            final byte[] html = ("<!doctype html><html><body><script type=\"module\">\n" +
+                "import { connect } from './mist-client.js';\n" +
+                "const log = (o) => console.log('Response! ' + JSON.stringify(o));\n" +
+                "const client = await connect('" + ws + "', { token: 'token' });\n" +
+                "log({ ping: await client.ping() });\n" +
+                "await client.subscribe(['hello'], (m) => log({ handler: m.data }));\n" +
+                "log({ subscribed: await client.list() });\n" +
+                "for await (const m of client.messages()) {\n" +
+                "  log({ iterator: m.data, tags: m.tags });\n" +
+                "  client.publish(['reply'], 'from the page');\n" +
+                "  break;\n" +
+                "}\n" +
+                "</script></body></html>\n").getBytes(StandardCharsets.UTF_8);
+            final HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            pages.createContext("/", exchange ->
+            {
+                final boolean js = exchange.getRequestURI().getPath().endsWith("/mist-client.js");
+                final byte[] body = js ? module : html;
+                exchange.getResponseHeaders().set("Content-Type", js ? "text/javascript; charset=utf-8" :
+                    "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody())
+                {
+                    out.write(body);
+                }
+            });
+            pages.start();
+            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            final Process browser = startChromium(chromium, profile,
+                "http://127.0.0.1:" + pages.getAddress().getPort() + "/");
+            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
+            console.setDaemon(true);
+            console.start();
+            try (TestClient peer = mist.connect())
+            {
+                peer.send("{\"command\":\"auth\",\"data\":\"token\"}");
+                peer.send("{\"command\":\"subscribe\",\"tags\":[\"reply\"]}").sync();
+                assertEquals("{\"ping\":\"pong\"}", next(received, browser));
+                assertEquals("{\"subscribed\":\"hello\"}", next(received, browser));
+                peer.send("{\"command\":\"publish\",\"tags\":[\"hello\",\"x\"],\"data\":\"hi page\"}");
+                assertEquals("{\"handler\":\"hi page\"}", next(received, browser));
+                assertEquals("{\"iterator\":\"hi page\",\"tags\":[\"hello\",\"x\"]}", next(received, browser));
+                peer.expect("{\"command\":\"publish\",\"tags\":[\"reply\"],\"data\":\"from the page\"}");
+            }
+            finally
+            {
+                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                pages.stop(0);
+            }
+        }
+    }
+
     private static void serve(final HttpServer server, final String page)
     {
         final byte[] html = page.getBytes(StandardCharsets.UTF_8);

@@ -1,0 +1,123 @@
+// mist-client against the real server, over WebSocket and TCP.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, MistError } from '../src/index.js';
+import { startMist, freePort } from './server.js';
+
+let mist;
+before(async () => {
+  mist = await startMist('--max-tags', '3');
+});
+after(async () => mist?.stop());
+
+const next = (iterator, ms = 5000) =>
+  Promise.race([iterator.next().then((r) => r.value),
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`nothing within ${ms} ms`)), ms))]);
+
+for (const transport of ['ws', 'tcp']) {
+  test(`publish and subscribe over ${transport}`, async () => {
+    const subscriber = await connect(mist[transport]);
+    const publisher = await connect(mist[transport === 'ws' ? 'tcp' : 'ws']);
+    try {
+      assert.equal(await subscriber.ping(), 'pong');
+      const seen = [];
+      const unsubscribe = await subscriber.subscribe(['b', 'a'], (message) => seen.push(message));
+      assert.equal(await subscriber.list(), 'a,b');
+      const messages = subscriber.messages();
+      await publisher.subscribe(['a']);
+      publisher.publish(['z', 'b', 'a'], 'hello');
+      assert.deepEqual(await next(messages), { tags: ['a', 'b', 'z'], data: 'hello' });
+      assert.deepEqual(seen, [{ tags: ['a', 'b', 'z'], data: 'hello' }]);
+      await publisher.ping();
+      const own = publisher.messages();
+      await assert.rejects(next(own, 300), /nothing within/, 'a client never receives its own publish');
+      await unsubscribe();
+      assert.equal(await subscriber.list(), '');
+      await publisher.publishConfirmed(['a', 'b'], 'after');
+      await assert.rejects(next(messages, 300), /nothing within/, 'unsubscribed');
+    } finally {
+      subscriber.close();
+      publisher.close();
+    }
+  });
+}
+
+test('error replies reject with the server\'s words', async () => {
+  const client = await connect(mist.ws);
+  try {
+    await assert.rejects(client.publishConfirmed(['a', 'b', 'c', 'd'], 'x'),
+      (error) => error instanceof MistError && error.command === 'publish' && /^Too many tags/.test(error.message));
+    await assert.rejects(client.subscribe([]), TypeError);
+    assert.equal(await client.ping(), 'pong', 'the connection carries on');
+  } finally {
+    client.close();
+  }
+});
+
+test('the deliveries the iterator holds are bounded', async () => {
+  const subscriber = await connect(mist.tcp, { maxQueue: 5 });
+  const publisher = await connect(mist.tcp);
+  try {
+    await subscriber.subscribe(['bounded']);
+    for (let i = 0; i < 20; i++) publisher.publish(['bounded'], String(i));
+    await publisher.ping();
+    await subscriber.ping(); // every delivery arrived before this pong
+    assert.equal(subscriber.dropped, 15);
+    const messages = subscriber.messages();
+    for (let i = 0; i < 5; i++) assert.equal((await next(messages)).data, String(i));
+  } finally {
+    subscriber.close();
+    publisher.close();
+  }
+});
+
+test('tokens: accepted, and refused with a clear error over WebSocket and TCP', async () => {
+  const secured = await startMist('--authenticator', 'memory://', '--token', 'S3CRET');
+  try {
+    for (const url of [secured.ws, secured.tcp]) {
+      const client = await connect(url, { token: 'S3CRET' });
+      assert.equal(await client.ping(), 'pong');
+      client.close();
+      await assert.rejects(connect(url, { token: 'wrong', reconnect: false }),
+        (error) => error instanceof MistError && error.command === 'auth', url);
+    }
+  } finally {
+    await secured.stop();
+  }
+});
+
+test('reconnects with backoff and subscribes again', async () => {
+  const tcp = await freePort();
+  const http = await freePort();
+  const listeners = ['--listeners', `tcp://127.0.0.1:${tcp},http://127.0.0.1:${http}`];
+  let server = await startMist(...listeners);
+  const subscriber = await connect(server.ws, { reconnectDelay: 100 });
+  const errors = [];
+  subscriber.on('error', (error) => errors.push(error.message));
+  try {
+    await subscriber.subscribe(['again']);
+    await server.stop();
+    await assert.rejects(subscriber.ping(), /not connected|lost/);
+    server = await startMist(...listeners);
+    const messages = subscriber.messages();
+    const publisher = await connect(server.tcp);
+    try {
+      // One pending next() across the attempts: a next() abandoned to a timeout would take the message.
+      const pending = messages.next();
+      const deadline = Date.now() + 15000;
+      let message;
+      while (!message && Date.now() < deadline) {
+        publisher.publish(['again'], 'back');
+        const result = await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, 200))]);
+        message = result?.value;
+      }
+      assert.deepEqual(message, { tags: ['again'], data: 'back' });
+      assert.ok(errors.some((text) => /lost; reconnecting/.test(text)), errors.join('\n'));
+    } finally {
+      publisher.close();
+    }
+  } finally {
+    subscriber.close();
+    await server.stop();
+  }
+});
