@@ -17,6 +17,8 @@ export interface ConnectOptions {
   replyTimeout?: number;
   /** Deliveries the messages() iterator holds at most; newer ones are dropped and counted. Default 1000. */
   maxQueue?: number;
+  /** Bytes that may wait to be sent; beyond them publish throws rather than buffer without end. Default 8 MiB. */
+  maxSendBuffer?: number;
 }
 
 /** An error reply of the server (e.g. "Forbidden - ..."), or a refused token (command "auth"). */

@@ -18,6 +18,7 @@ const DEFAULTS = {
   maxReconnectDelay: 5000,
   replyTimeout: 10000,
   maxQueue: 1000,
+  maxSendBuffer: 8 * 1024 * 1024,
 };
 
 /**
@@ -178,6 +179,11 @@ class MistClient {
 
   _send(message) {
     if (!this.transport) throw new Error(`not connected to ${this.url}`);
+    const waiting = this.transport.buffered();
+    if (waiting > this.options.maxSendBuffer) {
+      throw new Error(`${this.url} is not taking messages as fast as they are sent: ${waiting} bytes wait ` +
+        `(maxSendBuffer ${this.options.maxSendBuffer})`);
+    }
     this.transport.send(message);
   }
 
@@ -317,6 +323,7 @@ async function openWebSocket(url, token, onLine) {
     kind: 'ws',
     onClose: () => {},
     send: (message) => socket.send(JSON.stringify(message)),
+    buffered: () => socket.bufferedAmount,
     close: () => socket.close(),
   };
   await new Promise((resolve, reject) => {
@@ -342,6 +349,7 @@ async function openTcp(url, onLine) {
     kind: 'tcp',
     onClose: () => {},
     send: (message) => socket.write(JSON.stringify(message) + '\n'),
+    buffered: () => socket.writableLength,
     close: () => socket.destroy(),
   };
   await new Promise((resolve, reject) => {

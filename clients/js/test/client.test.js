@@ -121,3 +121,25 @@ test('reconnects with backoff and subscribes again', async () => {
     await server.stop();
   }
 });
+
+test('a server that does not read makes publish throw instead of buffering without end', async () => {
+  const net = await import('node:net');
+  const silent = net.createServer((socket) => {
+    socket.once('data', () => {
+      socket.write('{"command":"ping","data":"pong"}\n'); // the handshake, then it reads nothing more
+      socket.pause();
+    });
+  });
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const client = await connect(`tcp://127.0.0.1:${silent.address().port}`, { maxSendBuffer: 64 * 1024,
+    reconnect: false });
+  try {
+    const data = 'x'.repeat(1024);
+    assert.throws(() => {
+      for (let i = 0; i < 100000; i++) client.publish(['t'], data);
+    }, /is not taking messages as fast as they are sent/);
+  } finally {
+    client.close();
+    silent.close();
+  }
+});
