@@ -153,13 +153,19 @@ public final class Engine implements AutoCloseable
     @Override
     public void close()
     {
+        close(2000);
+    }
+
+    /** {@link #close()}, letting the matcher drain the ring for up to {@code millis}. */
+    public void close(final long millis)
+    {
         try
         {
-            disruptor.shutdown(2, TimeUnit.SECONDS);
+            disruptor.shutdown(Math.max(1, millis), TimeUnit.MILLISECONDS);
         }
         catch (final TimeoutException ex)
         {
-            LOG.warn("Matcher did not drain the inbound ring within 2 s; stopping it");
+            LOG.warn("Matcher did not drain the inbound ring within {} ms; stopping it", Math.max(1, millis));
             disruptor.halt();
         }
         finally

@@ -170,6 +170,11 @@ public final class MistCommand implements Callable<Integer>
             "saves reading the clock per message. Default: on.")
     boolean latencyHistograms;
 
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "10s",
+        description = "On SIGTERM or SIGINT: how long to deliver what is queued before closing anyway (the process " +
+            "then exits with 143 or 130). Default: ${DEFAULT-VALUE}.")
+    String drainTimeout;
+
     @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "0",
         description = "Log a stats line (counters, rates, latency percentiles) this often, e.g. 10s or 1m; " +
             "0 never. Default: ${DEFAULT-VALUE}.")
@@ -271,7 +276,8 @@ public final class MistCommand implements Callable<Integer>
                 .withLogFormat(named("--log-format", () -> io.mist.server.logging.LogFormat.parse(logFormat)))
                 .withStatsInterval(Durations.parse("--stats-interval", statsInterval))
                 .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry))
-                .withCluster(clusterOptions());
+                .withCluster(clusterOptions())
+                .withDrainTimeout(Durations.parse("--drain-timeout", drainTimeout));
         }
         catch (final IllegalArgumentException ex)
         {

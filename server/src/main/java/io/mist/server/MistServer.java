@@ -3,6 +3,8 @@ package io.mist.server;
 import io.mist.engine.Engine;
 import io.mist.auth.AccessControl;
 import io.mist.cluster.ClusterNode;
+import io.mist.transport.ConnectionInfo;
+import io.mist.transport.http.OperatorRoutes;
 import io.mist.auth.StoreException;
 import io.mist.auth.TokenRegistry;
 import io.mist.auth.TokenStore;
@@ -37,7 +39,6 @@ import java.util.function.Consumer;
 public final class MistServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger("mist");
-    private static final long SHUTDOWN_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ServerConfig config;
     private final Engine engine;
@@ -150,13 +151,14 @@ public final class MistServer implements AutoCloseable
                 break;
             case "http":
             case "https":
-                pipeline = Pipelines.http(engine, config.transport(), access, true, () -> accepting,
-                    metrics::prometheus, this::degraded);
+                pipeline = Pipelines.http(engine, config.transport(), access, true, new OperatorRoutes(
+                    () -> accepting, this::degraded, metrics::prometheus, this::connections));
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "ws":
             case "wss":
-                pipeline = Pipelines.http(engine, config.transport(), access, false, () -> accepting, null);
+                pipeline = Pipelines.http(engine, config.transport(), access, false,
+                    OperatorRoutes.readiness(() -> accepting));
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             default:
@@ -230,6 +232,17 @@ public final class MistServer implements AutoCloseable
                 pauseMillis = Math.min(pauseMillis * 2, 5000);
             }
         }
+    }
+
+    /** Every open client connection of every listener, for {@code /connections}. Any thread; approximate. */
+    private List<ConnectionInfo> connections()
+    {
+        final List<ConnectionInfo> all = new ArrayList<>();
+        for (final Map.Entry<Listener, String> listener : listenerNames.entrySet())
+        {
+            all.addAll(listener.getKey().describeConnections(listener.getValue()));
+        }
+        return all;
     }
 
     /** Why this server works only in part, for {@code /health}; null while all is well. */
@@ -344,8 +357,9 @@ public final class MistServer implements AutoCloseable
         {
             cluster.close();
         }
-        engine.close();
-        final long deadline = System.nanoTime() + SHUTDOWN_FLUSH_NANOS;
+        // One budget for the whole drain: the matcher finishes its ring, then queued messages are written.
+        final long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        engine.close(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         try
         {
             for (final Listener listener : listeners)

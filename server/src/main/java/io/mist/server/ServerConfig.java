@@ -19,6 +19,9 @@ public final class ServerConfig
     public static final List<String> DEFAULT_LISTENERS =
         List.of("tcp://127.0.0.1:1445", "http://127.0.0.1:8080", "ws://127.0.0.1:8888");
 
+    /** How long a stop may take to deliver what is queued, by default. */
+    public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     /** How long an unreachable token store is tried again at start, by default. */
     public static final java.time.Duration DEFAULT_AUTHENTICATOR_RETRY = java.time.Duration.ofSeconds(30);
 
@@ -35,6 +38,7 @@ public final class ServerConfig
     private final java.time.Duration statsInterval;
     private final java.time.Duration authenticatorRetry;
     private final io.mist.cluster.ClusterOptions cluster;
+    private final java.time.Duration drainTimeout;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -109,11 +113,19 @@ public final class ServerConfig
         this.statsInterval = java.time.Duration.ZERO;
         this.authenticatorRetry = DEFAULT_AUTHENTICATOR_RETRY;
         this.cluster = null;
+        this.drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     }
 
     private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
-        final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster)
+        final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster,
+        final java.time.Duration drainTimeout)
     {
+        if (drainTimeout.isNegative() || drainTimeout.isZero())
+        {
+            throw new IllegalArgumentException("--drain-timeout must be more than 0, got " +
+                Durations.format(drainTimeout));
+        }
+        this.drainTimeout = drainTimeout;
         this.cluster = cluster;
         if (authenticatorRetry.isNegative())
         {
@@ -201,7 +213,7 @@ public final class ServerConfig
     /** This configuration with log lines in {@code format}. */
     public ServerConfig withLogFormat(final LogFormat format)
     {
-        return new ServerConfig(this, format, statsInterval, authenticatorRetry, cluster);
+        return new ServerConfig(this, format, statsInterval, authenticatorRetry, cluster, drainTimeout);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -213,13 +225,25 @@ public final class ServerConfig
     /** This configuration logging a stats line every {@code interval} (zero: never; else at least one second). */
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
-        return new ServerConfig(this, logFormat, interval, authenticatorRetry, cluster);
+        return new ServerConfig(this, logFormat, interval, authenticatorRetry, cluster, drainTimeout);
     }
 
     /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
     public java.time.Duration authenticatorRetry()
     {
         return authenticatorRetry;
+    }
+
+    /** How long a stop may take to deliver what is queued before the server closes anyway. */
+    public java.time.Duration drainTimeout()
+    {
+        return drainTimeout;
+    }
+
+    /** This configuration giving a stop {@code timeout} to drain. */
+    public ServerConfig withDrainTimeout(final java.time.Duration timeout)
+    {
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, timeout);
     }
 
     /** The cluster this node joins; null for a single node. */
@@ -231,12 +255,12 @@ public final class ServerConfig
     /** This configuration joining the cluster {@code options} describe (null: a single node). */
     public ServerConfig withCluster(final io.mist.cluster.ClusterOptions options)
     {
-        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, options);
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, options, drainTimeout);
     }
 
     /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
     public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
     {
-        return new ServerConfig(this, logFormat, statsInterval, retry, cluster);
+        return new ServerConfig(this, logFormat, statsInterval, retry, cluster, drainTimeout);
     }
 }

@@ -326,6 +326,38 @@ class AuthenticationTest
         }
     }
 
+    @Test
+    void connectionsNeedTheMasterToken() throws Exception
+    {
+        final HttpClient http = HttpClient.newHttpClient();
+        for (final boolean allowAnonymous : new boolean[] {false, true})
+        {
+            try (ServerFixture fixture = start("memory://", allowAnonymous); TestClient admin = admin(fixture))
+            {
+                admin.send("{\"command\":\"register\",\"tags\":[\"a\"],\"data\":\"user\"}").sync();
+                final URI connections = URI.create(fixture.uri("http") + "/connections");
+                assertEquals(allowAnonymous ? 403 : 401, status(http, connections, null));
+                assertEquals(401, status(http, connections, "wrong"));
+                assertEquals(403, status(http, connections, "user"));
+                final HttpResponse<String> report = http.send(HttpRequest.newBuilder(connections)
+                    .header("X-AUTH-TOKEN", MASTER).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, report.statusCode());
+                assertTrue(report.body().contains("\"auth\":\"admin\""), report.body());
+                assertTrue(!report.body().contains(MASTER), "never the token");
+            }
+        }
+    }
+
+    private static int status(final HttpClient http, final URI uri, final String token) throws Exception
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (token != null)
+        {
+            request.header("X-AUTH-TOKEN", token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     static int publish(final HttpClient http, final URI base, final String token, final String body)
         throws Exception
     {

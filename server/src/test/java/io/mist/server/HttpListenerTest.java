@@ -101,6 +101,34 @@ class HttpListenerTest
     }
 
     @Test
+    void connectionsReportsTheOpenClients() throws Exception
+    {
+        try (TestClient subscriber = fixture.connect(); TestClient publisher = fixture.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"report\"]}");
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"other\"]}").sync();
+            for (int i = 0; i < 3; i++)
+            {
+                publisher.send("{\"command\":\"publish\",\"tags\":[\"report\"],\"data\":\"x\"}");
+            }
+            for (int i = 0; i < 3; i++)
+            {
+                subscriber.read();
+            }
+            final HttpResponse<String> report = get(http, "/connections?sort=delivered&order=desc&limit=1");
+            assertEquals(200, report.statusCode(), report.body());
+            assertEquals("application/json", report.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            final String body = report.body();
+            assertTrue(body.startsWith("{\"total\":2,\"offset\":0,\"limit\":1,\"sort\":\"delivered\""), body);
+            assertTrue(body.contains("\"listener\":\"tcp://127.0.0.1:" + fixture.address.getPort() + "\"," +
+                "\"remote\":\"127.0.0.1:"), body);
+            assertTrue(body.contains("\"auth\":\"none\",\"subscriptions\":2,\"queued_bytes\":0,\"delivered\":3," +
+                "\"dropped\":0,\"connected_since\":\"20"), body);
+            assertEquals(400, get(http, "/connections?limit=0").statusCode());
+        }
+    }
+
+    @Test
     void healthForOrchestrators() throws Exception
     {
         for (final String path : new String[] { "/health", "/health/live", "/health/ready" })

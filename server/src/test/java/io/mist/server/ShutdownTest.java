@@ -41,6 +41,38 @@ class ShutdownTest
         }
     }
 
+    @Test
+    void aSubscriberThatDoesNotReadHoldsTheStopForTheDrainTimeoutAtMost() throws Exception
+    {
+        final ServerConfig config = new ServerConfig(java.util.List.of(ListenerUri.parse("tcp://127.0.0.1:0")),
+            LogLevel.INFO, new io.mist.engine.EngineConfig(1024, io.mist.engine.EngineConfig.DEFAULT_WAIT_STRATEGY,
+            16 << 20), new io.mist.transport.TransportConfig(64 * 1024, 2))
+            .withDrainTimeout(java.time.Duration.ofMillis(1500));
+        final ServerFixture fixture = new ServerFixture(new MistServer(config).start());
+        try (TestClient stalled = fixture.connect(); TestClient publisher = fixture.connect())
+        {
+            stalled.send("{\"command\":\"subscribe\",\"tags\":[\"stuck\"]}");
+            stalled.sync();
+            final StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < MESSAGES; i++)
+            {
+                burst.append("{\"command\":\"publish\",\"tags\":[\"stuck\"],\"data\":\"").append(i)
+                    .append(" 0123456789012345678901234567890123456789\"}\n");
+            }
+            publisher.sendRaw(burst.toString());
+            publisher.sync(); // megabytes queued for a subscriber that never reads
+            final long start = System.nanoTime();
+            fixture.close();
+            final long tookMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            org.junit.jupiter.api.Assertions.assertTrue(tookMillis >= 1400 && tookMillis < 4000,
+                "the stop waited for the drain timeout (1.5 s), then closed anyway: " + tookMillis + " ms");
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
     private static int countUntilClosed(final TestClient client)
     {
         int count = 0;

@@ -45,6 +45,8 @@ public final class ClientConnection implements TokenGrant.Listener
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final String REVOKED = "Unauthorized - the token was unregistered";
+    private static final io.netty.util.AttributeKey<ClientConnection> CONNECTION =
+        io.netty.util.AttributeKey.valueOf("mist-connection");
     private static final String INTERNAL_ERROR = "Internal error - the admin command failed; see the server log\n";
     /** How long a connection waits before it offers again to a full ring. */
     private static final long RETRY_MICROS = 200;
@@ -66,7 +68,8 @@ public final class ClientConnection implements TokenGrant.Listener
     private final InboundTranslator<MistFrame> rejectFill = this::fillReject;
     /** What waits for room in the ring, oldest first: events of the connection's own and its blocked input. */
     private final ArrayDeque<Consumer<InboundEvent>> backlog = new ArrayDeque<>();
-    private Access.Kind access;
+    /** Written on the event loop, read by reports on any thread. */
+    private volatile Access.Kind access;
     private TokenGrant grant;
     private boolean awaitingToken;
     private boolean refused;
@@ -119,6 +122,7 @@ public final class ClientConnection implements TokenGrant.Listener
         final ClientIngress ingress = engine.clientIngress(session, echoUnknown);
         ingress.adminCommandsExist(control.enabled());
         final ClientConnection connection = new ClientConnection(engine, channel, kind, control, outbound, ingress);
+        channel.attr(CONNECTION).set(connection);
         if (access != null)
         {
             connection.apply(access);
@@ -146,6 +150,26 @@ public final class ClientConnection implements TokenGrant.Listener
     public void onResume(final Runnable action)
     {
         this.resume = action;
+    }
+
+    /** The connection a channel carries; null for a channel that is not a client connection (an HTTP request). */
+    public static ClientConnection of(final Channel channel)
+    {
+        return channel.attr(CONNECTION).get();
+    }
+
+    /**
+     * What the connection's token opened, for reports: {@code none} without an authenticator, {@code pending}
+     * until its token message came, then {@code anonymous}, {@code restricted} or {@code admin}. Any thread.
+     */
+    public String authMode()
+    {
+        final Access.Kind kind = access;
+        if (!control.enabled())
+        {
+            return "none";
+        }
+        return kind == null ? "pending" : kind.name().toLowerCase(Locale.ROOT);
     }
 
     public ClientSession session()

@@ -233,6 +233,12 @@ public final class Listener implements AutoCloseable
         return connections.size();
     }
 
+    /** This listener's client connections, named {@code listener} ({@link ListenerConnections#describe}). */
+    public java.util.List<ConnectionInfo> describeConnections(final String listener)
+    {
+        return connections.describe(listener);
+    }
+
     /** Outbound ring memory held by this listener's clients ({@link ListenerConnections#ringBytes()}). */
     public long ringBytes()
     {

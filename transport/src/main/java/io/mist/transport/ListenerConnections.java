@@ -31,6 +31,26 @@ public final class ListenerConnections
         channel.attr(SESSION).set(session);
     }
 
+    /** What an operator sees of each open client connection (not the HTTP requests); any thread, approximate. */
+    public java.util.List<ConnectionInfo> describe(final String listener)
+    {
+        final java.util.List<ConnectionInfo> all = new java.util.ArrayList<>();
+        for (final Channel channel : channels)
+        {
+            final ClientSession session = channel.attr(SESSION).get();
+            if (session == null)
+            {
+                continue;
+            }
+            final ClientConnection connection = ClientConnection.of(channel);
+            all.add(new ConnectionInfo(session.id(), listener, String.valueOf(channel.remoteAddress()).replaceFirst(
+                "^/", ""), connection == null ? "none" : connection.authMode(), session.subscriptionCount().get(),
+                session.outbound().size(), session.delivered().get(), session.dropped().get(),
+                session.connectedAtMillis()));
+        }
+        return all;
+    }
+
     public void add(final Channel channel)
     {
         channels.add(channel);

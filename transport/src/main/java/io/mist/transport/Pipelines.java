@@ -3,6 +3,7 @@ package io.mist.transport;
 import io.mist.auth.AccessControl;
 import io.mist.engine.Engine;
 import io.mist.transport.http.HttpRouter;
+import io.mist.transport.http.OperatorRoutes;
 import io.mist.transport.tcp.TcpFrameHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -28,29 +29,16 @@ public final class Pipelines
     }
 
     /**
-     * {@code http://}/{@code https://} ({@code api} true: ping, publish, health and the WebSocket endpoint) and
-     * {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
-     *
-     * @param metrics produces {@code /metrics}' Prometheus text on an HTTP listener; null for none.
+     * {@code http://}/{@code https://} ({@code api} true: ping, publish, health, metrics, connections and the
+     * WebSocket endpoint) and {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
      */
     public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
-        final boolean api, final BooleanSupplier ready, final Supplier<String> metrics)
-    {
-        return http(engine, config, gate, api, ready, metrics, () -> null);
-    }
-
-    /**
-     * @param degraded why the server works only in part (e.g. its cluster is unreachable), shown by {@code /health}
-     *     with status {@code degraded}; null while all is well.
-     */
-    public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
-        final boolean api, final BooleanSupplier ready, final Supplier<String> metrics,
-        final Supplier<String> degraded)
+        final boolean api, final OperatorRoutes routes)
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
             .addLast("publish-cors", HttpRouter.publishCors(config))
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
-            .addLast("mist-http", new HttpRouter(engine, config, gate, api, ready, metrics, degraded));
+            .addLast("mist-http", new HttpRouter(engine, config, gate, api, routes));
     }
 }

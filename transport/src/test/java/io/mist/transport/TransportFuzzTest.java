@@ -65,8 +65,8 @@ class TransportFuzzTest
         loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
         final TransportConfig config = new TransportConfig(MAX_FRAME, 1);
         tcp = bind("mist-fuzz-tcp", Pipelines.tcp(engine, config, AccessControl.OPEN));
-        http = bind("mist-fuzz-http", Pipelines.http(engine, config, AccessControl.OPEN, true, () -> true,
-            () -> "mist_up 1\n"));
+        http = bind("mist-fuzz-http", Pipelines.http(engine, config, AccessControl.OPEN, true,
+            new io.mist.transport.http.OperatorRoutes(() -> true, () -> null, () -> "mist_up 1\n", java.util.List::of)));
     }
 
     @AfterAll

@@ -171,7 +171,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 prune(session, event.tags, event.tagCount);
                 break;
             case InboundEventType.DISCONNECT:
-                counters.subscriptions.add(-index.removeAll(session));
+                final int removed = index.removeAll(session);
+                counters.subscriptions.add(-removed);
+                session.subscriptionCount().add(-removed);
                 counters.connectionsClosed.increment();
                 session.outbound().release();
                 sessions.free(event.session);
@@ -234,6 +236,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (offerFrame(session))
         {
             counters.messagesDelivered.increment();
+            session.delivered().increment();
         }
     }
 
@@ -249,6 +252,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (index.add(session, tags, count))
         {
             counters.subscriptions.increment();
+            session.subscriptionCount().increment();
         }
     }
 
@@ -257,6 +261,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         if (index.remove(session, tags, count))
         {
             counters.subscriptions.add(-1);
+            session.subscriptionCount().add(-1);
         }
     }
 

@@ -15,6 +15,10 @@ public final class ClientSession
     private final OutboundRing outbound;
     private final OutboundWakeup wakeup;
     private final Counter dropped = new Counter();
+    private final Counter delivered = new Counter();
+    /** Subscriptions held, as the matcher last counted them (for reports; the set itself is the matcher's). */
+    private final Counter subscriptionCount = new Counter();
+    private final long connectedAtMillis = System.currentTimeMillis();
     private final SessionSubscriptions subscriptions = new SessionSubscriptions();
     private volatile boolean closeRequested;
     /** Matcher thread: already in this batch's list of clients to wake. */
@@ -52,6 +56,24 @@ public final class ClientSession
     public OutboundRing outbound()
     {
         return outbound;
+    }
+
+    /** Published messages queued for this client; written by the matcher thread. */
+    public Counter delivered()
+    {
+        return delivered;
+    }
+
+    /** How many subscriptions the client holds; written by the matcher thread, read by anyone. */
+    public Counter subscriptionCount()
+    {
+        return subscriptionCount;
+    }
+
+    /** When the connection was opened, epoch milliseconds. */
+    public long connectedAtMillis()
+    {
+        return connectedAtMillis;
     }
 
     /** Frames dropped for this client because its ring was full; written by the matcher thread. */

@@ -63,6 +63,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final BooleanSupplier ready;
     private final Supplier<String> degraded;
     private final Supplier<String> metrics;
+    private final Supplier<java.util.List<io.mist.transport.ConnectionInfo>> connections;
     private final MistFrame frame = new MistFrame();
     private PublishRequestReader publishReader;
     private MessagePublisher publisher;
@@ -73,21 +74,21 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private ChannelHandlerContext context;
 
     /**
-     * @param api whether this is an HTTP listener (ping, publish, health) rather than a WebSocket-only one.
-     * @param ready whether the server accepts work (for {@code /health/ready}).
-     * @param degraded why the server works only in part, or null (see {@code Pipelines.http}).
-     * @param metrics the Prometheus text of {@code /metrics} (any thread may produce it); null: no such route.
+     * @param api whether this is an HTTP listener (ping, publish, health, metrics, connections) rather than a
+     *     WebSocket-only one.
+     * @param routes what the operator routes report.
      */
     public HttpRouter(final Engine engine, final TransportConfig config, final AccessControl gate, final boolean api,
-        final BooleanSupplier ready, final Supplier<String> metrics, final Supplier<String> degraded)
+        final OperatorRoutes routes)
     {
-        this.degraded = degraded;
-        this.metrics = metrics;
         this.engine = engine;
         this.config = config;
         this.gate = gate;
         this.api = api;
-        this.ready = ready;
+        this.ready = routes.ready();
+        this.degraded = routes.degraded();
+        this.metrics = routes.metrics();
+        this.connections = routes.connections();
     }
 
     @Override
@@ -177,6 +178,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             metrics(ctx, request);
         }
+        else if (api && connections != null && path.equals("/connections"))
+        {
+            connections(ctx, request, uri);
+        }
         else
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
@@ -192,6 +197,41 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.OK, PROMETHEUS_TEXT,
             metrics.get().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The open connections; with an authenticator, for the master token only. */
+    private void connections(final ChannelHandlerContext ctx, final FullHttpRequest request,
+        final QueryStringDecoder uri)
+    {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD))
+        {
+            methodNotAllowed(ctx, request, "GET, HEAD");
+            return;
+        }
+        final Access access = admitted(ctx, request, uri);
+        if (access == null)
+        {
+            return;
+        }
+        if (gate.enabled() && access.kind() != Access.Kind.ADMIN)
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN,
+                "403 Forbidden: /connections needs the master token\n");
+            return;
+        }
+        final String report;
+        try
+        {
+            report = ConnectionsReport.render(connections, uri.parameters());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: " + ex.getMessage() +
+                "\n");
+            return;
+        }
+        HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.OK, HttpResponses.JSON,
+            report.getBytes(StandardCharsets.UTF_8)));
     }
 
     private void health(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path)
