@@ -45,6 +45,8 @@ public final class MistServer implements AutoCloseable
     private final EventLoops loops;
     private AccessControl access;
     private final List<Listener> listeners = new ArrayList<>();
+    /** The HTTP listeners: they keep answering health checks while the server drains. */
+    private final List<Listener> answersHealth = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private final Map<Listener, String> listenerNames = new java.util.concurrent.ConcurrentHashMap<>();
     private final ServerMetrics metrics;
@@ -173,6 +175,10 @@ public final class MistServer implements AutoCloseable
         {
             final InetSocketAddress address = listener.bind();
             listeners.add(listener);
+            if (scheme.equals("http") || scheme.equals("https"))
+            {
+                answersHealth.add(listener);
+            }
             bound.put(uri.toString(), address);
             listenerNames.put(listener, uri.scheme() + "://" + format(uri, address));
             LOG.info("{} server listening at '{}'...", label, format(uri, address));
@@ -348,10 +354,17 @@ public final class MistServer implements AutoCloseable
             return;
         }
         closed = true;
-        accepting = false;
+        accepting = false; // from now on /health/ready answers 503
         for (final Listener listener : listeners)
         {
-            listener.close();
+            if (answersHealth.contains(listener))
+            {
+                listener.stopClients(); // still answers health checks during the drain
+            }
+            else
+            {
+                listener.close();
+            }
         }
         if (cluster != null)
         {
@@ -370,6 +383,10 @@ public final class MistServer implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        for (final Listener listener : answersHealth)
+        {
+            listener.close();
         }
         loops.close();
         access.close();

@@ -87,7 +87,7 @@ class BrowserWebSocketTest
             }
             finally
             {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                stop(browser);
                 pageServer.stop(0);
             }
         }
@@ -147,7 +147,7 @@ class BrowserWebSocketTest
             }
             finally
             {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                stop(browser);
             }
         }
         finally
@@ -216,7 +216,7 @@ class BrowserWebSocketTest
             }
             finally
             {
-                browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                stop(browser);
                 pages.stop(0);
             }
         }
@@ -333,6 +333,25 @@ class BrowserWebSocketTest
             "--disable-sync", "--enable-logging=stderr", "--v=0",
             "--user-data-dir=" + profile.resolve("profile").toAbsolutePath(), url));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /**
+     * Kills Chromium and every process it started, and waits for them: a renderer left running would still write
+     * into the profile directory while JUnit deletes it.
+     */
+    private static void stop(final Process browser) throws Exception
+    {
+        final List<ProcessHandle> all = new ArrayList<>(browser.descendants().toList());
+        browser.destroyForcibly();
+        for (final ProcessHandle process : all)
+        {
+            process.destroyForcibly();
+        }
+        browser.waitFor(10, TimeUnit.SECONDS);
+        for (final ProcessHandle process : all)
+        {
+            process.onExit().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private static String findChromium()

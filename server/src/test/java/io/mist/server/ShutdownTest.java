@@ -73,6 +73,56 @@ class ShutdownTest
         }
     }
 
+    @Test
+    void duringTheDrainHealthSaysNotReadyAndNothingNewIsTaken() throws Exception
+    {
+        final ServerConfig config = new ServerConfig(java.util.List.of(ListenerUri.parse("tcp://127.0.0.1:0"),
+            ListenerUri.parse("http://127.0.0.1:0")), LogLevel.INFO, new io.mist.engine.EngineConfig(1024,
+            io.mist.engine.EngineConfig.DEFAULT_WAIT_STRATEGY, 16 << 20),
+            new io.mist.transport.TransportConfig(64 * 1024, 2)).withDrainTimeout(java.time.Duration.ofSeconds(3));
+        final ServerFixture fixture = new ServerFixture(new MistServer(config).start());
+        final java.net.URI http = fixture.uri("http");
+        final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        try (TestClient stalled = fixture.connect(); TestClient publisher = fixture.connect())
+        {
+            assertEquals(200, get(client, http, "/health/ready").statusCode());
+            stalled.send("{\"command\":\"subscribe\",\"tags\":[\"stuck\"]}");
+            stalled.sync();
+            final StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < MESSAGES; i++)
+            {
+                burst.append("{\"command\":\"publish\",\"tags\":[\"stuck\"],\"data\":\"").append(i)
+                    .append(" 0123456789012345678901234567890123456789\"}\n");
+            }
+            publisher.sendRaw(burst.toString());
+            publisher.sync(); // the drain will wait for this subscriber, which never reads
+            final Thread stop = new Thread(fixture::close, "test-shutdown");
+            stop.start();
+            Thread.sleep(300);
+            final java.net.http.HttpResponse<String> ready = get(client, http, "/health/ready");
+            assertEquals(503, ready.statusCode(), "not ready from the first moment of the drain");
+            assertEquals("{\"status\":\"stopping\"}\n", ready.body());
+            assertEquals(200, get(client, http, "/health/live").statusCode());
+            assertEquals(503, client.send(java.net.http.HttpRequest.newBuilder(http.resolve("/publish?tags=a&data=x"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), "no new publish is taken");
+            stop.join(10_000);
+            org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> get(java.net.http.HttpClient.newHttpClient(), http, "/health/ready"), "closed after the drain");
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> get(final java.net.http.HttpClient client,
+        final java.net.URI base, final String path) throws Exception
+    {
+        return client.send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     private static int countUntilClosed(final TestClient client)
     {
         int count = 0;

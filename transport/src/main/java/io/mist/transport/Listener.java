@@ -153,6 +153,15 @@ public final class Listener implements AutoCloseable
         connections.stopReading();
     }
 
+    /**
+     * The start of a drain for a listener that answers health checks: its client connections stop reading, while it
+     * still accepts and answers plain HTTP requests ({@code /health/ready} says 503) until {@link #close}.
+     */
+    public void stopClients()
+    {
+        connections.stopReadingClients();
+    }
+
     /** See {@link ListenerConnections#awaitFlushed}. */
     public void awaitFlushed(final long millis) throws InterruptedException
     {

@@ -94,6 +94,21 @@ public final class ListenerConnections
         return bytes;
     }
 
+    /**
+     * Stops reading from the client connections (those with an engine session), so no new requests reach the engine
+     * while it drains, and leaves plain HTTP requests be (health checks during the drain).
+     */
+    public void stopReadingClients()
+    {
+        for (final Channel channel : channels)
+        {
+            if (channel.attr(SESSION).get() != null)
+            {
+                channel.config().setAutoRead(false);
+            }
+        }
+    }
+
     /** Stops reading from every connection, so no new requests reach the engine while it drains. */
     public void stopReading()
     {

@@ -257,6 +257,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             methodNotAllowed(ctx, request, "POST");
             return;
         }
+        if (!ready.getAsBoolean())
+        {
+            HttpResponses.jsonError(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, Command.PUBLISH,
+                "server is shutting down");
+            return;
+        }
         final Access access = admitted(ctx, request, uri);
         if (access == null)
         {
@@ -365,6 +371,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         final Access access = admitted(ctx, request, uri);
         if (access == null)
         {
+            return;
+        }
+        if (!ready.getAsBoolean())
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "503 Service Unavailable: the server is shutting down\n");
             return;
         }
         final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
