@@ -42,14 +42,16 @@ public final class Engine implements AutoCloseable
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
     private final InboundRing ring;
+    private final LiveLimits limits;
 
     public Engine(final EngineConfig config)
     {
         this.config = config;
         this.tagTable = new TagTable(config.limits().maxDistinctTags());
+        this.limits = new LiveLimits(config.limits());
         this.metrics = new EngineMetrics(config.latencyHistograms());
         this.matcher = new Matcher(tagTable, counters, metrics);
-        matcher.limits(config.limits());
+        matcher.limits(limits);
         this.disruptor = new Disruptor<>(InboundEvent::new, config.ringSize(), runnable ->
         {
             final Thread thread = new Thread(config.matcherCpu() < 0 ? runnable : () ->
@@ -121,7 +123,7 @@ public final class Engine implements AutoCloseable
 
     private RequestEncoder requestEncoder()
     {
-        return new RequestEncoder(tagTable, new RequestPolicy(config.limits(),
+        return new RequestEncoder(tagTable, new RequestPolicy(limits,
             OutboundRing.largestFrame(config.clientBufferSize())), metrics.enabled());
     }
 
@@ -139,6 +141,12 @@ public final class Engine implements AutoCloseable
     public TagTable tagTable()
     {
         return tagTable;
+    }
+
+    /** The request limits in force; a reload may change them ({@link LiveLimits#set}). */
+    public LiveLimits limits()
+    {
+        return limits;
     }
 
     public EngineConfig config()

@@ -240,7 +240,7 @@ public final class MistCommand implements Callable<Integer>
         }
         final ServerConfig config = toConfig();
         Logging.configure(config.logLevel(), config.logFormat());
-        return runServer(config, spec.commandLine().getErr());
+        return runServer(config, spec.commandLine().getErr(), spec.commandLine().getParseResult().originalArgs());
     }
 
     ServerConfig toConfig()
@@ -283,6 +283,51 @@ public final class MistCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
         }
+    }
+
+    /**
+     * On SIGHUP, reads the configuration again as at start (the same command line, the environment and the config
+     * file as they are now) and lets the server apply what can change while it runs; one log line says what changed
+     * and what needs a restart. A configuration that no longer parses changes nothing and is logged.
+     */
+    private static void reloadOnSighup(final MistServer server, final List<String> args)
+    {
+        final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("mist");
+        try
+        {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
+            {
+                try
+                {
+                    log.info(server.reload(reparse(args)));
+                }
+                catch (final RuntimeException ex)
+                {
+                    log.error("Reload (SIGHUP) refused; the running configuration stays: {}", ex.getMessage());
+                }
+            });
+        }
+        catch (final IllegalArgumentException | UnsupportedOperationException ex)
+        {
+            log.debug("No SIGHUP on this platform: the configuration cannot be reloaded ({})", ex.getMessage());
+        }
+    }
+
+    /** The server configuration {@code args} give now, with the environment and config file as they are now. */
+    static ServerConfig reparse(final List<String> args)
+    {
+        final CommandLine commandLine = commandLine();
+        final String[] array = args.toArray(String[]::new);
+        java.nio.file.Path configPath = ConfigFile.findIn(array);
+        final String configVariable = System.getenv(FlagDefaults.variable("--config"));
+        if (configPath == null && configVariable != null && !configVariable.isEmpty())
+        {
+            configPath = java.nio.file.Path.of(configVariable);
+        }
+        final ConfigFile file = configPath == null ? null : ConfigFile.load(configPath, commandLine.getCommandSpec());
+        commandLine.setDefaultValueProvider(new FlagDefaults(System.getenv(), file));
+        commandLine.parseArgs(array);
+        return ((MistCommand)commandLine.getCommand()).toConfig();
     }
 
     /** The cluster to join, or null without {@code --cluster}. */
@@ -330,7 +375,7 @@ public final class MistCommand implements Callable<Integer>
     }
 
     /** Runs the server until it is stopped; a failed start is told on {@code err}, like every other error. */
-    private static int runServer(final ServerConfig config, final PrintWriter err)
+    private static int runServer(final ServerConfig config, final PrintWriter err, final List<String> args)
     {
         final MistServer server = new MistServer(config);
         try
@@ -343,6 +388,7 @@ public final class MistCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        reloadOnSighup(server, args);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

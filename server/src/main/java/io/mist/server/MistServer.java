@@ -40,7 +40,11 @@ public final class MistServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger("mist");
 
+    /** The configuration the server started with; a reload compares against it what needs a restart. */
     private final ServerConfig config;
+    /** The log level and format in force (a reload may change them). */
+    private LogLevel logLevel;
+    private io.mist.server.logging.LogFormat logFormat;
     private final Engine engine;
     private final EventLoops loops;
     private AccessControl access;
@@ -69,6 +73,8 @@ public final class MistServer implements AutoCloseable
     public MistServer(final ServerConfig config, final AccessControl access)
     {
         this.config = config;
+        this.logLevel = config.logLevel();
+        this.logFormat = config.logFormat();
         this.access = access;
         this.engine = new Engine(config.engine());
         this.cluster = config.cluster() == null ? null : ClusterNode.prepare(config.cluster(), engine);
@@ -238,6 +244,93 @@ public final class MistServer implements AutoCloseable
                 pauseMillis = Math.min(pauseMillis * 2, 5000);
             }
         }
+    }
+
+    /**
+     * Applies what can change while running from {@code next} (a configuration read again on SIGHUP): the log level
+     * and format, the request limits, the allowed origins, and the TLS certificate and key (new handshakes use them).
+     * Anything else that differs needs a restart and is only named. Returns the one line to log.
+     */
+    public synchronized String reload(final ServerConfig next)
+    {
+        final List<String> changed = new ArrayList<>();
+        final List<String> restart = new ArrayList<>();
+        if (next.logLevel() != logLevel || next.logFormat() != logFormat)
+        {
+            Logging.configure(next.logLevel(), next.logFormat());
+            changed.add("log " + logLevel + "/" + logFormat + " -> " + next.logLevel() + "/" + next.logFormat());
+            logLevel = next.logLevel();
+            logFormat = next.logFormat();
+        }
+        final io.mist.engine.RequestLimits limits = next.engine().limits();
+        if (!limits.equals(engine.limits().get()))
+        {
+            try
+            {
+                engine.limits().set(limits);
+                changed.add("limits (--max-tags " + limits.maxTags() + ", --max-tag-length " + limits.maxTagLength() +
+                    ", --max-subscriptions " + limits.maxSubscriptions() + ")");
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                restart.add("--max-distinct-tags");
+            }
+        }
+        if (!next.transport().allowedOrigins().equals(config.transport().allowedOrigins()))
+        {
+            config.transport().allowedOrigins(next.transport().allowedOrigins());
+            changed.add("--allowed-origins " + (next.transport().allowedOrigins().isEmpty() ? "(any)" :
+                String.join(",", next.transport().allowedOrigins())));
+        }
+        if (next.tlsCertificate() != null && tls != null && !tls.generated())
+        {
+            try
+            {
+                final TlsMaterial reloaded = TlsMaterials.fromPem(next.tlsCertificate().toFile(),
+                    next.tlsKey().toFile());
+                if (!reloaded.fingerprint().equals(tls.fingerprint()))
+                {
+                    tls = reloaded;
+                    for (final Listener listener : listeners)
+                    {
+                        listener.tls(reloaded.context());
+                    }
+                    changed.add("TLS certificate (SHA-256 " + reloaded.fingerprint() + ")");
+                }
+            }
+            catch (final IOException ex)
+            {
+                restart.add("TLS (kept the running certificate: " + ex.getMessage() + ")");
+            }
+        }
+        else if (!java.util.Objects.equals(next.tlsCertificate(), config.tlsCertificate()))
+        {
+            restart.add("--tls-cert/--tls-key");
+        }
+        for (final String[] pair : new String[][] {
+            {"--listeners", String.valueOf(next.listeners()), String.valueOf(config.listeners())},
+            {"--authenticator", String.valueOf(next.authenticator()), String.valueOf(config.authenticator())},
+            {"--token", String.valueOf(next.token()), String.valueOf(config.token())},
+            {"--allow-anonymous", String.valueOf(next.allowAnonymous()), String.valueOf(config.allowAnonymous())},
+            {"--ring-size", String.valueOf(next.engine().ringSize()), String.valueOf(config.engine().ringSize())},
+            {"--wait-strategy", String.valueOf(next.engine().waitStrategy()),
+                String.valueOf(config.engine().waitStrategy())},
+            {"--client-buffer-size", String.valueOf(next.engine().clientBufferSize()),
+                String.valueOf(config.engine().clientBufferSize())},
+            {"--max-frame-size", String.valueOf(next.transport().maxFrameSize()),
+                String.valueOf(config.transport().maxFrameSize())},
+            {"--stats-interval", String.valueOf(next.statsInterval()), String.valueOf(config.statsInterval())},
+            {"--cluster", String.valueOf(next.cluster()), String.valueOf(config.cluster())}})
+        {
+            if (!pair[1].equals(pair[2]))
+            {
+                restart.add(pair[0]);
+            }
+        }
+        return changed.isEmpty() && restart.isEmpty() ? "Reloaded the configuration (SIGHUP): nothing changed" :
+            "Reloaded the configuration (SIGHUP): " + (changed.isEmpty() ? "nothing applied" : "applied " +
+            String.join("; ", changed)) + (restart.isEmpty() ? "" : "; needs a restart to change: " +
+            String.join(", ", restart));
     }
 
     /** Every open client connection of every listener, for {@code /connections}. Any thread; approximate. */

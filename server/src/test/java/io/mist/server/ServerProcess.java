@@ -78,6 +78,33 @@ final class ServerProcess implements AutoCloseable
         return process.exitValue();
     }
 
+    /** Sends the process a signal by name ({@code HUP}, {@code TERM}, ...). */
+    void signal(final String name) throws IOException, InterruptedException
+    {
+        if (new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor() != 0)
+        {
+            throw new IOException("kill -" + name + " failed");
+        }
+    }
+
+    /** Waits up to 20 s for a log line containing {@code text}; returns it. */
+    String awaitLine(final String text) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline)
+        {
+            for (final String line : log)
+            {
+                if (line.contains(text))
+                {
+                    return line;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no line with '" + text + "' within 20 s; log:\n" + log());
+    }
+
     /** Everything the process printed so far, one line each. */
     String log()
     {

@@ -47,7 +47,8 @@ public final class Listener implements AutoCloseable
     /** Open connections per client address, while {@code --max-connections-per-ip} is set. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final InetSocketAddress requested;
-    private final SslContext tls;
+    /** Replaced by a reload: new handshakes use the new one, open connections keep theirs. */
+    private volatile SslContext tls;
     private final Consumer<Channel> pipeline;
     private final ListenerConnections connections;
     private Channel serverChannel;
@@ -106,9 +107,10 @@ public final class Listener implements AutoCloseable
                     connections.add(channel);
                     tuning.attachTo(channel);
                     limits.attachTo(channel);
-                    if (tls != null)
+                    final SslContext context = tls;
+                    if (context != null)
                     {
-                        final SslHandler handler = tls.newHandler(channel.alloc());
+                        final SslHandler handler = context.newHandler(channel.alloc());
                         handler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
                         channel.pipeline().addLast("plaintext-check", new PlaintextOnTlsPort(http));
                         channel.pipeline().addLast("tls", handler);
@@ -151,6 +153,21 @@ public final class Listener implements AutoCloseable
             serverChannel.close().syncUninterruptibly();
         }
         connections.stopReading();
+    }
+
+    /** TLS listeners: new connections are served with {@code context} from now on (a reload). */
+    public void tls(final SslContext context)
+    {
+        if (tls != null && context != null)
+        {
+            tls = context;
+        }
+    }
+
+    /** Whether this listener serves TLS. */
+    public boolean secure()
+    {
+        return tls != null;
     }
 
     /**

@@ -12,7 +12,8 @@ public final class TransportConfig
 
     private final int maxFrameSize;
     private final int ioThreads;
-    private final List<String> allowedOrigins;
+    /** The origins in force: shared by this configuration's copies, so a reload reaches every listener. */
+    private final java.util.concurrent.atomic.AtomicReference<List<String>> allowedOrigins;
     private final SocketTuning socket;
     private final ConnectionLimits connectionLimits;
 
@@ -41,15 +42,7 @@ public final class TransportConfig
         }
         this.maxFrameSize = maxFrameSize;
         this.ioThreads = ioThreads;
-        for (final String origin : allowedOrigins)
-        {
-            if (!origin.matches("(?i)https?://[^/?#\\s]+"))
-            {
-                throw new IllegalArgumentException("--allowed-origins: '" + origin +
-                    "' is not an origin; expected scheme://host[:port], e.g. https://example.com");
-            }
-        }
-        this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.allowedOrigins = new java.util.concurrent.atomic.AtomicReference<>(checkedOrigins(allowedOrigins));
         this.socket = SocketTuning.DEFAULTS;
         this.connectionLimits = ConnectionLimits.DEFAULTS;
     }
@@ -98,22 +91,42 @@ public final class TransportConfig
         return maxFrameSize;
     }
 
+    private static List<String> checkedOrigins(final List<String> origins)
+    {
+        for (final String origin : origins)
+        {
+            if (!origin.matches("(?i)https?://[^/?#\\s]+"))
+            {
+                throw new IllegalArgumentException("--allowed-origins: '" + origin +
+                    "' is not an origin; expected scheme://host[:port], e.g. https://example.com");
+            }
+        }
+        return List.copyOf(origins);
+    }
+
     /** Empty: any origin. */
     public List<String> allowedOrigins()
     {
-        return allowedOrigins;
+        return allowedOrigins.get();
+    }
+
+    /** Replaces the allowed origins for every listener of this configuration, from the next request on (a reload). */
+    public void allowedOrigins(final List<String> origins)
+    {
+        allowedOrigins.set(checkedOrigins(origins));
     }
 
     /** Whether a WebSocket upgrade from {@code origin} (null when the request had none) is allowed. */
     public boolean allowsOrigin(final String origin)
     {
-        if (origin == null || allowedOrigins.isEmpty())
+        final List<String> allowed = allowedOrigins.get();
+        if (origin == null || allowed.isEmpty())
         {
             return true;
         }
-        for (final String allowed : allowedOrigins)
+        for (final String each : allowed)
         {
-            if (allowed.equalsIgnoreCase(origin))
+            if (each.equalsIgnoreCase(origin))
             {
                 return true;
             }

@@ -2,6 +2,7 @@ package io.mist.engine.ingress;
 
 import io.mist.codec.Command;
 import io.mist.codec.MistFrame;
+import io.mist.engine.LiveLimits;
 import io.mist.engine.RequestLimits;
 import io.mist.engine.outbound.OutboundRing;
 
@@ -19,7 +20,9 @@ public final class RequestPolicy
     private static final String FORBIDDEN_QUERY = "Forbidden - not with a restricted token";
     private static final String NO_TAGS = "invalid message: 'tags' must hold at least one tag";
 
-    private final RequestLimits limits;
+    private final LiveLimits live;
+    /** The limits of the request being checked (read once per request from {@link #live}). */
+    private RequestLimits limits;
     private final int largestDelivery;
     /** The tags a restricted producer may use; null when unrestricted. */
     private TagGrant grant;
@@ -29,7 +32,14 @@ public final class RequestPolicy
     /** @param largestDelivery the largest encoded frame a client ring accepts. */
     public RequestPolicy(final RequestLimits limits, final int largestDelivery)
     {
-        this.limits = limits;
+        this(new LiveLimits(limits), largestDelivery);
+    }
+
+    /** @param live the limits in force, read at each request (a reload may change them). */
+    public RequestPolicy(final LiveLimits live, final int largestDelivery)
+    {
+        this.live = live;
+        this.limits = live.get();
         this.largestDelivery = largestDelivery;
     }
 
@@ -48,6 +58,7 @@ public final class RequestPolicy
     /** Tag count and tag lengths of any request that names tags. */
     public Refusal tags(final MistFrame frame)
     {
+        limits = live.get();
         final int n = frame.tagCount();
         if (n > limits.maxTags())
         {

@@ -5,6 +5,7 @@ import io.mist.codec.Command;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.ReplyEncoder;
 import io.mist.engine.EngineCounters;
+import io.mist.engine.LiveLimits;
 import io.mist.engine.RequestLimits;
 import io.mist.engine.cluster.ClusterPort;
 import io.mist.engine.metrics.EngineMetrics;
@@ -48,7 +49,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private long batchStart = NO_BATCH;
     /** Publishes in the current batch, recorded together at its end. */
     private long batchPublishes;
-    private RequestLimits limits = RequestLimits.DEFAULTS;
+    private LiveLimits limits = new LiveLimits(RequestLimits.DEFAULTS);
     private ClusterPort cluster = ClusterPort.NONE;
     /** The frame {@link #offerFrame} enqueues: an event's payload view, or {@link #replyView}. */
     private UnsafeBuffer frame;
@@ -209,7 +210,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Limits subscriptions per client; a subscribe beyond it is answered with an error. Before the first event. */
     public void limits(final RequestLimits requestLimits)
     {
-        limits = requestLimits;
+        limits = new LiveLimits(requestLimits);
+    }
+
+    /** {@link #limits(RequestLimits)}, reading the ones in force at each subscribe. Before the first event. */
+    public void limits(final LiveLimits live)
+    {
+        limits = live;
     }
 
     /** The open sessions by slot, as events name them. Registered by IO threads, freed by the matcher. */
@@ -242,10 +249,11 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
 
     private void subscribe(final ClientSession session, final int[] tags, final int count)
     {
-        if (session.subscriptions().size() >= limits.maxSubscriptions() && !index.holds(session, tags, count))
+        final RequestLimits now = limits.get();
+        if (session.subscriptions().size() >= now.maxSubscriptions() && !index.holds(session, tags, count))
         {
             reply.clear();
-            ReplyEncoder.error(reply, Command.SUBSCRIBE, limits.tooManySubscriptions());
+            ReplyEncoder.error(reply, Command.SUBSCRIBE, now.tooManySubscriptions());
             enqueue(session, reply);
             return;
         }
