@@ -222,6 +222,76 @@ class BrowserWebSocketTest
         }
     }
 
+    /**
+     * The dashboard in a page of its own listener, behind --allowed-origins (its own origin is allowed): its charts
+     * take up traffic, and its console, prepared by a link, subscribes and publishes to a TCP subscriber.
+     */
+    @Test
+    void theDashboardShowsTrafficAndItsConsolePublishes(@TempDir final Path profile) throws Exception
+    {
+        final String chromium = requireChromium();
+        try (ServerFixture mist = new ServerFixture(io.mist.auth.AccessControl.OPEN,
+            new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1, List.of("https://elsewhere.example")),
+            "tcp://127.0.0.1:0", "http://127.0.0.1:0"); TestClient subscriber = mist.connect();
+            TestClient publisher = mist.connect(); TestClient busy = mist.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"hello\"]}").sync();
+            busy.send("{\"command\":\"subscribe\",\"tags\":[\"load\"]}").sync();
+            final Process browser = startChromium(chromium, profile, "http://127.0.0.1:" + mist.uri("http").getPort() +
+                "/dashboard?tags=hello&publish=from%20the%20dashboard");
+            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            final Thread console = new Thread(() -> readDashboard(browser, lines), "chromium-console");
+            console.setDaemon(true);
+            console.start();
+            try
+            {
+                subscriber.expect("{\"command\":\"publish\",\"tags\":[\"hello\"],\"data\":\"from the dashboard\"}");
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+                boolean moved = false;
+                while (!moved && System.nanoTime() < deadline)
+                {
+                    for (int i = 0; i < 200; i++)
+                    {
+                        publisher.send("{\"command\":\"publish\",\"tags\":[\"load\"],\"data\":\"x\"}");
+                    }
+                    for (int i = 0; i < 200; i++)
+                    {
+                        busy.read();
+                    }
+                    final String line = lines.poll(1, TimeUnit.SECONDS);
+                    moved = line != null && line.startsWith("{\"delivered\":") && !line.startsWith("{\"delivered\":0,");
+                }
+                org.junit.jupiter.api.Assertions.assertTrue(moved, "the dashboard's delivery rate rose with traffic");
+            }
+            finally
+            {
+                stop(browser);
+            }
+        }
+    }
+
+    /** What the dashboard logs ({@code console.info("mist-dashboard ...")}), from Chromium's log. */
+    private static void readDashboard(final Process browser, final BlockingQueue<String> lines)
+    {
+        final Pattern logged = Pattern.compile("\"mist-dashboard (.*)\", source: ");
+        try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            for (String line = log.readLine(); line != null; line = log.readLine())
+            {
+                final Matcher matcher = logged.matcher(line);
+                if (matcher.find())
+                {
+                    lines.add(matcher.group(1));
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            lines.add("console read failed: " + ex);
+        }
+    }
+
     private static void serve(final HttpServer server, final String page)
     {
         final byte[] html = page.getBytes(StandardCharsets.UTF_8);

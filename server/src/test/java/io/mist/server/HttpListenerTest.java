@@ -129,6 +129,16 @@ class HttpListenerTest
     }
 
     @Test
+    void dashboardIsServedFromTheJar() throws Exception
+    {
+        final HttpResponse<String> page = get(http, "/dashboard");
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(page.body().contains("<title>mist dashboard</title>") && page.body().contains("fetch('/metrics')"));
+        assertTrue(get(http, "/metrics").body().contains("\nmist_uptime_seconds "));
+    }
+
+    @Test
     void healthForOrchestrators() throws Exception
     {
         for (final String path : new String[] { "/health", "/health/live", "/health/ready" })

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 public final class ServerMetrics
 {
     private static final double NANOS_PER_SECOND = 1e9;
+    private final long started = System.nanoTime();
     private static final String[] QUANTILES = {"0.5", "0.9", "0.99", "0.999", "0.9999", "1"};
 
     private final Engine engine;
@@ -79,6 +80,10 @@ public final class ServerMetrics
     {
         final EngineCounters counters = engine.counters();
         final StringBuilder out = new StringBuilder(4096);
+        header(out, "mist_uptime_seconds", "Seconds since the server started (rates from two scrapes divide by its " +
+            "difference).", "gauge");
+        out.append("mist_uptime_seconds ").append(String.format(java.util.Locale.ROOT, "%.3f",
+            (System.nanoTime() - started) / NANOS_PER_SECOND)).append('\n');
         counter(out, "mist_messages_published_total", "Publishes that reached the matcher.",
             counters.messagesPublished.get());
         counter(out, "mist_messages_delivered_total", "Copies of messages enqueued for subscribers.",

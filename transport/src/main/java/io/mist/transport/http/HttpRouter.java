@@ -155,7 +155,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         else if (api && path.equals("/publish"))
         {
             final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            if (!config.allowsOrigin(origin))
+            if (!allowed(ctx, request, origin))
             {
                 LOG.info("Publish from {} refused: origin '{}' is not allowed", ctx.channel().remoteAddress(), origin);
                 HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN,
@@ -182,6 +182,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             connections(ctx, request, uri);
         }
+        else if (api && metrics != null && path.equals("/dashboard"))
+        {
+            dashboard(ctx, request);
+        }
         else
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.NOT_FOUND, NOT_FOUND);
@@ -197,6 +201,40 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         HttpResponses.send(ctx, request, HttpResponses.response(ctx, HttpResponseStatus.OK, PROMETHEUS_TEXT,
             metrics.get().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The live page for operators, from the jar: charts of what {@code /metrics} shows (it reads nothing else
+     * without the master token) and a console that speaks mist over a WebSocket to this listener.
+     */
+    private static void dashboard(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD))
+        {
+            methodNotAllowed(ctx, request, "GET, HEAD");
+            return;
+        }
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.OK,
+            "text/html; charset=utf-8", DashboardPage.BYTES);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        response.headers().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; " +
+            "style-src 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:");
+        HttpResponses.send(ctx, request, response);
+    }
+
+    /**
+     * Whether a browser request from {@code origin} may use this listener: an origin {@code --allowed-origins}
+     * lists, or this listener's own (a page it served, such as the dashboard).
+     */
+    private boolean allowed(final ChannelHandlerContext ctx, final FullHttpRequest request, final String origin)
+    {
+        if (config.allowsOrigin(origin))
+        {
+            return true;
+        }
+        final String host = request.headers().get(HttpHeaderNames.HOST);
+        final String self = (ctx.pipeline().get(SslHandler.class) != null ? "https://" : "http://") + host;
+        return host != null && self.equalsIgnoreCase(origin);
     }
 
     /** The open connections; with an authenticator, for the master token only. */
@@ -380,7 +418,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (!config.allowsOrigin(origin))
+        if (!allowed(ctx, request, origin))
         {
             LOG.info("WebSocket upgrade from {} refused: origin '{}' is not allowed", ctx.channel().remoteAddress(),
                 origin);
