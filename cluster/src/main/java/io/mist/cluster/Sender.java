@@ -40,6 +40,8 @@ final class Sender implements Runnable
     /** NATS subject of each node slot's messages; set by the peer table before the slot gets interest. */
     private final AtomicReferenceArray<String> subjects;
     private final AtomicBoolean snapshotWanted = new AtomicBoolean(true);
+    /** One handler for every read: a method reference made per call would be an object per loop. */
+    private final org.agrona.concurrent.MessageHandler handler = this::onRecord;
     private final IntHashSet interest = new IntHashSet();
     private final List<byte[]> added = new ArrayList<>();
     private final List<byte[]> removed = new ArrayList<>();
@@ -81,7 +83,7 @@ final class Sender implements Runnable
         int idle = 0;
         while (running)
         {
-            final int read = forward.read(this::onRecord, 1024);
+            final int read = forward.read(handler, 1024);
             if (pending != 0)
             {
                 flushAll();

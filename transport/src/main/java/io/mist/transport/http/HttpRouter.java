@@ -224,7 +224,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /**
      * Whether a browser request from {@code origin} may use this listener: an origin {@code --allowed-origins}
-     * lists, or this listener's own (a page it served, such as the dashboard).
+     * lists, or this listener's own (a page it served, such as the dashboard) when it is reached by an IP address or
+     * {@code localhost}. Not by another name: a page whose name an attacker re-points at this address (DNS rebinding)
+     * would be "its own origin" too, so names must be listed.
      */
     private boolean allowed(final ChannelHandlerContext ctx, final FullHttpRequest request, final String origin)
     {
@@ -233,8 +235,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return true;
         }
         final String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null || origin == null)
+        {
+            return false;
+        }
         final String self = (ctx.pipeline().get(SslHandler.class) != null ? "https://" : "http://") + host;
-        return host != null && self.equalsIgnoreCase(origin);
+        final String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']'))) :
+            host.replaceFirst(":\\d+$", "");
+        final boolean literal = name.equalsIgnoreCase("localhost") || name.matches("[0-9.]+") || name.contains(":");
+        return literal && self.equalsIgnoreCase(origin);
     }
 
     /** The open connections; with an authenticator, for the master token only. */
