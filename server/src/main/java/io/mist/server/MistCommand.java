@@ -38,7 +38,7 @@ public final class MistCommand implements Callable<Integer>
 
     @Option(names = "--listeners", split = ",", paramLabel = "URI",
         description = "Listeners to start, comma-separated or repeated; replaces the default list. " +
-            "Schemes: tcp, tls, http, https, ws, wss. Default: ${DEFAULT-VALUE}.",
+            "Schemes: tcp, tls, http, https, ws, wss, isimud. Default: ${DEFAULT-VALUE}.",
         defaultValue = "tcp://127.0.0.1:1445,http://127.0.0.1:8080,ws://127.0.0.1:8888")
     List<String> listeners = new ArrayList<>();
 
@@ -198,6 +198,16 @@ public final class MistCommand implements Callable<Integer>
             "certificate) instead of the JVM's.")
     java.nio.file.Path clusterTlsCa;
 
+    @Option(names = "--isimud-password", paramLabel = "PASSWORD",
+        description = "For an isimud:// listener: the password isimud's publishers send with HTTP Basic auth " +
+            "(isimud's PASSWORD; MIST_ISIMUD_PASSWORD keeps it out of ps).")
+    String isimudPassword;
+
+    @Option(names = "--isimud-homepage", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "For an isimud:// listener: GET / redirects to isimud's homepage, as isimud's HOMEPAGE; " +
+            "--no-isimud-homepage answers 404. Default: on.")
+    boolean isimudHomepage;
+
     @Option(names = "--config", paramLabel = "FILE",
         description = "YAML (.yaml, .yml) or JSON (.json) file whose keys are these flags without dashes " +
             "(listeners, log-level, ...); a flag given here wins over the file.")
@@ -277,7 +287,8 @@ public final class MistCommand implements Callable<Integer>
                 .withStatsInterval(Durations.parse("--stats-interval", statsInterval))
                 .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry))
                 .withCluster(clusterOptions())
-                .withDrainTimeout(Durations.parse("--drain-timeout", drainTimeout));
+                .withDrainTimeout(Durations.parse("--drain-timeout", drainTimeout))
+                .withIsimud(isimudPassword, isimudHomepage);
         }
         catch (final IllegalArgumentException ex)
         {

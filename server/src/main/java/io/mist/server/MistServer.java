@@ -169,6 +169,15 @@ public final class MistServer implements AutoCloseable
                     OperatorRoutes.readiness(() -> accepting));
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
+            case "isimud":
+                if (config.isimudPassword() == null || config.isimudPassword().isEmpty())
+                {
+                    throw new StartupException("--isimud-password is needed by the isimud:// listener " + uri);
+                }
+                pipeline = Pipelines.isimud(engine, config.transport(), config.isimudPassword(),
+                    config.isimudHomepage());
+                label = "isimud";
+                break;
             default:
                 LOG.warn("Unsupported scheme '{}' - listener '{}' skipped", scheme, uri);
                 return;

@@ -39,6 +39,8 @@ public final class ServerConfig
     private final java.time.Duration authenticatorRetry;
     private final io.mist.cluster.ClusterOptions cluster;
     private final java.time.Duration drainTimeout;
+    private final String isimudPassword;
+    private final boolean isimudHomepage;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -114,12 +116,16 @@ public final class ServerConfig
         this.authenticatorRetry = DEFAULT_AUTHENTICATOR_RETRY;
         this.cluster = null;
         this.drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        this.isimudPassword = null;
+        this.isimudHomepage = true;
     }
 
     private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
         final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster,
-        final java.time.Duration drainTimeout)
+        final java.time.Duration drainTimeout, final String isimudPassword, final boolean isimudHomepage)
     {
+        this.isimudPassword = isimudPassword;
+        this.isimudHomepage = isimudHomepage;
         if (drainTimeout.isNegative() || drainTimeout.isZero())
         {
             throw new IllegalArgumentException("--drain-timeout must be more than 0, got " +
@@ -213,7 +219,8 @@ public final class ServerConfig
     /** This configuration with log lines in {@code format}. */
     public ServerConfig withLogFormat(final LogFormat format)
     {
-        return new ServerConfig(this, format, statsInterval, authenticatorRetry, cluster, drainTimeout);
+        return new ServerConfig(this, format, statsInterval, authenticatorRetry,
+            cluster, drainTimeout, isimudPassword, isimudHomepage);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -225,13 +232,43 @@ public final class ServerConfig
     /** This configuration logging a stats line every {@code interval} (zero: never; else at least one second). */
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
-        return new ServerConfig(this, logFormat, interval, authenticatorRetry, cluster, drainTimeout);
+        return new ServerConfig(this, logFormat, interval, authenticatorRetry,
+            cluster, drainTimeout, isimudPassword, isimudHomepage);
     }
 
     /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
     public java.time.Duration authenticatorRetry()
     {
         return authenticatorRetry;
+    }
+
+    /** The isimud publishers' password; null without an {@code isimud://} listener. */
+    public String isimudPassword()
+    {
+        return isimudPassword;
+    }
+
+    /** Whether an {@code isimud://} listener's {@code GET /} redirects to isimud's homepage. */
+    public boolean isimudHomepage()
+    {
+        return isimudHomepage;
+    }
+
+    /**
+     * This configuration with isimud's password and homepage setting.
+     *
+     * @throws IllegalArgumentException when an {@code isimud://} listener has no password.
+     */
+    public ServerConfig withIsimud(final String password, final boolean homepage)
+    {
+        if (listeners.stream().anyMatch(uri -> uri.scheme().equals("isimud")) && (password == null ||
+            password.isEmpty()))
+        {
+            throw new IllegalArgumentException("--isimud-password is needed by the isimud:// listener (isimud's " +
+                "PASSWORD: what publishers send as their HTTP Basic password)");
+        }
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout, password,
+            homepage);
     }
 
     /** How long a stop may take to deliver what is queued before the server closes anyway. */
@@ -243,7 +280,8 @@ public final class ServerConfig
     /** This configuration giving a stop {@code timeout} to drain. */
     public ServerConfig withDrainTimeout(final java.time.Duration timeout)
     {
-        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, timeout);
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
+            cluster, timeout, isimudPassword, isimudHomepage);
     }
 
     /** The cluster this node joins; null for a single node. */
@@ -255,12 +293,14 @@ public final class ServerConfig
     /** This configuration joining the cluster {@code options} describe (null: a single node). */
     public ServerConfig withCluster(final io.mist.cluster.ClusterOptions options)
     {
-        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, options, drainTimeout);
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
+            options, drainTimeout, isimudPassword, isimudHomepage);
     }
 
     /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
     public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
     {
-        return new ServerConfig(this, logFormat, statsInterval, retry, cluster, drainTimeout);
+        return new ServerConfig(this, logFormat, statsInterval, retry,
+            cluster, drainTimeout, isimudPassword, isimudHomepage);
     }
 }

@@ -41,4 +41,15 @@ public final class Pipelines
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
             .addLast("mist-http", new HttpRouter(engine, config, gate, api, routes));
     }
+
+    /** {@code isimud://}: isimud's {@code POST /pub} and {@code GET /sub} on this engine (tropicbliss/isimud). */
+    public static Consumer<Channel> isimud(final Engine engine, final TransportConfig config, final String password,
+        final boolean homepage)
+    {
+        return channel -> channel.pipeline()
+            .addLast("http", new io.netty.handler.codec.http.HttpServerCodec())
+            .addLast("http-aggregator", new io.netty.handler.codec.http.HttpObjectAggregator(config.maxFrameSize()))
+            .addLast("isimud-http", new io.mist.transport.isimud.IsimudRouter(engine, config.maxFrameSize(), password,
+                homepage));
+    }
 }
