@@ -329,14 +329,8 @@ public final class MistCommand implements Callable<Integer>
     {
         final CommandLine commandLine = commandLine();
         final String[] array = args.toArray(String[]::new);
-        java.nio.file.Path configPath = ConfigFile.findIn(array);
-        final String configVariable = System.getenv(FlagDefaults.variable("--config"));
-        if (configPath == null && configVariable != null && !configVariable.isEmpty())
-        {
-            configPath = java.nio.file.Path.of(configVariable);
-        }
-        final ConfigFile file = configPath == null ? null : ConfigFile.load(configPath, commandLine.getCommandSpec());
-        commandLine.setDefaultValueProvider(new FlagDefaults(System.getenv(), file));
+        commandLine.setDefaultValueProvider(new FlagDefaults(System.getenv(),
+            configFile(array, System.getenv(), commandLine)));
         commandLine.parseArgs(array);
         return ((MistCommand)commandLine.getCommand()).toConfig();
     }
@@ -446,28 +440,36 @@ public final class MistCommand implements Callable<Integer>
         {
             commandLine.setErr(err);
         }
-        java.nio.file.Path configPath = ConfigFile.findIn(args);
-        final String configVariable = environment.get(FlagDefaults.variable("--config"));
-        if (configPath == null && configVariable != null && !configVariable.isEmpty())
+        final ConfigFile file;
+        try
         {
-            configPath = java.nio.file.Path.of(configVariable);
+            file = configFile(args, environment, commandLine);
         }
-        ConfigFile file = null;
-        if (configPath != null)
+        catch (final IllegalArgumentException ex)
         {
-            try
-            {
-                file = ConfigFile.load(configPath, commandLine.getCommandSpec());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                commandLine.getErr().println("Error: " + ex.getMessage());
-                commandLine.getErr().flush();
-                return 2;
-            }
+            commandLine.getErr().println("Error: " + ex.getMessage());
+            commandLine.getErr().flush();
+            return 2;
         }
         commandLine.setDefaultValueProvider(new FlagDefaults(environment, file));
         return commandLine.execute(args);
+    }
+
+    /**
+     * The config file {@code --config} among {@code args} names, else {@code MIST_CONFIG}, read now; null for none.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it.
+     */
+    private static ConfigFile configFile(final String[] args, final java.util.Map<String, String> environment,
+        final CommandLine commandLine)
+    {
+        java.nio.file.Path path = ConfigFile.findIn(args);
+        final String variable = environment.get(FlagDefaults.variable("--config"));
+        if (path == null && variable != null && !variable.isEmpty())
+        {
+            path = java.nio.file.Path.of(variable);
+        }
+        return path == null ? null : ConfigFile.load(path, commandLine.getCommandSpec());
     }
 
     /** Builds the command line, with its error and exit-code handling. */
