@@ -16,17 +16,20 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.charset.StandardCharsets;
 
-/** Writes the HTTP listener's responses: plain text as mist's, JSON errors in mist's message format. Event loop. */
-final class HttpResponses
+/**
+ * Writes the HTTP responses of every HTTP-speaking listener (mist's, isimud's): plain text as mist's, JSON errors in
+ * mist's message format, keep-alive as the request asks. Event loop.
+ */
+public final class HttpResponses
 {
-    static final String TEXT = "text/plain; charset=utf-8";
-    static final String JSON = "application/json";
+    public static final String TEXT = "text/plain; charset=utf-8";
+    public static final String JSON = "application/json";
 
     private HttpResponses()
     {
     }
 
-    static void text(final ChannelHandlerContext ctx, final HttpRequest request, final HttpResponseStatus status,
+    public static void text(final ChannelHandlerContext ctx, final HttpRequest request, final HttpResponseStatus status,
         final String body)
     {
         send(ctx, request, response(ctx, status, TEXT, body.getBytes(StandardCharsets.UTF_8)));
@@ -39,7 +42,7 @@ final class HttpResponses
         send(ctx, request, response(ctx, status, JSON, ReplyEncoder.error(command, error)));
     }
 
-    static FullHttpResponse response(final ChannelHandlerContext ctx, final HttpResponseStatus status,
+    public static FullHttpResponse response(final ChannelHandlerContext ctx, final HttpResponseStatus status,
         final String contentType, final byte[] body)
     {
         final ByteBuf content = ctx.alloc().buffer(body.length).writeBytes(body);
@@ -53,7 +56,7 @@ final class HttpResponses
     }
 
     /** Sends and keeps the connection open when the request allows it, else closes after the write. */
-    static void send(final ChannelHandlerContext ctx, final HttpRequest request, final FullHttpResponse response)
+    public static void send(final ChannelHandlerContext ctx, final HttpRequest request, final FullHttpResponse response)
     {
         final boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (keepAlive)

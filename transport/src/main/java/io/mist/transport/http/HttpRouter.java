@@ -14,6 +14,7 @@ import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.ws.WebSocketFrameHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -23,9 +24,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -434,48 +432,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN, "403 Forbidden: origin not allowed\n");
             return;
         }
-        final boolean tls = ctx.pipeline().get(SslHandler.class) != null;
-        final String location = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") +
-            uri.path();
-        final WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(config.maxFrameSize())
-            .allowExtensions(false)
-            .build();
-        final WebSocketServerHandshaker handshaker =
-            new WebSocketServerHandshakerFactory(location, null, decoderConfig).newHandshaker(request);
-        if (handshaker == null)
-        {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        final io.netty.channel.ChannelFuture handshake;
-        try
-        {
-            handshake = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
-        }
-        catch (final RuntimeException ex)
-        {
-            // A malformed upgrade request (no Sec-WebSocket-Key, say).
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: " + ex.getMessage() +
-                "\n");
-            return;
-        }
-        // The frame handler opens the client's session now; nothing is queued for it before the client's first
-        // frame, which cannot come before the handshake response.
-        ctx.pipeline().addAfter(ctx.name(), "mist-ws", new WebSocketFrameHandler(engine, handshaker,
-            config.maxFrameSize(), gate, access));
-        handshake.addListener(future ->
-        {
-            if (future.isSuccess())
-            {
-                ctx.pipeline().remove(this);
-            }
-            else
-            {
-                LOG.debug("WebSocket handshake with {} failed: {}", ctx.channel().remoteAddress(), future.cause());
-                ctx.close();
-            }
-        });
+        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
+            ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker -> new ChannelHandler[] {
+                new WebSocketFrameHandler(engine, handshaker, config.maxFrameSize(), gate, access)});
     }
 
     /**

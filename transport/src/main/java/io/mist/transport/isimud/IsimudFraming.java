@@ -4,6 +4,7 @@ import io.mist.codec.FrameException;
 import io.mist.codec.GrowableBytes;
 import io.mist.codec.JsonStringDecoder;
 import io.mist.transport.outbound.OutboundFraming;
+import io.mist.transport.ws.WebSocketTextFraming;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ final class IsimudFraming implements OutboundFraming
 {
     private static final byte[] PUBLISH = "{\"command\":\"publish\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
-    private static final int FIN_TEXT = 0x81;
 
     private final GrowableBytes frame = new GrowableBytes(1024);
     private final GrowableBytes data = new GrowableBytes(1024);
@@ -47,23 +47,8 @@ final class IsimudFraming implements OutboundFraming
                 return; // the engine wrote it; it cannot be malformed
             }
         }
-        final int n = data.length();
-        out.writeByte(FIN_TEXT);
-        if (n <= 125)
-        {
-            out.writeByte(n);
-        }
-        else if (n <= 0xFFFF)
-        {
-            out.writeByte(126);
-            out.writeShort(n);
-        }
-        else
-        {
-            out.writeByte(127);
-            out.writeLong(n);
-        }
-        out.writeBytes(data.array(), 0, n);
+        WebSocketTextFraming.header(out, data.length());
+        out.writeBytes(data.array(), 0, data.length());
     }
 
     @Override

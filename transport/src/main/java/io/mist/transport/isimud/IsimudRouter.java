@@ -4,25 +4,18 @@ import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.MessagePublisher;
 import io.mist.engine.ring.Offer;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.mist.transport.http.HttpResponses;
+import io.mist.transport.http.WebSocketUpgrade;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import io.netty.handler.ssl.SslHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -100,9 +93,10 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         {
             if (homepage)
             {
-                final FullHttpResponse response = response(HttpResponseStatus.SEE_OTHER, null, new byte[0]);
+                final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.SEE_OTHER, null,
+                    new byte[0]);
                 response.headers().set(HttpHeaderNames.LOCATION, HOMEPAGE);
-                send(ctx, request, response);
+                HttpResponses.send(ctx, request, response);
             }
             else
             {
@@ -133,7 +127,7 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/json") && !type.matches("application/[^;]*\\+json.*"))
         {
-            text(ctx, request, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+            HttpResponses.text(ctx, request, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
                 "Expected request with `Content-Type: application/json`");
             return;
         }
@@ -146,8 +140,8 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         }
         catch (final IllegalArgumentException ex)
         {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Failed to parse the request body as JSON: " +
-                ex.getMessage());
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST,
+                "Failed to parse the request body as JSON: " + ex.getMessage());
             return;
         }
         final String topic;
@@ -159,7 +153,7 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         }
         catch (final IllegalArgumentException ex)
         {
-            text(ctx, request, HttpResponseStatus.UNPROCESSABLE_ENTITY,
+            HttpResponses.text(ctx, request, HttpResponseStatus.UNPROCESSABLE_ENTITY,
                 "Failed to deserialize the JSON body into the target type: " + ex.getMessage());
             return;
         }
@@ -205,11 +199,11 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         publishWaiting = false;
         if (offer == Offer.STOPPED)
         {
-            text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down");
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down");
         }
         else if (publisher.refusal() != null)
         {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, publisher.refusalText());
+            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, publisher.refusalText());
         }
         else
         {
@@ -256,35 +250,9 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void subscribe(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        final String location = (ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://") +
-            request.headers().get(HttpHeaderNames.HOST, "localhost") + "/sub";
-        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
-            WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxMessageSize).allowExtensions(false).build())
-            .newHandshaker(request);
-        if (handshaker == null)
-        {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        final io.netty.channel.ChannelFuture handshake;
-        try
-        {
-            handshake = handshaker.handshake(ctx.channel(), request, null, ctx.newPromise());
-        }
-        catch (final RuntimeException ex)
-        {
-            text(ctx, request, HttpResponseStatus.BAD_REQUEST, "Connection header did not include 'upgrade'");
-            return;
-        }
-        ctx.pipeline().addAfter(ctx.name(), "isimud-aggregator", new WebSocketFrameAggregator(maxMessageSize));
-        ctx.pipeline().addAfter("isimud-aggregator", "isimud-ws", new IsimudSocketHandler(engine, handshaker));
-        handshake.addListener(future ->
-        {
-            if (future.isSuccess())
-            {
-                ctx.pipeline().remove(this);
-            }
-        });
+        WebSocketUpgrade.upgrade(ctx, request, "/sub", maxMessageSize, this,
+            ex -> "Connection header did not include 'upgrade'", handshaker -> new ChannelHandler[] {
+                new WebSocketFrameAggregator(maxMessageSize), new IsimudSocketHandler(engine, handshaker)});
     }
 
     /** The user and password of an HTTP Basic {@code Authorization}; null when missing, not Basic or malformed. */
@@ -322,50 +290,14 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
     private static void json(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final HttpResponseStatus status, final String error)
     {
-        send(ctx, request, status, "application/json",
+        send(ctx, request, status, HttpResponses.JSON,
             ("{\"error\":\"" + error + "\"}").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void text(final ChannelHandlerContext ctx, final FullHttpRequest request,
-        final HttpResponseStatus status, final String body)
-    {
-        send(ctx, request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static FullHttpResponse response(final HttpResponseStatus status, final String type, final byte[] body)
-    {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-            Unpooled.wrappedBuffer(body));
-        if (type != null)
-        {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        }
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        return response;
     }
 
     private static void send(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final HttpResponseStatus status, final String type, final byte[] body)
     {
-        send(ctx, request, response(status, type, body));
-    }
-
-    private static void send(final ChannelHandlerContext ctx, final FullHttpRequest request,
-        final FullHttpResponse response)
-    {
-        if (HttpUtil.isKeepAlive(request))
-        {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0))
-            {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-            ctx.writeAndFlush(response);
-        }
-        else
-        {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, request, HttpResponses.response(ctx, status, type, body));
     }
 
     @Override

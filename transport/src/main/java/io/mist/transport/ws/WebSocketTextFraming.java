@@ -22,6 +22,13 @@ public final class WebSocketTextFraming implements OutboundFraming
     @Override
     public void encode(final ByteBuf in, final int offset, final int length, final ByteBuf out)
     {
+        header(out, length);
+        out.writeBytes(in, offset, length);
+    }
+
+    /** Writes the header of an unmasked, final text frame of {@code length} payload bytes. */
+    public static void header(final ByteBuf out, final int length)
+    {
         out.writeByte(FIN_TEXT);
         if (length <= 125)
         {
@@ -37,7 +44,6 @@ public final class WebSocketTextFraming implements OutboundFraming
             out.writeByte(127);
             out.writeLong(length);
         }
-        out.writeBytes(in, offset, length);
     }
 
     @Override
