@@ -41,38 +41,16 @@ class BrowserWebSocketTest
     @Test
     void readmeSnippetReceivesAPublishedMessage(@TempDir final Path profile) throws Exception
     {
-        final String chromium = findChromium();
-        if (chromium == null)
-        {
-            final String why = "no Chromium found (set MIST_CHROMIUM, or install the Debian package 'chromium')";
-            if ("true".equals(System.getenv("CI")))
-            {
-                fail(why + "; under CI=true the browser test must run");
-            }
-            Assumptions.abort(why + "; skipping the browser test");
-        }
+        final String chromium = requireChromium();
         try (ServerFixture mist = new ServerFixture(new TokenGate("token"),
             new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1), "tcp://127.0.0.1:0", "http://127.0.0.1:0"))
         {
             // Served over HTTP: Chromium refuses WebSockets from a file:// page.
-            final byte[] html = page(mist.uri("http").getPort()).getBytes(StandardCharsets.UTF_8);
             final HttpServer pageServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            pageServer.createContext("/", exchange ->
-            {
-                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, html.length);
-                try (OutputStream out = exchange.getResponseBody())
-                {
-                    out.write(html);
-                }
-            });
-            pageServer.start();
-            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            serve(pageServer, page(mist.uri("http").getPort()));
             final Process browser = startChromium(chromium, profile,
                 "http://127.0.0.1:" + pageServer.getAddress().getPort() + "/");
-            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
-            console.setDaemon(true);
-            console.start();
+            final BlockingQueue<String> received = watch(browser, RESPONSE);
             try (TestClient publisher = mist.connect())
             {
                 publisher.send("{\"command\":\"auth\",\"data\":\"token\"}"); // auth is on: TCP's first message
@@ -128,11 +106,8 @@ class BrowserWebSocketTest
                 "  .then(() => { const f = document.createElement('iframe');\n" +
                 "    f.src = 'http://127.0.0.1:" + other.getAddress().getPort() + "/'; document.body.appendChild(f); })\n" +
                 "</script></body></html>\n");
-            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
             final Process browser = startChromium(chromium, profile, allowedOrigin + "/");
-            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
-            console.setDaemon(true);
-            console.start();
+            final BlockingQueue<String> received = watch(browser, RESPONSE);
             try
             {
                 final java.util.Set<String> results = new java.util.TreeSet<>();
@@ -170,7 +145,7 @@ class BrowserWebSocketTest
             new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1), "tcp://127.0.0.1:0", "http://127.0.0.1:0"))
         {
             final String ws = "ws://127.0.0.1:" + mist.uri("http").getPort() + "/subscribe/websocket";
-            final byte[] html = ("<!doctype html><html><body><script type=\"module\">\n" +
+            final String html = "<!doctype html><html><body><script type=\"module\">\n" +
                 "import { connect } from './mist-client.js';\n" +
                 "const log = (o) => console.log('Response! ' + JSON.stringify(o));\n" +
                 "const client = await connect('" + ws + "', { token: 'token' });\n" +
@@ -182,27 +157,12 @@ class BrowserWebSocketTest
                 "  client.publish(['reply'], 'from the page');\n" +
                 "  break;\n" +
                 "}\n" +
-                "</script></body></html>\n").getBytes(StandardCharsets.UTF_8);
+                "</script></body></html>\n";
             final HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            pages.createContext("/", exchange ->
-            {
-                final boolean js = exchange.getRequestURI().getPath().endsWith("/mist-client.js");
-                final byte[] body = js ? module : html;
-                exchange.getResponseHeaders().set("Content-Type", js ? "text/javascript; charset=utf-8" :
-                    "text/html; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody())
-                {
-                    out.write(body);
-                }
-            });
-            pages.start();
-            final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+            serve(pages, html, module);
             final Process browser = startChromium(chromium, profile,
                 "http://127.0.0.1:" + pages.getAddress().getPort() + "/");
-            final Thread console = new Thread(() -> readConsole(browser, received), "chromium-console");
-            console.setDaemon(true);
-            console.start();
+            final BlockingQueue<String> received = watch(browser, RESPONSE);
             try (TestClient peer = mist.connect())
             {
                 peer.send("{\"command\":\"auth\",\"data\":\"token\"}");
@@ -239,10 +199,7 @@ class BrowserWebSocketTest
             busy.send("{\"command\":\"subscribe\",\"tags\":[\"load\"]}").sync();
             final Process browser = startChromium(chromium, profile, "http://127.0.0.1:" + mist.uri("http").getPort() +
                 "/dashboard?tags=hello&publish=from%20the%20dashboard");
-            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            final Thread console = new Thread(() -> readDashboard(browser, lines), "chromium-console");
-            console.setDaemon(true);
-            console.start();
+            final BlockingQueue<String> lines = watch(browser, DASHBOARD);
             try
             {
                 subscriber.expect("{\"command\":\"publish\",\"tags\":[\"hello\"],\"data\":\"from the dashboard\"}");
@@ -270,38 +227,25 @@ class BrowserWebSocketTest
         }
     }
 
-    /** What the dashboard logs ({@code console.info("mist-dashboard ...")}), from Chromium's log. */
-    private static void readDashboard(final Process browser, final BlockingQueue<String> lines)
+    private static void serve(final HttpServer server, final String page)
     {
-        final Pattern logged = Pattern.compile("\"mist-dashboard (.*)\", source: ");
-        try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
-            StandardCharsets.UTF_8)))
-        {
-            for (String line = log.readLine(); line != null; line = log.readLine())
-            {
-                final Matcher matcher = logged.matcher(line);
-                if (matcher.find())
-                {
-                    lines.add(matcher.group(1));
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            lines.add("console read failed: " + ex);
-        }
+        serve(server, page, null);
     }
 
-    private static void serve(final HttpServer server, final String page)
+    /** Serves {@code page} at every path, and {@code module} (when given) at {@code /mist-client.js}. */
+    private static void serve(final HttpServer server, final String page, final byte[] module)
     {
         final byte[] html = page.getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange ->
         {
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.sendResponseHeaders(200, html.length);
+            final boolean js = module != null && exchange.getRequestURI().getPath().endsWith("/mist-client.js");
+            final byte[] body = js ? module : html;
+            exchange.getResponseHeaders().set("Content-Type", js ? "text/javascript; charset=utf-8" :
+                "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody())
             {
-                out.write(html);
+                out.write(body);
             }
         });
         server.start();
@@ -323,33 +267,46 @@ class BrowserWebSocketTest
     }
 
     /**
-     * Collects what the snippet's {@code console.log("Response!", me.data)} prints, from Chromium's log on its
-     * standard error ({@code --enable-logging=stderr}): one JSON object per message, in order.
+     * What the pages print with {@code console.log("Response!", ...)}: one JSON object per message, in order. A
+     * message ending in a newline (the server's) ends the log line; others are followed by their source.
      */
-    private static void readConsole(final Process browser, final BlockingQueue<String> received)
+    private static final Pattern RESPONSE = Pattern.compile("\"Response! (\\{.*\\})(\", source: .*)?$");
+    /** What the dashboard logs ({@code console.info("mist-dashboard ...")}). */
+    private static final Pattern DASHBOARD = Pattern.compile("\"mist-dashboard (.*)\", source: ");
+
+    /**
+     * Collects, on a thread of its own, the first group of each line of Chromium's log (its standard error,
+     * {@code --enable-logging=stderr}) that {@code pattern} finds, in order.
+     */
+    private static BlockingQueue<String> watch(final Process browser, final Pattern pattern)
     {
-        // A message ending in a newline (the server's) ends the log line; others are followed by their source.
-        final Pattern response = Pattern.compile("\"Response! (\\{.*\\})(\", source: .*)?$");
-        try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
-            StandardCharsets.UTF_8)))
+        final BlockingQueue<String> found = new LinkedBlockingQueue<>();
+        final Thread console = new Thread(() ->
         {
-            for (String line = log.readLine(); line != null; line = log.readLine())
+            try (BufferedReader log = new BufferedReader(new InputStreamReader(browser.getInputStream(),
+                StandardCharsets.UTF_8)))
             {
-                if (System.getenv("MIST_DEBUG_BROWSER") != null)
+                for (String line = log.readLine(); line != null; line = log.readLine())
                 {
-                    System.err.println("chromium: " + line);
-                }
-                final Matcher matcher = response.matcher(line);
-                if (matcher.find())
-                {
-                    received.add(matcher.group(1));
+                    if (System.getenv("MIST_DEBUG_BROWSER") != null)
+                    {
+                        System.err.println("chromium: " + line);
+                    }
+                    final Matcher matcher = pattern.matcher(line);
+                    if (matcher.find())
+                    {
+                        found.add(matcher.group(1));
+                    }
                 }
             }
-        }
-        catch (final IOException ex)
-        {
-            received.add("console read failed: " + ex);
-        }
+            catch (final IOException ex)
+            {
+                found.add("console read failed: " + ex);
+            }
+        }, "chromium-console");
+        console.setDaemon(true);
+        console.start();
+        return found;
     }
 
     /**
