@@ -20,13 +20,7 @@ class ShutdownTest
         {
             subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"bye\"]}");
             subscriber.sync();
-            final StringBuilder burst = new StringBuilder();
-            for (int i = 0; i < MESSAGES; i++)
-            {
-                burst.append("{\"command\":\"publish\",\"tags\":[\"bye\"],\"data\":\"").append(i)
-                    .append(" 0123456789012345678901234567890123456789\"}\n");
-            }
-            publisher.sendRaw(burst.toString());
+            publisher.sendRaw(burst("bye"));
             publisher.sync(); // every message is queued for the subscriber, which has read none of them yet
 
             final Thread shutdown = new Thread(fixture::close, "test-shutdown");
@@ -44,22 +38,13 @@ class ShutdownTest
     @Test
     void aSubscriberThatDoesNotReadHoldsTheStopForTheDrainTimeoutAtMost() throws Exception
     {
-        final ServerConfig config = new ServerConfig(java.util.List.of(ListenerUri.parse("tcp://127.0.0.1:0")),
-            LogLevel.INFO, new io.mist.engine.EngineConfig(1024, io.mist.engine.EngineConfig.DEFAULT_WAIT_STRATEGY,
-            16 << 20), new io.mist.transport.TransportConfig(64 * 1024, 2))
-            .withDrainTimeout(java.time.Duration.ofMillis(1500));
+        final ServerConfig config = config(java.time.Duration.ofMillis(1500), "tcp://127.0.0.1:0");
         final ServerFixture fixture = new ServerFixture(new MistServer(config).start());
         try (TestClient stalled = fixture.connect(); TestClient publisher = fixture.connect())
         {
             stalled.send("{\"command\":\"subscribe\",\"tags\":[\"stuck\"]}");
             stalled.sync();
-            final StringBuilder burst = new StringBuilder();
-            for (int i = 0; i < MESSAGES; i++)
-            {
-                burst.append("{\"command\":\"publish\",\"tags\":[\"stuck\"],\"data\":\"").append(i)
-                    .append(" 0123456789012345678901234567890123456789\"}\n");
-            }
-            publisher.sendRaw(burst.toString());
+            publisher.sendRaw(burst("stuck"));
             publisher.sync(); // megabytes queued for a subscriber that never reads
             final long start = System.nanoTime();
             fixture.close();
@@ -76,10 +61,8 @@ class ShutdownTest
     @Test
     void duringTheDrainHealthSaysNotReadyAndNothingNewIsTaken() throws Exception
     {
-        final ServerConfig config = new ServerConfig(java.util.List.of(ListenerUri.parse("tcp://127.0.0.1:0"),
-            ListenerUri.parse("http://127.0.0.1:0")), LogLevel.INFO, new io.mist.engine.EngineConfig(1024,
-            io.mist.engine.EngineConfig.DEFAULT_WAIT_STRATEGY, 16 << 20),
-            new io.mist.transport.TransportConfig(64 * 1024, 2)).withDrainTimeout(java.time.Duration.ofSeconds(3));
+        final ServerConfig config = config(java.time.Duration.ofSeconds(3), "tcp://127.0.0.1:0",
+            "http://127.0.0.1:0");
         final ServerFixture fixture = new ServerFixture(new MistServer(config).start());
         final java.net.URI http = fixture.uri("http");
         final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
@@ -88,13 +71,7 @@ class ShutdownTest
             assertEquals(200, get(client, http, "/health/ready").statusCode());
             stalled.send("{\"command\":\"subscribe\",\"tags\":[\"stuck\"]}");
             stalled.sync();
-            final StringBuilder burst = new StringBuilder();
-            for (int i = 0; i < MESSAGES; i++)
-            {
-                burst.append("{\"command\":\"publish\",\"tags\":[\"stuck\"],\"data\":\"").append(i)
-                    .append(" 0123456789012345678901234567890123456789\"}\n");
-            }
-            publisher.sendRaw(burst.toString());
+            publisher.sendRaw(burst("stuck"));
             publisher.sync(); // the drain will wait for this subscriber, which never reads
             final Thread stop = new Thread(fixture::close, "test-shutdown");
             stop.start();
@@ -121,6 +98,26 @@ class ShutdownTest
     {
         return client.send(java.net.http.HttpRequest.newBuilder(base.resolve(path)).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A server whose client rings hold the whole burst (16 MiB), with {@code drain} to stop. */
+    private static ServerConfig config(final java.time.Duration drain, final String... listeners)
+    {
+        return new ServerConfig(java.util.Arrays.stream(listeners).map(ListenerUri::parse).toList(), LogLevel.INFO,
+            new io.mist.engine.EngineConfig(1024, io.mist.engine.EngineConfig.DEFAULT_WAIT_STRATEGY, 16 << 20),
+            new io.mist.transport.TransportConfig(64 * 1024, 2)).withDrainTimeout(drain);
+    }
+
+    /** {@link #MESSAGES} publishes to {@code tag}, about 10 MB, one per line. */
+    private static String burst(final String tag)
+    {
+        final StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < MESSAGES; i++)
+        {
+            burst.append("{\"command\":\"publish\",\"tags\":[\"").append(tag).append("\"],\"data\":\"").append(i)
+                .append(" 0123456789012345678901234567890123456789\"}\n");
+        }
+        return burst.toString();
     }
 
     private static int countUntilClosed(final TestClient client)
