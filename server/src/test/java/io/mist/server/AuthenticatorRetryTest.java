@@ -31,19 +31,30 @@ class AuthenticatorRetryTest
             .withAuthenticatorRetry(retry);
     }
 
+    /** A proxy to the test database on a port of its own, which the test can cut and restore. */
+    private static TcpProxy proxyToDatabase() throws java.io.IOException
+    {
+        final URI database = URI.create(PostgresTestDatabase.URL);
+        return new TcpProxy(database.getHost(), port(database));
+    }
+
+    /** {@code uri} with the database's address replaced by the proxy's. */
     private static String through(final TcpProxy proxy, final String uri)
     {
         final URI parsed = URI.create(uri);
-        return uri.replace(parsed.getHost() + ":" + (parsed.getPort() < 0 ? 5432 : parsed.getPort()),
-            "127.0.0.1:" + proxy.port());
+        return uri.replace(parsed.getHost() + ":" + port(parsed), "127.0.0.1:" + proxy.port());
+    }
+
+    private static int port(final URI database)
+    {
+        return database.getPort() < 0 ? 5432 : database.getPort();
     }
 
     @Test
     void startsOnceTheDatabaseAnswers() throws Exception
     {
         final String schema = PostgresTestDatabase.newSchemaName();
-        final URI database = URI.create(PostgresTestDatabase.URL);
-        try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort() < 0 ? 5432 : database.getPort()))
+        try (TcpProxy proxy = proxyToDatabase())
         {
             final String uri = through(proxy, PostgresTestDatabase.uriWithSchema(schema));
             proxy.cut();
@@ -78,8 +89,7 @@ class AuthenticatorRetryTest
     void givesUpAfterTheRetryTimeAndFailsAtOnceWhenMisconfigured() throws Exception
     {
         final String schema = PostgresTestDatabase.newSchemaName();
-        final URI database = URI.create(PostgresTestDatabase.URL);
-        try (TcpProxy proxy = new TcpProxy(database.getHost(), database.getPort() < 0 ? 5432 : database.getPort()))
+        try (TcpProxy proxy = proxyToDatabase())
         {
             final String uri = through(proxy, PostgresTestDatabase.uriWithSchema(schema));
             proxy.cut();
