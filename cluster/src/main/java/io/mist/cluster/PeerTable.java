@@ -161,7 +161,7 @@ final class PeerTable
                 }
                 break;
         }
-        counters.remoteInterest.set(peers.values().stream().mapToLong(p -> p.tags.size()).sum());
+        countInterest();
     }
 
     /**
@@ -216,7 +216,7 @@ final class PeerTable
         });
         subjects.set(peer.slot, null);
         counters.peers.set(peers.size());
-        counters.remoteInterest.set(peers.values().stream().mapToLong(p -> p.tags.size()).sum());
+        countInterest();
     }
 
     private void replace(final Peer peer, final Set<String> tags)
@@ -228,6 +228,12 @@ final class PeerTable
         peer.tags = tags;
         tell(MatcherSide.REMOVE, peer.slot, removed);
         tell(MatcherSide.ADD, peer.slot, added);
+    }
+
+    /** The tags the known nodes are interested in, summed over them, for {@code /metrics}. */
+    private void countInterest()
+    {
+        counters.remoteInterest.set(peers.values().stream().mapToLong(p -> p.tags.size()).sum());
     }
 
     /** Asks every node for a snapshot, at most twice a second. */
