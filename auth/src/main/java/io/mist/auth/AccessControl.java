@@ -71,6 +71,22 @@ public interface AccessControl extends AutoCloseable
     Access find(String token);
 
     /**
+     * What {@code token} opens, asking the auth URL ({@code --auth-url}) when nothing on this server knows the token:
+     * then the future completes later, on another thread, and the caller waits without blocking its own. Otherwise
+     * it is {@link #check}'s answer, already complete. Refusals are counted and logged as {@link #check}'s.
+     */
+    default CompletableFuture<Access> checkAsync(final String token, final Object source)
+    {
+        return CompletableFuture.completedFuture(check(token, source));
+    }
+
+    /** Connections refused for a missing, wrong or undecided token since start; negative while auth is off. */
+    default long failedAttempts()
+    {
+        return enabled() ? 0 : -1;
+    }
+
+    /**
      * Runs an admin command ({@code register}, {@code unregister}, {@code set}, {@code unset}, {@code tags}) on
      * the admin thread; the result is what the store really did.
      */

@@ -122,7 +122,7 @@ public final class TokenRegistry implements AccessControl
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
-    /** Refused tokens since start. */
+    @Override
     public long failedAttempts()
     {
         return failedAttempts.get();

@@ -66,8 +66,25 @@ public final class MistCommand implements Callable<Integer>
     java.nio.file.Path tokenFile;
 
     @Option(names = "--allow-anonymous",
-        description = "With --authenticator: connections without a valid token may still use the basic commands.")
+        description = "With --authenticator or --auth-url: connections without a valid token may still use the " +
+            "basic commands.")
     boolean allowAnonymous;
+
+    @Option(names = "--auth-url", paramLabel = "URL",
+        description = {"Lets your web app decide tokens this server does not know, on every listener (and isimud's " +
+            "AUTH_URL on /sub): GET URL with Authorization: Bearer TOKEN; 2xx allows, a JSON body {\"tags\":[...]} " +
+            "restricts to those tags, anything else refuses."})
+    String authUrl;
+
+    @Option(names = "--auth-url-cache", paramLabel = "DURATION", defaultValue = "10s",
+        description = "How long the auth URL's answers are kept per token; 0 asks every time. Default: " +
+            "${DEFAULT-VALUE}.")
+    String authUrlCache;
+
+    @Option(names = "--auth-url-timeout", paramLabel = "DURATION", defaultValue = "5s",
+        description = "How long the auth URL may take to answer before the token is refused. Default: " +
+            "${DEFAULT-VALUE}.")
+    String authUrlTimeout;
 
     @Option(names = "--max-frame-size", paramLabel = "BYTES", defaultValue = "256k",
         description = "Largest request: TCP frame or line, WebSocket message, HTTP body (e.g. 65536, 256k, 1m); " +
@@ -282,13 +299,16 @@ public final class MistCommand implements Callable<Integer>
                         Durations.parse("--idle-timeout", idleTimeout)));
             return new ServerConfig(uris, named("--log-level", () -> LogLevel.parse(logLevel)), engine, transport,
                 tlsCert, tlsKey, authenticator, TokenSource.of(token, given("--token"), tokenFile,
-                    given("--token-file")), allowAnonymous)
+                    given("--token-file")), allowAnonymous && authenticator != null && !authenticator.isBlank())
                 .withLogFormat(named("--log-format", () -> io.mist.server.logging.LogFormat.parse(logFormat)))
                 .withStatsInterval(Durations.parse("--stats-interval", statsInterval))
                 .withAuthenticatorRetry(Durations.parse("--authenticator-retry", authenticatorRetry))
                 .withCluster(clusterOptions())
                 .withDrainTimeout(Durations.parse("--drain-timeout", drainTimeout))
-                .withIsimud(isimudPassword, isimudHomepage);
+                .withIsimud(isimudPassword, isimudHomepage)
+                .withAuthUrl(io.mist.auth.AuthUrlOptions.parse(authUrl,
+                    Durations.parse("--auth-url-cache", authUrlCache),
+                    Durations.parse("--auth-url-timeout", authUrlTimeout)), allowAnonymous);
         }
         catch (final IllegalArgumentException ex)
         {

@@ -2,6 +2,7 @@ package io.mist.server;
 
 import io.mist.engine.Engine;
 import io.mist.auth.AccessControl;
+import io.mist.auth.AuthUrl;
 import io.mist.cluster.ClusterNode;
 import io.mist.transport.ConnectionInfo;
 import io.mist.transport.http.OperatorRoutes;
@@ -9,6 +10,7 @@ import io.mist.auth.StoreException;
 import io.mist.auth.TokenRegistry;
 import io.mist.auth.TokenStore;
 import io.mist.auth.TokenStores;
+import io.mist.auth.UrlAccessControl;
 import io.mist.server.metrics.MetricsMaintenance;
 import io.mist.server.metrics.ServerMetrics;
 import io.mist.transport.EventLoops;
@@ -82,7 +84,7 @@ public final class MistServer implements AutoCloseable
         this.metrics = new ServerMetrics(engine, this::listenerConnections,
             () -> listenerNames.keySet().stream().mapToLong(Listener::ringBytes).sum(),
             () -> listenerNames.keySet().stream().mapToLong(Listener::pendingWriteBytes).sum(),
-            () -> this.access instanceof TokenRegistry registry ? registry.failedAttempts() : -1);
+            () -> this.access.failedAttempts());
         if (cluster != null)
         {
             metrics.cluster(cluster);
@@ -101,9 +103,16 @@ public final class MistServer implements AutoCloseable
             {
                 access = openAuthenticator();
             }
+            final AccessControl local = access;
+            if (config.authUrl() != null)
+            {
+                final AuthUrl url = new AuthUrl(config.authUrl());
+                access = new UrlAccessControl(local, url, config.allowAnonymous());
+                metrics.authUrl(url);
+            }
             if (cluster != null)
             {
-                if (access instanceof TokenRegistry registry)
+                if (local instanceof TokenRegistry registry)
                 {
                     registry.onChange(cluster::tokensChanged);
                     cluster.onTokensChanged(registry::reload);
@@ -175,7 +184,7 @@ public final class MistServer implements AutoCloseable
                     throw new StartupException("--isimud-password is needed by the isimud:// listener " + uri);
                 }
                 pipeline = Pipelines.isimud(engine, config.transport(), config.isimudPassword(),
-                    config.isimudHomepage());
+                    config.isimudHomepage(), config.authUrl() == null ? null : access);
                 label = "isimud";
                 break;
             default:
@@ -321,6 +330,7 @@ public final class MistServer implements AutoCloseable
             {"--authenticator", String.valueOf(next.authenticator()), String.valueOf(config.authenticator())},
             {"--token", String.valueOf(next.token()), String.valueOf(config.token())},
             {"--allow-anonymous", String.valueOf(next.allowAnonymous()), String.valueOf(config.allowAnonymous())},
+            {"--auth-url", String.valueOf(next.authUrl()), String.valueOf(config.authUrl())},
             {"--ring-size", String.valueOf(next.engine().ringSize()), String.valueOf(config.engine().ringSize())},
             {"--wait-strategy", String.valueOf(next.engine().waitStrategy()),
                 String.valueOf(config.engine().waitStrategy())},

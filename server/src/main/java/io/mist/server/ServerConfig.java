@@ -41,6 +41,7 @@ public final class ServerConfig
     private final java.time.Duration drainTimeout;
     private final String isimudPassword;
     private final boolean isimudHomepage;
+    private final io.mist.auth.AuthUrlOptions authUrl;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -75,8 +76,8 @@ public final class ServerConfig
         }
         if (!auth && allowAnonymous)
         {
-            throw new IllegalArgumentException("--allow-anonymous needs --authenticator (without one, every " +
-                "connection is anonymous already)");
+            throw new IllegalArgumentException("--allow-anonymous needs --authenticator or --auth-url (without " +
+                "either, every connection is anonymous already)");
         }
         if ((tlsCertificate == null) != (tlsKey == null))
         {
@@ -118,12 +119,20 @@ public final class ServerConfig
         this.drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         this.isimudPassword = null;
         this.isimudHomepage = true;
+        this.authUrl = null;
     }
 
     private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
         final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster,
-        final java.time.Duration drainTimeout, final String isimudPassword, final boolean isimudHomepage)
+        final java.time.Duration drainTimeout, final String isimudPassword, final boolean isimudHomepage,
+        final io.mist.auth.AuthUrlOptions authUrl, final boolean allowAnonymous)
     {
+        if (allowAnonymous && base.authenticator == null && authUrl == null)
+        {
+            throw new IllegalArgumentException("--allow-anonymous needs --authenticator or --auth-url (without " +
+                "either, every connection is anonymous already)");
+        }
+        this.authUrl = authUrl;
         this.isimudPassword = isimudPassword;
         this.isimudHomepage = isimudHomepage;
         if (drainTimeout.isNegative() || drainTimeout.isZero())
@@ -152,7 +161,7 @@ public final class ServerConfig
         this.tlsKey = base.tlsKey;
         this.authenticator = base.authenticator;
         this.token = base.token;
-        this.allowAnonymous = base.allowAnonymous;
+        this.allowAnonymous = allowAnonymous;
         this.logFormat = logFormat;
     }
 
@@ -220,7 +229,7 @@ public final class ServerConfig
     public ServerConfig withLogFormat(final LogFormat format)
     {
         return new ServerConfig(this, format, statsInterval, authenticatorRetry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -233,7 +242,7 @@ public final class ServerConfig
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
         return new ServerConfig(this, logFormat, interval, authenticatorRetry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
     }
 
     /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
@@ -268,7 +277,7 @@ public final class ServerConfig
                 "PASSWORD: what publishers send as their HTTP Basic password)");
         }
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout, password,
-            homepage);
+            homepage, authUrl, allowAnonymous);
     }
 
     /** How long a stop may take to deliver what is queued before the server closes anyway. */
@@ -281,7 +290,7 @@ public final class ServerConfig
     public ServerConfig withDrainTimeout(final java.time.Duration timeout)
     {
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
-            cluster, timeout, isimudPassword, isimudHomepage);
+            cluster, timeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
     }
 
     /** The cluster this node joins; null for a single node. */
@@ -294,13 +303,29 @@ public final class ServerConfig
     public ServerConfig withCluster(final io.mist.cluster.ClusterOptions options)
     {
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
-            options, drainTimeout, isimudPassword, isimudHomepage);
+            options, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+    }
+
+    /** Where tokens nothing on this server knows are decided ({@code --auth-url}); null when they are refused. */
+    public io.mist.auth.AuthUrlOptions authUrl()
+    {
+        return authUrl;
+    }
+
+    /**
+     * This configuration asking {@code options}' URL about tokens nothing on this server knows (null: none), with
+     * {@code allowAnonymous} (which needs an authenticator or an auth URL).
+     */
+    public ServerConfig withAuthUrl(final io.mist.auth.AuthUrlOptions options, final boolean allowAnonymous)
+    {
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout,
+            isimudPassword, isimudHomepage, options, allowAnonymous || this.allowAnonymous);
     }
 
     /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
     public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
     {
         return new ServerConfig(this, logFormat, statsInterval, retry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
     }
 }

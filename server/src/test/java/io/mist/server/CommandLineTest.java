@@ -192,6 +192,26 @@ class CommandLineTest
     }
 
     @Test
+    void authUrlFlagsAreCheckedAndNamed()
+    {
+        assertBad("--auth-url must be an http:// or https:// URL with a host, got 'ftp://app/auth'", "--server",
+            "--auth-url", "ftp://app/auth");
+        assertBad("--auth-url is not a URL", "--server", "--auth-url", "http://app/a b");
+        assertBad("--auth-url-timeout must be more than 0", "--server", "--auth-url", "http://app/auth",
+            "--auth-url-timeout", "0");
+        assertBad("--auth-url-cache", "--server", "--auth-url", "http://app/auth", "--auth-url-cache", "soon");
+        final ServerConfig defaults = parse("--server", "--auth-url", "https://user:pw@app.example/auth",
+            "--allow-anonymous").toConfig();
+        assertEquals(new io.mist.auth.AuthUrlOptions(java.net.URI.create("https://user:pw@app.example/auth"),
+            java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(5)), defaults.authUrl());
+        assertEquals("https://user:***@app.example/auth", defaults.authUrl().describe());
+        assertTrue(defaults.allowAnonymous(), "--allow-anonymous goes with --auth-url alone");
+        assertEquals(java.time.Duration.ZERO, parse("--server", "--auth-url", "http://app/auth", "--auth-url-cache",
+            "0").toConfig().authUrl().cacheFor());
+        assertEquals(null, parse("--server").toConfig().authUrl());
+    }
+
+    @Test
     void occupiedPortFailsStartupWithExitOne() throws Exception
     {
         try (ServerSocket taken = new ServerSocket())

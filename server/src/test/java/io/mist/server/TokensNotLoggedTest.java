@@ -82,4 +82,57 @@ class TokensNotLoggedTest
             assertFalse(all.contains(token), token + " is in the log:\n" + all);
         }
     }
+
+    @Test
+    void noTokenTheAuthUrlIsAskedAboutAppearsInTheLog() throws Exception
+    {
+        final List<String> tokens = List.of("allow-5ec7e7", "deny-5ec7e7", "boom-5ec7e7", "slow-5ec7e7",
+            "tags-a-5ec7e7");
+        final String all;
+        try (AuthEndpoint endpoint = new AuthEndpoint();
+             ServerProcess process = ServerProcess.start("--server", "--listeners",
+                 "tcp://127.0.0.1:0,ws://127.0.0.1:0,http://127.0.0.1:0,isimud://127.0.0.1:0", "--isimud-password",
+                 "pw", "--auth-url", endpoint.url().toString(), "--auth-url-timeout", "500ms", "--log-level",
+                 "trace"))
+        {
+            final InetSocketAddress address = new InetSocketAddress("127.0.0.1", process.awaitPort("TCP"));
+            final int ws = process.awaitPort("WS");
+            final int http = process.awaitPort("HTTP");
+            final int isimud = process.awaitPort("isimud");
+            final HttpClient client = HttpClient.newHttpClient();
+            for (final String token : tokens)
+            {
+                try (TestClient tcp = new TestClient(address))
+                {
+                    tcp.send("{\"command\":\"ping\",\"data\":\"" + token + "\"}");
+                    tcp.read(); // a pong, or the refusal's reason
+                }
+                catch (final java.io.IOException closed)
+                {
+                    // refused without a word, as mist
+                }
+                client.newWebSocketBuilder().header("X-AUTH-TOKEN", token).buildAsync(URI.create("ws://127.0.0.1:" +
+                    ws + "/subscribe/websocket"), new WebSocket.Listener() { }).handle((socket, failure) ->
+                {
+                    if (socket != null)
+                    {
+                        socket.abort();
+                    }
+                    return null;
+                }).join();
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/publish"))
+                    .header("X-AUTH-TOKEN", token)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"tags\":[\"a\"],\"data\":\"x\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + isimud + "/sub"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            assertTrue(endpoint.requests("deny-5ec7e7") >= 1, "the URL was asked");
+            assertEquals(143, process.terminate(), "exit status after SIGTERM");
+            all = process.log();
+        }
+        assertTrue(all.contains("Auth URL refused the token"), "the refusals were logged at all:\n" + all);
+        assertTrue(all.contains("the auth URL failed with status 500"), "the failures were logged at all:\n" + all);
+        assertFalse(all.contains("5ec7e7"), "a token is in the log:\n" + all);
+    }
 }

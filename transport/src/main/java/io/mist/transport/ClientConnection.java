@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -72,6 +73,10 @@ public final class ClientConnection implements TokenGrant.Listener
     private volatile Access.Kind access;
     private TokenGrant grant;
     private boolean awaitingToken;
+    /** What the first message's token opens, once decided; null before. */
+    private Access firstAccess;
+    /** The auth URL is asked about the first message's token: the handler keeps that message meanwhile. */
+    private boolean asking;
     private boolean refused;
     /** The channel is gone and the engine told: nothing may be sent into the ring for this session any more. */
     private boolean closed;
@@ -225,6 +230,10 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             return blocked(); // after what already waits
         }
+        if (awaitingToken && !decideFirst(frame))
+        {
+            return FrameOutcome.BLOCKED; // handled again once the auth URL answered
+        }
         outcome = FrameOutcome.ACCEPTED;
         return ingress.offer(frameFill, frame) == Offer.FULL ? blocked() : outcome;
     }
@@ -286,19 +295,64 @@ public final class ClientConnection implements TokenGrant.Listener
     }
 
     /**
+     * Decides what the first message's token opens, before the message is offered (so a full ring does not ask
+     * twice). A token nothing on this server knows may go to the auth URL: then the handler keeps the message, reads
+     * nothing more, and is resumed with the answer. With {@code --allow-anonymous} only an {@code auth} message
+     * counts as an attempt, since another command's data need not be a token (and must not be sent anywhere).
+     *
+     * @return false while the auth URL is asked.
+     */
+    private boolean decideFirst(final MistFrame frame)
+    {
+        if (firstAccess != null)
+        {
+            return true;
+        }
+        if (asking)
+        {
+            return false;
+        }
+        if (frame.command() != Command.AUTH && control.allowsAnonymous())
+        {
+            firstAccess = control.find(token(frame));
+            return true;
+        }
+        final CompletableFuture<Access> checked = control.checkAsync(token(frame), channel.remoteAddress());
+        if (checked.isDone())
+        {
+            firstAccess = checked.join();
+            return true;
+        }
+        asking = true;
+        inputWaiting = true;
+        ConnectionLimits.identified(channel); // the client sent its token; the wait is the server's
+        checked.whenComplete((answer, failure) -> channel.eventLoop().execute(() ->
+        {
+            asking = false;
+            inputWaiting = false;
+            firstAccess = answer == null ? Access.unavailable("the token check failed", 0) : answer;
+            if (closed)
+            {
+                refused = true; // the client left meanwhile: its message goes nowhere
+            }
+            resume.run();
+        }));
+        return false;
+    }
+
+    /**
      * With an authenticator, mist reads the token from the first message's {@code data}, whatever its command, and
      * then runs that message ({@code {"command":"ping","data":"TOKEN"}} authenticates and is answered). A refused
      * token closes the connection without a word, as mist does: mist's Go client and CLI take any reply for success.
-     * With {@code --allow-anonymous} the connection goes on without a token instead, also without a word; only an
-     * {@code auth} message counts as an attempt then, since another command's data need not be a token.
+     * A token the auth URL could not decide gets an error reply saying why before the close. With
+     * {@code --allow-anonymous} the connection goes on without a token instead, also without a word.
      */
     private void firstMessage(final InboundEvent event, final MistFrame frame)
     {
         awaitingToken = false;
         ConnectionLimits.identified(channel);
-        final boolean attempt = frame.command() == Command.AUTH || !control.allowsAnonymous();
-        final Access checked = attempt ? control.check(token(frame), channel.remoteAddress()) :
-            control.find(token(frame));
+        final Access checked = firstAccess;
+        firstAccess = null;
         if (checked.admitted())
         {
             apply(checked);
@@ -313,7 +367,15 @@ public final class ClientConnection implements TokenGrant.Listener
         }
         refused = true;
         outcome = FrameOutcome.REFUSED;
-        ingress.close(event);
+        if (checked.kind() == Access.Kind.UNAVAILABLE)
+        {
+            ingress.reject(event, frame, "Unauthorized - the token could not be checked: " + checked.failure() +
+                "; try again", true);
+        }
+        else
+        {
+            ingress.close(event);
+        }
         LOG.debug("{} client {} from {} closed: its first message did not carry a valid token", kind, session().id(),
             channel.remoteAddress());
     }

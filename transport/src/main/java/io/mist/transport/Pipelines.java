@@ -42,14 +42,18 @@ public final class Pipelines
             .addLast("mist-http", new HttpRouter(engine, config, gate, api, routes));
     }
 
-    /** {@code isimud://}: isimud's {@code POST /pub} and {@code GET /sub} on this engine (tropicbliss/isimud). */
+    /**
+     * {@code isimud://}: isimud's {@code POST /pub} and {@code GET /sub} on this engine (tropicbliss/isimud).
+     *
+     * @param subscribers decides {@code /sub}'s bearer tokens (with {@code --auth-url}); null when it is open.
+     */
     public static Consumer<Channel> isimud(final Engine engine, final TransportConfig config, final String password,
-        final boolean homepage)
+        final boolean homepage, final AccessControl subscribers)
     {
         return channel -> channel.pipeline()
             .addLast("http", new io.netty.handler.codec.http.HttpServerCodec())
             .addLast("http-aggregator", new io.netty.handler.codec.http.HttpObjectAggregator(config.maxFrameSize()))
             .addLast("isimud-http", new io.mist.transport.isimud.IsimudRouter(engine, config.maxFrameSize(), password,
-                homepage));
+                homepage, subscribers));
     }
 }

@@ -1,5 +1,7 @@
 package io.mist.server.metrics;
 
+import io.mist.auth.AuthUrl;
+import io.mist.auth.AuthUrlCounters;
 import io.mist.cluster.ClusterCounters;
 import io.mist.cluster.ClusterNode;
 import io.mist.engine.Engine;
@@ -29,6 +31,7 @@ public final class ServerMetrics
     private final LongSupplier ringBytes;
     private final LongSupplier pendingWriteBytes;
     private volatile ClusterNode cluster;
+    private volatile AuthUrl authUrl;
 
     /**
      * @param listenerConnections open connections by listener URI, read at each rendering.
@@ -50,6 +53,36 @@ public final class ServerMetrics
     public void cluster(final ClusterNode node)
     {
         cluster = node;
+    }
+
+    /** Reports the auth URL's requests and answers too, from now on. */
+    public void authUrl(final AuthUrl url)
+    {
+        authUrl = url;
+    }
+
+    private static void authUrl(final StringBuilder out, final AuthUrl url)
+    {
+        final AuthUrlCounters c = url.counters();
+        counter(out, "mist_auth_url_requests_total", "Requests sent to the auth URL (--auth-url).", c.requests.get());
+        counter(out, "mist_auth_url_cache_hits_total", "Token checks answered from the auth URL's kept answers " +
+            "(--auth-url-cache).", c.cacheHits.get());
+        counter(out, "mist_auth_url_joined_total", "Token checks that waited for a request already under way for " +
+            "the same token.", c.joined.get());
+        header(out, "mist_auth_url_answers_total", "The auth URL's answers: allowed (2xx) or denied (any other " +
+            "status under 500).", "counter");
+        out.append("mist_auth_url_answers_total{answer=\"allowed\"} ").append(c.allowed.get()).append('\n');
+        out.append("mist_auth_url_answers_total{answer=\"denied\"} ").append(c.denied.get()).append('\n');
+        header(out, "mist_auth_url_failures_total", "Tokens refused because the auth URL could not decide, by " +
+            "reason.", "counter");
+        final String[] reasons = {"timeout", "unreachable", "server_error", "bad_answer"};
+        final long[] values = {c.timeouts.get(), c.unreachable.get(), c.serverErrors.get(), c.badAnswers.get()};
+        for (int i = 0; i < reasons.length; i++)
+        {
+            out.append("mist_auth_url_failures_total{reason=\"").append(reasons[i]).append("\"} ").append(values[i])
+                .append('\n');
+        }
+        gauge(out, "mist_auth_url_cached_tokens", "Tokens whose auth URL answer is kept now.", url.cached());
     }
 
     private static void cluster(final StringBuilder out, final ClusterNode node)
@@ -113,7 +146,13 @@ public final class ServerMetrics
         final long failures = authFailures.getAsLong();
         if (failures >= 0)
         {
-            counter(out, "mist_auth_failures_total", "Connections refused for a missing or wrong token.", failures);
+            counter(out, "mist_auth_failures_total", "Connections refused for a missing or wrong token, or one the " +
+                "auth URL refused or could not decide.", failures);
+        }
+        final AuthUrl url = authUrl;
+        if (url != null)
+        {
+            authUrl(out, url);
         }
         if (cluster != null)
         {

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -65,11 +66,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final MistFrame frame = new MistFrame();
     private PublishRequestReader publishReader;
     private MessagePublisher publisher;
-    /** Requests behind a publish that waits for room in the ring (pipelined), retained, in order. */
-    private final java.util.ArrayDeque<FullHttpRequest> held = new java.util.ArrayDeque<>();
-    /** The publish at the head of {@link #held}, parsed into {@link #frame}, waits for room in the ring. */
-    private boolean publishWaiting;
-    private ChannelHandlerContext context;
+    /** Requests behind one that waits: a publish (parsed into {@link #frame}) for room, a token for the auth URL. */
+    private final HeldRequests held = new HeldRequests(this::route);
+    /** The auth URL's answer for the waiting request's token, while that request is routed again. */
+    private Access decided;
 
     /**
      * @param api whether this is an HTTP listener (ping, publish, health, metrics, connections) rather than a
@@ -90,24 +90,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     @Override
-    public void handlerAdded(final ChannelHandlerContext ctx)
-    {
-        context = ctx;
-    }
-
-    @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        if (!held.isEmpty())
-        {
-            held.add(request.retain()); // answered in order, after the publish that waits
-            return;
-        }
-        route(ctx, request);
-        if (publishWaiting)
-        {
-            held.addFirst(request.retain());
-        }
+        held.read(ctx, request);
     }
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
@@ -344,15 +329,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         final Offer offer = publisher.publish(frame);
         if (offer == Offer.FULL)
         {
-            if (!publishWaiting)
-            {
-                publishWaiting = true;
-                ctx.channel().config().setAutoRead(false);
-            }
-            ctx.executor().schedule(this::retry, RETRY_MICROS, java.util.concurrent.TimeUnit.MICROSECONDS);
+            held.waitHere(ctx);
+            ctx.executor().schedule(() -> held.again(ctx, () -> offerPublish(ctx, held.head())), RETRY_MICROS,
+                java.util.concurrent.TimeUnit.MICROSECONDS);
             return;
         }
-        publishWaiting = false;
         frame.trim(64 * 1024);
         final Refusal refusal = offer == Offer.STOPPED ? null : publisher.refusal();
         if (offer == Offer.PUBLISHED && refusal == null)
@@ -370,31 +351,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.jsonError(ctx, request, refusal == Refusal.FORBIDDEN_PUBLISH ? HttpResponseStatus.FORBIDDEN :
                 HttpResponseStatus.BAD_REQUEST, Command.PUBLISH, publisher.refusalText());
         }
-    }
-
-    /** Event loop: offers the waiting publish again, then routes the requests held behind it, in order. */
-    private void retry()
-    {
-        if (!publishWaiting || held.isEmpty())
-        {
-            return; // the connection closed meanwhile
-        }
-        offerPublish(context, held.peekFirst());
-        if (publishWaiting)
-        {
-            return;
-        }
-        held.pollFirst().release();
-        while (!held.isEmpty())
-        {
-            route(context, held.peekFirst());
-            if (publishWaiting)
-            {
-                return;
-            }
-            held.pollFirst().release();
-        }
-        context.channel().config().setAutoRead(true);
     }
 
     private void webSocket(final ChannelHandlerContext ctx, final FullHttpRequest request, final QueryStringDecoder uri)
@@ -439,7 +395,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     /**
      * What the request's token opens when auth is on; answers 401 and returns null when it is missing (and anonymous
-     * use is not allowed) or wrong.
+     * use is not allowed) or wrong, 503 when the auth URL could not decide. Returns null without an answer while the
+     * auth URL is asked: the request waits, and is routed again with the answer.
      */
     private Access admitted(final ChannelHandlerContext ctx, final FullHttpRequest request,
         final QueryStringDecoder uri)
@@ -461,10 +418,37 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             return Access.ANONYMOUS;
         }
-        final Access access = gate.check(token, ctx.channel().remoteAddress());
+        final Access access;
+        if (decided != null)
+        {
+            access = decided;
+            decided = null;
+        }
+        else
+        {
+            final CompletableFuture<Access> checked = gate.checkAsync(token, ctx.channel().remoteAddress());
+            if (!checked.isDone())
+            {
+                held.waitHere(ctx);
+                checked.whenComplete((answer, failure) -> ctx.executor().execute(() -> held.again(ctx, () ->
+                {
+                    decided = answer == null ? Access.unavailable("the token check failed", 0) : answer;
+                    route(ctx, held.head());
+                    decided = null;
+                })));
+                return null;
+            }
+            access = checked.join();
+        }
         if (access.admitted())
         {
             return access;
+        }
+        if (access.kind() == Access.Kind.UNAVAILABLE)
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service Unavailable: " +
+                "the token could not be checked: " + access.failure() + "; try again\n");
+            return null;
         }
         final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.UNAUTHORIZED,
             HttpResponses.TEXT, ("401 Unauthorized: send a valid token in the X-AUTH-TOKEN header or the " +
@@ -527,11 +511,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        publishWaiting = false;
-        for (FullHttpRequest request = held.poll(); request != null; request = held.poll())
-        {
-            request.release();
-        }
+        held.release();
         super.channelInactive(ctx);
     }
 

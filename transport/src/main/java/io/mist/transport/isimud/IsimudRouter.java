@@ -1,9 +1,12 @@
 package io.mist.transport.isimud;
 
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
 import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.MessagePublisher;
 import io.mist.engine.ring.Offer;
+import io.mist.transport.http.HeldRequests;
 import io.mist.transport.http.HttpResponses;
 import io.mist.transport.http.WebSocketUpgrade;
 import io.netty.channel.ChannelHandler;
@@ -19,10 +22,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,36 +47,34 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
     private final int maxMessageSize;
     private final byte[] passwordDigest;
     private final boolean homepage;
+    private final AccessControl subscribers;
     private final MistFrame frame = new MistFrame();
-    private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
+    /** Requests behind one that waits: a publish for room in the ring, a subscriber's token for the auth URL. */
+    private final HeldRequests held = new HeldRequests(this::route);
+    /** The auth URL's answer for the waiting {@code /sub}'s token, while that request is routed again. */
+    private Access decided;
     private MessagePublisher publisher;
-    private boolean publishWaiting;
 
     /**
      * @param password the publishers' password ({@code --isimud-password}).
      * @param homepage whether {@code GET /} redirects to isimud's homepage (else 404), as isimud's HOMEPAGE.
+     * @param subscribers decides {@code /sub}'s bearer tokens (isimud's AUTH_URL, {@code --auth-url}); null when
+     *     {@code /sub} is open.
      */
-    public IsimudRouter(final Engine engine, final int maxMessageSize, final String password, final boolean homepage)
+    public IsimudRouter(final Engine engine, final int maxMessageSize, final String password, final boolean homepage,
+        final AccessControl subscribers)
     {
         this.engine = engine;
         this.maxMessageSize = maxMessageSize;
         this.passwordDigest = digest(password);
         this.homepage = homepage;
+        this.subscribers = subscribers;
     }
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        if (!held.isEmpty())
-        {
-            held.add(request.retain());
-            return;
-        }
-        route(ctx, request);
-        if (publishWaiting)
-        {
-            held.addFirst(request.retain());
-        }
+        held.read(ctx, request);
     }
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
@@ -188,15 +189,11 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         final Offer offer = publisher.publish(frame);
         if (offer == Offer.FULL)
         {
-            if (!publishWaiting)
-            {
-                publishWaiting = true;
-                ctx.channel().config().setAutoRead(false);
-            }
-            ctx.executor().schedule(() -> retry(ctx), RETRY_MICROS, TimeUnit.MICROSECONDS);
+            held.waitHere(ctx);
+            ctx.executor().schedule(() -> held.again(ctx, () -> offer(ctx, held.head())), RETRY_MICROS,
+                TimeUnit.MICROSECONDS);
             return;
         }
-        publishWaiting = false;
         if (offer == Offer.STOPPED)
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "server is shutting down");
@@ -211,48 +208,70 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
         }
     }
 
-    /** The publish at the head of {@link #held} offers again; then what came behind it is handled, in order. */
-    private void retry(final ChannelHandlerContext ctx)
-    {
-        if (!ctx.channel().isActive() || held.isEmpty())
-        {
-            publishWaiting = false;
-            return;
-        }
-        final FullHttpRequest head = held.peekFirst();
-        offer(ctx, head);
-        if (publishWaiting)
-        {
-            return;
-        }
-        held.pollFirst().release();
-        while (!held.isEmpty() && !publishWaiting)
-        {
-            final FullHttpRequest next = held.pollFirst();
-            try
-            {
-                route(ctx, next);
-                if (publishWaiting)
-                {
-                    held.addFirst(next.retain());
-                }
-            }
-            finally
-            {
-                next.release();
-            }
-        }
-        if (!publishWaiting)
-        {
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
+    /**
+     * isimud's subscriber WebSocket. With an auth URL, as isimud's AUTH_URL: {@code Authorization: Bearer T} is
+     * needed (400 {@code Missing credentials}), a token the URL refuses, or fails on with a 5xx, gets 401
+     * {@code Wrong credentials}, and one it could not be asked about (timeout, unreachable) 500
+     * {@code Internal server error}; tags the URL answers restrict what the socket may subscribe to.
+     */
     private void subscribe(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        Access access = Access.ANONYMOUS;
+        if (subscribers != null)
+        {
+            final String token = bearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (token == null)
+            {
+                json(ctx, request, HttpResponseStatus.BAD_REQUEST, "Missing credentials");
+                return;
+            }
+            if (decided != null)
+            {
+                access = decided;
+                decided = null;
+            }
+            else
+            {
+                final CompletableFuture<Access> checked = subscribers.checkAsync(token, ctx.channel().remoteAddress());
+                if (!checked.isDone())
+                {
+                    held.waitHere(ctx);
+                    checked.whenComplete((answer, failure) -> ctx.executor().execute(() -> held.again(ctx, () ->
+                    {
+                        decided = answer == null ? Access.unavailable("the token check failed", 0) : answer;
+                        route(ctx, held.head());
+                        decided = null;
+                    })));
+                    return;
+                }
+                access = checked.join();
+            }
+            if (access.kind() == Access.Kind.UNAVAILABLE && access.urlStatus() == 0)
+            {
+                json(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Internal server error");
+                return;
+            }
+            if (!access.admitted())
+            {
+                json(ctx, request, HttpResponseStatus.UNAUTHORIZED, "Wrong credentials");
+                return;
+            }
+        }
+        final Access granted = access;
         WebSocketUpgrade.upgrade(ctx, request, "/sub", maxMessageSize, this,
             ex -> "Connection header did not include 'upgrade'", handshaker -> new ChannelHandler[] {
-                new WebSocketFrameAggregator(maxMessageSize), new IsimudSocketHandler(engine, handshaker)});
+                new WebSocketFrameAggregator(maxMessageSize), new IsimudSocketHandler(engine, handshaker, granted)});
+    }
+
+    /** The token of an {@code Authorization: Bearer} header; null when missing, not Bearer or empty. */
+    private static String bearer(final String header)
+    {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7))
+        {
+            return null;
+        }
+        final String token = header.substring(7).trim();
+        return token.isEmpty() ? null : token;
     }
 
     /** The user and password of an HTTP Basic {@code Authorization}; null when missing, not Basic or malformed. */
@@ -303,11 +322,7 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        publishWaiting = false;
-        for (FullHttpRequest request = held.poll(); request != null; request = held.poll())
-        {
-            request.release();
-        }
+        held.release();
         super.channelInactive(ctx);
     }
 }

@@ -37,16 +37,19 @@ final class IsimudSocketHandler extends ChannelInboundHandlerAdapter
 
     private final Engine engine;
     private final WebSocketServerHandshaker handshaker;
+    /** What the subscriber's token opened (isimud's AUTH_URL); anonymous without one. */
+    private final Access access;
     /** Subscription changes the ring had no room for yet, in order. */
     private final ArrayDeque<MistFrame> waiting = new ArrayDeque<>();
     private ClientConnection connection;
     private ChannelHandlerContext context;
     private String[] subscribed;
 
-    IsimudSocketHandler(final Engine engine, final WebSocketServerHandshaker handshaker)
+    IsimudSocketHandler(final Engine engine, final WebSocketServerHandshaker handshaker, final Access access)
     {
         this.engine = engine;
         this.handshaker = handshaker;
+        this.access = access;
     }
 
     @Override
@@ -110,6 +113,14 @@ final class IsimudSocketHandler extends ChannelInboundHandlerAdapter
             return;
         }
         final String[] next = {IsimudTags.publisher(publisher), IsimudTags.topic(topic)};
+        if (access.kind() == Access.Kind.RESTRICTED && !access.grant().tags().contains(next[0]) &&
+            !access.grant().tags().contains(next[1]))
+        {
+            // The rule of a restricted mist subscription: at least one of its tags must be granted.
+            close(ctx, WebSocketCloseStatus.POLICY_VIOLATION, "Forbidden: the token's tags include neither " +
+                next[0] + " nor " + next[1]);
+            return;
+        }
         if (subscribed != null)
         {
             waiting.add(frame(Command.UNSUBSCRIBE, subscribed));

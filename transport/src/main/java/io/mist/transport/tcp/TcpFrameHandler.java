@@ -150,7 +150,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private void blocked(final ChannelHandlerContext ctx, final ByteBuf in)
     {
         ctx.channel().config().setAutoRead(false);
-        if (!ctx.channel().isActive() && in != leftover && in.isReadable())
+        if (!ctx.channel().isActive() && leftover == null && in.isReadable())
         {
             leftover = ctx.alloc().buffer(in.readableBytes()).writeBytes(in); // the decoder frees its buffer next
         }
