@@ -94,6 +94,19 @@ class AuthUrlTest
     }
 
     @Test
+    void aClientThatStopsSendingWhileTheUrlIsAskedGetsItsReplies() throws Exception
+    {
+        try (TestClient client = fixture.connect())
+        {
+            client.sendRaw("{\"command\":\"ping\",\"data\":\"lazy-half-closed\"}\n{\"command\":\"ping\"}\n")
+                .finishSending();
+            client.expect("{\"command\":\"ping\",\"data\":\"pong\"}");
+            client.expect("{\"command\":\"ping\",\"data\":\"pong\"}");
+            client.expectClosed();
+        }
+    }
+
+    @Test
     void aClientThatLeavesWhileTheUrlIsAskedLeavesNothingBehind() throws Exception
     {
         final long before = openConnections();

@@ -39,6 +39,32 @@ class TcpProtocolTest
     }
 
     @Test
+    void aClientThatStopsSendingGetsItsRepliesThenTheClose() throws IOException
+    {
+        // printf '…' | nc -q 1 host 1445: nc shuts down its sending side at the end of its input, then reads.
+        try (TestClient c = fixture.connect())
+        {
+            c.sendRaw("{\"command\":\"subscribe\",\"tags\":[\"half\"]}\n{\"command\":\"list\"}\n" +
+                "{\"command\":\"ping\"}\n").finishSending();
+            c.expect("{\"command\":\"list\",\"data\":\"half\"}");
+            c.expect("{\"command\":\"ping\",\"data\":\"pong\"}");
+            c.expectClosed();
+        }
+        try (TestClient c = fixture.connect())
+        {
+            c.sendRaw("ping\n").finishSending(); // the legacy text protocol too
+            c.expect("pong");
+            c.expectClosed();
+        }
+        try (TestClient c = fixture.connect())
+        {
+            c.sync();
+            c.send("{\"command\":\"listall\"}");
+            c.expect("{\"command\":\"listall\"}"); // the half-closed client's subscription went with it
+        }
+    }
+
+    @Test
     void specSessionWithoutAuthenticator() throws IOException
     {
         try (TestClient c = fixture.connect())

@@ -117,6 +117,13 @@ final class TestClient implements AutoCloseable
         assertNull(in.readLine(), "expected the server to close the connection");
     }
 
+    /** Shuts down the sending side, as {@code printf … | nc -q 1} does at the end of its input; reading goes on. */
+    TestClient finishSending() throws IOException
+    {
+        socket.shutdownOutput();
+        return this;
+    }
+
     void setTimeout(final int millis) throws IOException
     {
         socket.setSoTimeout(millis);

@@ -543,6 +543,19 @@ public final class ClientConnection implements TokenGrant.Listener
         }
     }
 
+    /**
+     * The client shut down its sending side and everything it sent is handled: the connection closes once what is
+     * queued for it before (its replies) is written.
+     */
+    public void inputEnded()
+    {
+        if (!refused && !closed)
+        {
+            refused = true;
+            control(ingress::close);
+        }
+    }
+
     /** The channel's writability changed: drain again once it can take more. */
     public void writabilityChanged(final Channel writable)
     {

@@ -20,12 +20,22 @@ public final class Pipelines
     {
     }
 
-    /** {@code tcp://} and {@code tls://}: mist's JSON stream, or the legacy text protocol. */
+    /**
+     * {@code tcp://} and {@code tls://}: mist's JSON stream, or the legacy text protocol. A plain TCP client that
+     * shuts down its sending side ({@code printf … | nc -q 1}) still gets its replies, as from Go mist: the socket is
+     * kept half open until they are written ({@link TcpFrameHandler}).
+     */
     public static Consumer<Channel> tcp(final Engine engine, final TransportConfig config,
         final AccessControl access)
     {
-        return channel -> channel.pipeline().addLast("mist-tcp",
-            new TcpFrameHandler(engine, access, config.maxFrameSize()));
+        return channel ->
+        {
+            if (channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null)
+            {
+                channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+            }
+            channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, access, config.maxFrameSize()));
+        };
     }
 
     /**

@@ -12,6 +12,7 @@ import io.mist.transport.legacy.LegacyTextFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,8 +54,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** An admin command of this client is running: decode nothing until it is answered. */
     private boolean paused;
     private ChannelHandlerContext context;
-    /** Input the ring had no room for when the channel closed, handled on resume; null when there is none. */
+    /** Input the ring had no room for when the channel or its input closed, handled on resume; null when none. */
     private ByteBuf leftover;
+    /** The client shut down its sending side: once what it sent is handled, the connection closes. */
+    private boolean inputEnded;
 
     public TcpFrameHandler(final Engine engine, final AccessControl access, final int maxFrameSize)
     {
@@ -90,6 +93,34 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         }
     }
 
+    /**
+     * The client shut down its sending side (a FIN, with the socket half open): what it sent is decoded first (by
+     * the decoder, which then frees its buffer, so input that must wait is kept), and once all of it is handled the
+     * connection closes after its replies are written, as Go mist answers what it read before EOF.
+     */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event instanceof ChannelInputShutdownEvent)
+        {
+            inputEnded = true;
+            super.userEventTriggered(ctx, event);
+            finishInput();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    /** After the client's input ended: closes once nothing it sent waits (an admin command, the ring, the auth URL). */
+    private void finishInput()
+    {
+        if (inputEnded && !paused && !connection.inputWaiting() && leftover == null)
+        {
+            inputEnded = false;
+            connection.inputEnded();
+        }
+    }
+
     @Override
     public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
     {
@@ -111,9 +142,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private void resume()
     {
         paused = false;
-        if (!context.channel().isActive())
+        if (!context.channel().isActive() || inputEnded)
         {
             decodeLeftover();
+            finishInput();
             return;
         }
         try
@@ -139,20 +171,26 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
             return;
         }
         decode(context, leftover, new ArrayList<>(0));
-        if (!leftover.isReadable() || !connection.inputWaiting())
+        if (!leftover.isReadable() || (!connection.inputWaiting() && !(paused && context.channel().isActive())))
         {
             leftover.release();
             leftover = null;
         }
     }
 
-    /** The frame at the reader index waits for room: stop reading; keep the input if the channel is closing. */
+    /** The frame at the reader index waits: stop reading; keep the input if the channel or its input is closing. */
     private void blocked(final ChannelHandlerContext ctx, final ByteBuf in)
     {
         ctx.channel().config().setAutoRead(false);
-        if (!ctx.channel().isActive() && leftover == null && in.isReadable())
+        keepIfClosing(ctx, in);
+    }
+
+    /** The decoder frees its buffer once the channel or its input closed: input still to handle is copied first. */
+    private void keepIfClosing(final ChannelHandlerContext ctx, final ByteBuf in)
+    {
+        if ((!ctx.channel().isActive() || inputEnded) && leftover == null && in.isReadable())
         {
-            leftover = ctx.alloc().buffer(in.readableBytes()).writeBytes(in); // the decoder frees its buffer next
+            leftover = ctx.alloc().buffer(in.readableBytes()).writeBytes(in);
         }
     }
 
@@ -161,6 +199,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     {
         if (paused)
         {
+            if (inputEnded && in != leftover)
+            {
+                keepIfClosing(ctx, in);
+            }
             return;
         }
         if (!protocolKnown)
