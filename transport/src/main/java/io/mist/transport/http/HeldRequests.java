@@ -1,9 +1,12 @@
 package io.mist.transport.http;
 
+import io.mist.auth.Access;
+import io.mist.auth.AccessControl;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,6 +19,8 @@ public final class HeldRequests
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>();
     private final BiConsumer<ChannelHandlerContext, FullHttpRequest> router;
     private boolean waiting;
+    /** The auth URL's answer for the waiting request's token, while that request is routed again. */
+    private Access decided;
 
     /** @param router answers a request, or calls {@link #waitHere} when it cannot yet. */
     public HeldRequests(final BiConsumer<ChannelHandlerContext, FullHttpRequest> router)
@@ -43,6 +48,33 @@ public final class HeldRequests
     {
         waiting = true;
         ctx.channel().config().setAutoRead(false);
+    }
+
+    /**
+     * What {@code token} opens for the request being routed: the answer at hand, or null while the auth URL is asked;
+     * then the request waits and is routed again with the answer, which this returns that time.
+     */
+    public Access access(final ChannelHandlerContext ctx, final AccessControl gate, final String token)
+    {
+        if (decided != null)
+        {
+            final Access answer = decided;
+            decided = null;
+            return answer;
+        }
+        final CompletableFuture<Access> checked = gate.checkAsync(token, ctx.channel().remoteAddress());
+        if (checked.isDone())
+        {
+            return checked.join();
+        }
+        waitHere(ctx);
+        checked.whenComplete((answer, failure) -> ctx.executor().execute(() -> again(ctx, () ->
+        {
+            decided = answer == null ? Access.unavailable("the token check failed", 0) : answer;
+            router.accept(ctx, head());
+            decided = null;
+        })));
+        return null;
     }
 
     /** Whether a request waits (false once the connection closed). */

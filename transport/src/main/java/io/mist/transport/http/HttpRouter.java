@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -68,8 +67,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private MessagePublisher publisher;
     /** Requests behind one that waits: a publish (parsed into {@link #frame}) for room, a token for the auth URL. */
     private final HeldRequests held = new HeldRequests(this::route);
-    /** The auth URL's answer for the waiting request's token, while that request is routed again. */
-    private Access decided;
 
     /**
      * @param api whether this is an HTTP listener (ping, publish, health, metrics, connections) rather than a
@@ -418,27 +415,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         {
             return Access.ANONYMOUS;
         }
-        final Access access;
-        if (decided != null)
+        final Access access = held.access(ctx, gate, token);
+        if (access == null)
         {
-            access = decided;
-            decided = null;
-        }
-        else
-        {
-            final CompletableFuture<Access> checked = gate.checkAsync(token, ctx.channel().remoteAddress());
-            if (!checked.isDone())
-            {
-                held.waitHere(ctx);
-                checked.whenComplete((answer, failure) -> ctx.executor().execute(() -> held.again(ctx, () ->
-                {
-                    decided = answer == null ? Access.unavailable("the token check failed", 0) : answer;
-                    route(ctx, held.head());
-                    decided = null;
-                })));
-                return null;
-            }
-            access = checked.join();
+            return null; // routed again with the auth URL's answer
         }
         if (access.admitted())
         {

@@ -25,7 +25,6 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,8 +50,6 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
     private final MistFrame frame = new MistFrame();
     /** Requests behind one that waits: a publish for room in the ring, a subscriber's token for the auth URL. */
     private final HeldRequests held = new HeldRequests(this::route);
-    /** The auth URL's answer for the waiting {@code /sub}'s token, while that request is routed again. */
-    private Access decided;
     private MessagePublisher publisher;
 
     /**
@@ -225,26 +222,10 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
                 json(ctx, request, HttpResponseStatus.BAD_REQUEST, "Missing credentials");
                 return;
             }
-            if (decided != null)
+            access = held.access(ctx, subscribers, token);
+            if (access == null)
             {
-                access = decided;
-                decided = null;
-            }
-            else
-            {
-                final CompletableFuture<Access> checked = subscribers.checkAsync(token, ctx.channel().remoteAddress());
-                if (!checked.isDone())
-                {
-                    held.waitHere(ctx);
-                    checked.whenComplete((answer, failure) -> ctx.executor().execute(() -> held.again(ctx, () ->
-                    {
-                        decided = answer == null ? Access.unavailable("the token check failed", 0) : answer;
-                        route(ctx, held.head());
-                        decided = null;
-                    })));
-                    return;
-                }
-                access = checked.join();
+                return; // routed again with the auth URL's answer
             }
             if (access.kind() == Access.Kind.UNAVAILABLE && access.urlStatus() == 0)
             {
