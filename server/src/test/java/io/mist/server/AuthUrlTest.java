@@ -15,11 +15,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -330,10 +326,10 @@ class AuthUrlTest
         assertJson(sub(isimud, "Bearer slow-sub"), 500, "{\"error\":\"Internal server error\"}");
         assertEquals(1, endpoint.requests("deny-sub"), "the subscriber's bearer token went to the URL");
 
-        final Frames allowed = new Frames();
+        final TextFrames allowed = new TextFrames();
         final WebSocket socket = HTTP.newWebSocketBuilder().header("Authorization", "Bearer allow-sub")
             .buildAsync(URI.create("ws://127.0.0.1:" + isimud.getPort() + "/sub"), allowed).get(5, TimeUnit.SECONDS);
-        final Frames restricted = new Frames();
+        final TextFrames restricted = new TextFrames();
         final WebSocket limited = HTTP.newWebSocketBuilder().header("Authorization", "Bearer tags-topic:news-sub")
             .buildAsync(URI.create("ws://127.0.0.1:" + isimud.getPort() + "/sub"), restricted)
             .get(5, TimeUnit.SECONDS);
@@ -410,31 +406,5 @@ class AuthUrlTest
         final Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(metrics);
         assertTrue(matcher.find(), name + " in\n" + metrics);
         return Long.parseLong(matcher.group(1));
-    }
-
-    /** The text frames and the close an isimud subscriber receives. */
-    private static final class Frames implements WebSocket.Listener
-    {
-        private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket socket, final CharSequence data, final boolean last)
-        {
-            received.add(data.toString());
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(final WebSocket socket, final int status, final String reason)
-        {
-            received.add("closed " + status + " " + reason);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        String next() throws InterruptedException
-        {
-            return received.poll(5, TimeUnit.SECONDS);
-        }
     }
 }

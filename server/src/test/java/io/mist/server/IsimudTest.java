@@ -11,10 +11,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,39 +100,7 @@ class IsimudTest
             HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
-    /** Collects the text frames (and the close) an isimud subscriber receives. */
-    private static final class Subscriber implements WebSocket.Listener
-    {
-        final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket socket, final CharSequence data, final boolean last)
-        {
-            text.append(data);
-            if (last)
-            {
-                received.add(text.toString());
-                text.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(final WebSocket socket, final int status, final String reason)
-        {
-            received.add("closed " + status + " " + reason);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        String next() throws InterruptedException
-        {
-            return received.poll(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static WebSocket subscribe(final Subscriber listener) throws Exception
+    private static WebSocket subscribe(final TextFrames listener) throws Exception
     {
         return HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + isimud.getPort() + "/sub"),
             listener).get(5, TimeUnit.SECONDS);
@@ -145,7 +109,7 @@ class IsimudTest
     @Test
     void subscribersGetDataFramesAcrossDialects() throws Exception
     {
-        final Subscriber listener = new Subscriber();
+        final TextFrames listener = new TextFrames();
         final WebSocket socket = subscribe(listener);
         try (TestClient mist = fixture.connect())
         {
@@ -180,7 +144,7 @@ class IsimudTest
     @Test
     void aBadMessageClosesWithAReason() throws Exception
     {
-        final Subscriber listener = new Subscriber();
+        final TextFrames listener = new TextFrames();
         final WebSocket socket = subscribe(listener);
         socket.sendText("{\"publisher\":\"alice\"}", true).get(5, TimeUnit.SECONDS);
         final String closed = listener.next();
