@@ -82,6 +82,19 @@ public final class Engine implements AutoCloseable
         return session;
     }
 
+    /**
+     * A subscriber inside the server (the retention store): a session like a client's, whose outbound ring of up to
+     * {@code capacity} bytes its own thread drains. It is not a connection: not counted as one, not subject to
+     * {@code --max-subscriptions}, not counted by {@code who}. Any thread.
+     */
+    public ClientSession openInternalSession(final OutboundWakeup wakeup, final int capacity)
+    {
+        final ClientSession session = new ClientSession(0, new OutboundRing(capacity), wakeup, true);
+        matcher.sessions().register(session);
+        matcher.internal(session);
+        return session;
+    }
+
     /** The per-connection entry into the ring. IO thread. */
     public ClientIngress clientIngress(final ClientSession session, final boolean echoUnknown)
     {

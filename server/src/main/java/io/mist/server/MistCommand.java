@@ -38,7 +38,7 @@ public final class MistCommand implements Callable<Integer>
 
     @Option(names = "--listeners", split = ",", paramLabel = "URI",
         description = "Listeners to start, comma-separated or repeated; replaces the default list. " +
-            "Schemes: tcp, tls, http, https, ws, wss, isimud. Default: ${DEFAULT-VALUE}.",
+            "Schemes: tcp, tls, http, https, ws, wss, isimud, msgbus. Default: ${DEFAULT-VALUE}.",
         defaultValue = "tcp://127.0.0.1:1445,http://127.0.0.1:8080,ws://127.0.0.1:8888")
     List<String> listeners = new ArrayList<>();
 
@@ -215,6 +215,25 @@ public final class MistCommand implements Callable<Integer>
             "certificate) instead of the JVM's.")
     java.nio.file.Path clusterTlsCa;
 
+    @Option(names = "--msgbus-queue-size", paramLabel = "N", defaultValue = "1000",
+        description = "For a msgbus:// listener: the most messages kept per topic; a full topic drops its oldest. " +
+            "Default: ${DEFAULT-VALUE}.")
+    int msgbusQueueSize;
+
+    @Option(names = "--msgbus-ttl", paramLabel = "DURATION", defaultValue = "60s",
+        description = "For a msgbus:// listener: how long a message is kept. Default: ${DEFAULT-VALUE}.")
+    String msgbusTtl;
+
+    @Option(names = "--msgbus-max-bytes", paramLabel = "BYTES", defaultValue = "64m",
+        description = "For a msgbus:// listener: the most bytes of messages kept over all topics; beyond it the " +
+            "oldest go first. Default: ${DEFAULT-VALUE}.")
+    String msgbusMaxBytes;
+
+    @Option(names = "--msgbus-max-topics", paramLabel = "N", defaultValue = "10000",
+        description = "For a msgbus:// listener: the most topics; a request for one more is answered 507. " +
+            "Default: ${DEFAULT-VALUE}.")
+    int msgbusMaxTopics;
+
     @Option(names = "--isimud-password", paramLabel = "PASSWORD",
         description = "For an isimud:// listener: the password isimud's publishers send with HTTP Basic auth " +
             "(isimud's PASSWORD; MIST_ISIMUD_PASSWORD keeps it out of ps).")
@@ -306,6 +325,9 @@ public final class MistCommand implements Callable<Integer>
                 .withCluster(clusterOptions())
                 .withDrainTimeout(Durations.parse("--drain-timeout", drainTimeout))
                 .withIsimud(isimudPassword, isimudHomepage)
+                .withRetention(new io.mist.retention.RetentionOptions(msgbusQueueSize,
+                    Durations.parse("--msgbus-ttl", msgbusTtl), ByteSize.parse("--msgbus-max-bytes", msgbusMaxBytes),
+                    msgbusMaxTopics))
                 .withAuthUrl(io.mist.auth.AuthUrlOptions.parse(authUrl,
                     Durations.parse("--auth-url-cache", authUrlCache),
                     Durations.parse("--auth-url-timeout", authUrlTimeout)), allowAnonymous);

@@ -11,6 +11,7 @@ import io.mist.auth.TokenRegistry;
 import io.mist.auth.TokenStore;
 import io.mist.auth.TokenStores;
 import io.mist.auth.UrlAccessControl;
+import io.mist.retention.RetentionStore;
 import io.mist.server.metrics.MetricsMaintenance;
 import io.mist.server.metrics.ServerMetrics;
 import io.mist.transport.EventLoops;
@@ -62,6 +63,8 @@ public final class MistServer implements AutoCloseable
     private boolean closed;
     /** This node's membership of a cluster; null for a single node. */
     private final ClusterNode cluster;
+    /** The messages kept for msgbus listeners; null until the first one starts. */
+    private RetentionStore retention;
 
     public MistServer(final ServerConfig config)
     {
@@ -177,6 +180,15 @@ public final class MistServer implements AutoCloseable
                 pipeline = Pipelines.http(engine, config.transport(), access, false,
                     OperatorRoutes.readiness(() -> accepting));
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
+                break;
+            case "msgbus":
+                if (retention == null)
+                {
+                    retention = new RetentionStore(engine, config.retention()).start();
+                    metrics.retention(retention);
+                }
+                pipeline = Pipelines.msgbus(engine, config.transport(), retention, access);
+                label = "msgbus";
                 break;
             case "isimud":
                 if (config.isimudPassword() == null || config.isimudPassword().isEmpty())
@@ -501,6 +513,10 @@ public final class MistServer implements AutoCloseable
             listener.close();
         }
         loops.close();
+        if (retention != null)
+        {
+            retention.close();
+        }
         access.close();
         if (maintenance != null)
         {

@@ -42,6 +42,7 @@ public final class ServerConfig
     private final String isimudPassword;
     private final boolean isimudHomepage;
     private final io.mist.auth.AuthUrlOptions authUrl;
+    private final io.mist.retention.RetentionOptions retention;
 
     public ServerConfig(final List<ListenerUri> listeners, final LogLevel logLevel, final EngineConfig engine,
         final TransportConfig transport)
@@ -120,13 +121,16 @@ public final class ServerConfig
         this.isimudPassword = null;
         this.isimudHomepage = true;
         this.authUrl = null;
+        this.retention = io.mist.retention.RetentionOptions.DEFAULTS;
     }
 
     private ServerConfig(final ServerConfig base, final LogFormat logFormat, final java.time.Duration statsInterval,
         final java.time.Duration authenticatorRetry, final io.mist.cluster.ClusterOptions cluster,
         final java.time.Duration drainTimeout, final String isimudPassword, final boolean isimudHomepage,
-        final io.mist.auth.AuthUrlOptions authUrl, final boolean allowAnonymous)
+        final io.mist.auth.AuthUrlOptions authUrl, final boolean allowAnonymous,
+        final io.mist.retention.RetentionOptions retention)
     {
+        this.retention = retention;
         if (allowAnonymous && base.authenticator == null && authUrl == null)
         {
             throw new IllegalArgumentException("--allow-anonymous needs --authenticator or --auth-url (without " +
@@ -229,7 +233,7 @@ public final class ServerConfig
     public ServerConfig withLogFormat(final LogFormat format)
     {
         return new ServerConfig(this, format, statsInterval, authenticatorRetry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous, retention);
     }
 
     /** How often a stats line is logged; zero (the default) for never. */
@@ -242,7 +246,7 @@ public final class ServerConfig
     public ServerConfig withStatsInterval(final java.time.Duration interval)
     {
         return new ServerConfig(this, logFormat, interval, authenticatorRetry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous, retention);
     }
 
     /** How long an unreachable token store is tried again at start before the server gives up; zero: not at all. */
@@ -277,7 +281,7 @@ public final class ServerConfig
                 "PASSWORD: what publishers send as their HTTP Basic password)");
         }
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout, password,
-            homepage, authUrl, allowAnonymous);
+            homepage, authUrl, allowAnonymous, retention);
     }
 
     /** How long a stop may take to deliver what is queued before the server closes anyway. */
@@ -290,7 +294,7 @@ public final class ServerConfig
     public ServerConfig withDrainTimeout(final java.time.Duration timeout)
     {
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
-            cluster, timeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+            cluster, timeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous, retention);
     }
 
     /** The cluster this node joins; null for a single node. */
@@ -303,7 +307,7 @@ public final class ServerConfig
     public ServerConfig withCluster(final io.mist.cluster.ClusterOptions options)
     {
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry,
-            options, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+            options, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous, retention);
     }
 
     /** Where tokens nothing on this server knows are decided ({@code --auth-url}); null when they are refused. */
@@ -319,13 +323,26 @@ public final class ServerConfig
     public ServerConfig withAuthUrl(final io.mist.auth.AuthUrlOptions options, final boolean allowAnonymous)
     {
         return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout,
-            isimudPassword, isimudHomepage, options, allowAnonymous || this.allowAnonymous);
+            isimudPassword, isimudHomepage, options, allowAnonymous || this.allowAnonymous, retention);
+    }
+
+    /** What msgbus listeners keep ({@code --msgbus-queue-size}, {@code --msgbus-ttl}, …). */
+    public io.mist.retention.RetentionOptions retention()
+    {
+        return retention;
+    }
+
+    /** This configuration keeping for msgbus listeners what {@code options} say. */
+    public ServerConfig withRetention(final io.mist.retention.RetentionOptions options)
+    {
+        return new ServerConfig(this, logFormat, statsInterval, authenticatorRetry, cluster, drainTimeout,
+            isimudPassword, isimudHomepage, authUrl, allowAnonymous, options);
     }
 
     /** This configuration trying an unreachable token store again at start for up to {@code retry}. */
     public ServerConfig withAuthenticatorRetry(final java.time.Duration retry)
     {
         return new ServerConfig(this, logFormat, statsInterval, retry,
-            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous);
+            cluster, drainTimeout, isimudPassword, isimudHomepage, authUrl, allowAnonymous, retention);
     }
 }

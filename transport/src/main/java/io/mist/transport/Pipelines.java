@@ -66,4 +66,18 @@ public final class Pipelines
             .addLast("isimud-http", new io.mist.transport.isimud.IsimudRouter(engine, config.maxFrameSize(), password,
                 homepage, subscribers));
     }
+
+    /**
+     * {@code msgbus://}: msgbus's HTTP API on this engine, its messages kept by {@code store} (prologic/msgbus). A
+     * body over {@code --max-frame-size} is answered {@code 413 payload exceeds max-payload-size}, as msgbus.
+     */
+    public static Consumer<Channel> msgbus(final Engine engine, final TransportConfig config,
+        final io.mist.retention.RetentionStore store, final AccessControl gate)
+    {
+        return channel -> channel.pipeline()
+            .addLast("http", new HttpServerCodec())
+            .addLast("http-aggregator", new io.mist.transport.msgbus.MsgbusAggregator(config.maxFrameSize()))
+            .addLast("msgbus-http", new io.mist.transport.msgbus.MsgbusRouter(engine, store, gate,
+                config.maxFrameSize()));
+    }
 }

@@ -56,6 +56,8 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private int frameLength;
     private final UnsafeBuffer replyView = new UnsafeBuffer(new byte[0]);
     private final GrowableBytes reply = new GrowableBytes(1024);
+    /** Subscribers inside the server; {@code who} does not count them. Added by any thread, read by the matcher. */
+    private final java.util.List<ClientSession> internal = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
 
@@ -250,7 +252,8 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private void subscribe(final ClientSession session, final int[] tags, final int count)
     {
         final RequestLimits now = limits.get();
-        if (session.subscriptions().size() >= now.maxSubscriptions() && !index.holds(session, tags, count))
+        if (!session.internal() && session.subscriptions().size() >= now.maxSubscriptions() &&
+            !index.holds(session, tags, count))
         {
             reply.clear();
             ReplyEncoder.error(reply, Command.SUBSCRIBE, now.tooManySubscriptions());
@@ -423,11 +426,28 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         return replyWith(Command.LISTALL, echo, data);
     }
 
+    /** A subscriber inside the server (see {@link io.mist.engine.Engine#openInternalSession}). Any thread. */
+    public void internal(final ClientSession session)
+    {
+        internal.add(session);
+    }
+
+    private int subscribedInternal()
+    {
+        int count = 0;
+        for (final ClientSession session : internal)
+        {
+            count += session.subscriptions().size() > 0 ? 1 : 0;
+        }
+        return count;
+    }
+
     /** {@code who}: mist's two counts, with its double space. */
     private GrowableBytes whoReply(final GrowableBytes echo)
     {
         final byte[] text = ("Lifetime  connections: " + counters.connectionsOpened.get() +
-            "\nSubscribers connected: " + index.clientCount()).getBytes(StandardCharsets.UTF_8);
+            "\nSubscribers connected: " + (index.clientCount() - subscribedInternal()))
+            .getBytes(StandardCharsets.UTF_8);
         final GrowableBytes data = new GrowableBytes(text.length);
         data.put(text, 0, text.length);
         return replyWith(Command.WHO, echo, data);

@@ -12,6 +12,8 @@ import io.mist.engine.outbound.OutboundRing;
 public final class ClientSession
 {
     private final long id;
+    /** A subscriber inside the server (the retention store), not a client connection. */
+    private final boolean internal;
     private final OutboundRing outbound;
     private final OutboundWakeup wakeup;
     private final Counter dropped = new Counter();
@@ -30,6 +32,14 @@ public final class ClientSession
 
     public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup)
     {
+        this(id, outbound, wakeup, false);
+    }
+
+    /** @param internal a subscriber inside the server: no subscription limit, not counted by {@code who}. */
+    public ClientSession(final long id, final OutboundRing outbound, final OutboundWakeup wakeup,
+        final boolean internal)
+    {
+        this.internal = internal;
         this.id = id;
         this.outbound = outbound;
         this.wakeup = wakeup;
@@ -39,6 +49,12 @@ public final class ClientSession
     public long id()
     {
         return id;
+    }
+
+    /** A subscriber inside the server (the retention store) rather than a client connection. */
+    public boolean internal()
+    {
+        return internal;
     }
 
     /** Its slot in the engine's {@link SessionTable}; -1 when it is not registered. */

@@ -3,6 +3,8 @@ package io.mist.server.metrics;
 import io.mist.auth.AuthUrl;
 import io.mist.auth.AuthUrlCounters;
 import io.mist.cluster.ClusterCounters;
+import io.mist.retention.RetentionCounters;
+import io.mist.retention.RetentionStore;
 import io.mist.cluster.ClusterNode;
 import io.mist.engine.Engine;
 import io.mist.engine.EngineCounters;
@@ -32,6 +34,7 @@ public final class ServerMetrics
     private final LongSupplier pendingWriteBytes;
     private volatile ClusterNode cluster;
     private volatile AuthUrl authUrl;
+    private volatile RetentionStore retention;
 
     /**
      * @param listenerConnections open connections by listener URI, read at each rendering.
@@ -53,6 +56,37 @@ public final class ServerMetrics
     public void cluster(final ClusterNode node)
     {
         cluster = node;
+    }
+
+    /** Reports what the retention store keeps and did too, from now on. */
+    public void retention(final RetentionStore store)
+    {
+        retention = store;
+    }
+
+    private static void retention(final StringBuilder out, final RetentionStore store)
+    {
+        final RetentionCounters c = store.counters();
+        gauge(out, "mist_retention_topics", "Topics the retention store keeps messages for (msgbus topics).",
+            c.topics.get());
+        gauge(out, "mist_retention_messages", "Messages kept now, over all topics.", c.messages.get());
+        gauge(out, "mist_retention_bytes", "Bytes of messages kept now (payload, tags and bookkeeping; at most " +
+            "--msgbus-max-bytes).", c.bytes.get());
+        counter(out, "mist_retention_retained_total", "Messages kept, one per topic a message was kept under.",
+            c.retained.get());
+        counter(out, "mist_retention_pulled_total", "Kept messages taken by a pull (GET /topic).", c.pulled.get());
+        counter(out, "mist_retention_expired_total", "Kept messages removed at --msgbus-ttl.", c.expired.get());
+        header(out, "mist_retention_dropped_total", "Messages dropped by the retention store: the oldest of a full " +
+            "topic (queue_full), the oldest of all at --msgbus-max-bytes (memory), or never kept because the store " +
+            "fell behind the matcher (behind).", "counter");
+        out.append("mist_retention_dropped_total{reason=\"queue_full\"} ").append(c.droppedQueueFull.get())
+            .append('\n');
+        out.append("mist_retention_dropped_total{reason=\"memory\"} ").append(c.droppedMemory.get()).append('\n');
+        out.append("mist_retention_dropped_total{reason=\"behind\"} ").append(c.droppedBehind.get()).append('\n');
+        gauge(out, "mist_retention_subscribers", "Topic subscribers (msgbus WebSockets).", c.subscribers.get());
+        counter(out, "mist_retention_pushed_total", "Messages sent to topic subscribers.", c.pushed.get());
+        counter(out, "mist_retention_push_dropped_total", "Messages a topic subscriber lost because it read too " +
+            "slowly.", c.pushDropped.get());
     }
 
     /** Reports the auth URL's requests and answers too, from now on. */
@@ -153,6 +187,11 @@ public final class ServerMetrics
         if (url != null)
         {
             authUrl(out, url);
+        }
+        final RetentionStore store = retention;
+        if (store != null)
+        {
+            retention(out, store);
         }
         if (cluster != null)
         {

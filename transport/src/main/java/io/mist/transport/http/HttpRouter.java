@@ -49,8 +49,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(HttpRouter.class);
     private static final String NOT_FOUND = "404 page not found\n";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final String TOKEN_HEADER = "X-AUTH-TOKEN";
-    private static final String TOKEN_PARAMETER = "x-auth-token";
     /** How long a publish waits before it offers again to a full ring. */
     private static final long RETRY_MICROS = 200;
 
@@ -235,7 +233,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             methodNotAllowed(ctx, request, "GET, HEAD");
             return;
         }
-        final Access access = admitted(ctx, request, uri);
+        final Access access = HttpTokens.admitted(ctx, request, uri, gate, held);
         if (access == null)
         {
             return;
@@ -290,7 +288,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 "server is shutting down");
             return;
         }
-        final Access access = admitted(ctx, request, uri);
+        final Access access = HttpTokens.admitted(ctx, request, uri, gate, held);
         if (access == null)
         {
             return;
@@ -366,7 +364,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
-        final Access access = admitted(ctx, request, uri);
+        final Access access = HttpTokens.admitted(ctx, request, uri, gate, held);
         if (access == null)
         {
             return;
@@ -388,59 +386,6 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
             ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker -> new ChannelHandler[] {
                 new WebSocketFrameHandler(engine, handshaker, config.maxFrameSize(), gate, access)});
-    }
-
-    /**
-     * What the request's token opens when auth is on; answers 401 and returns null when it is missing (and anonymous
-     * use is not allowed) or wrong, 503 when the auth URL could not decide. Returns null without an answer while the
-     * auth URL is asked: the request waits, and is routed again with the answer.
-     */
-    private Access admitted(final ChannelHandlerContext ctx, final FullHttpRequest request,
-        final QueryStringDecoder uri)
-    {
-        if (!gate.enabled())
-        {
-            return Access.ANONYMOUS;
-        }
-        String token = request.headers().get(TOKEN_HEADER);
-        if (token == null || token.isEmpty())
-        {
-            token = parameter(uri, TOKEN_PARAMETER);
-            if ((token == null || token.isEmpty()) && ctx.pipeline().get(SslHandler.class) != null)
-            {
-                token = parameter(uri, TOKEN_HEADER); // mist's wss listener also reads this spelling
-            }
-        }
-        if ((token == null || token.isEmpty()) && gate.allowsAnonymous())
-        {
-            return Access.ANONYMOUS;
-        }
-        final Access access = held.access(ctx, gate, token);
-        if (access == null)
-        {
-            return null; // routed again with the auth URL's answer
-        }
-        if (access.admitted())
-        {
-            return access;
-        }
-        if (access.kind() == Access.Kind.UNAVAILABLE)
-        {
-            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service Unavailable: " +
-                "the token could not be checked: " + access.failure() + "; try again\n");
-            return null;
-        }
-        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.UNAUTHORIZED,
-            HttpResponses.TEXT, ("401 Unauthorized: send a valid token in the X-AUTH-TOKEN header or the " +
-            "x-auth-token query parameter\n").getBytes(StandardCharsets.US_ASCII));
-        HttpResponses.send(ctx, request, response);
-        return null;
-    }
-
-    private static String parameter(final QueryStringDecoder uri, final String name)
-    {
-        final List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** The handler that adds CORS headers to {@code /publish} responses; it goes before the aggregator. */

@@ -1,0 +1,78 @@
+package io.mist.retention;
+
+/**
+ * One message kept under one topic: its id in the topic (from 0), when it was kept, its payload (the mist data as
+ * UTF-8) and all of its mist tags. Immutable but for {@link #gone}, which the retention thread sets when the message
+ * leaves its topic before it leaves the store's age order.
+ */
+public final class RetainedMessage
+{
+    /** Bookkeeping bytes counted per message beside its payload and tags. */
+    static final int OVERHEAD = 96;
+
+    private final RetainedTopic topic;
+    private final long id;
+    private final long createdEpochNanos;
+    private final long createdNanoTime;
+    private final byte[] payload;
+    private final String[] tags;
+    private final int size;
+    boolean gone;
+
+    RetainedMessage(final RetainedTopic topic, final long id, final long createdEpochNanos,
+        final long createdNanoTime, final byte[] payload, final String[] tags)
+    {
+        this.topic = topic;
+        this.id = id;
+        this.createdEpochNanos = createdEpochNanos;
+        this.createdNanoTime = createdNanoTime;
+        this.payload = payload;
+        this.tags = tags;
+        int bytes = OVERHEAD + payload.length;
+        for (final String tag : tags)
+        {
+            bytes += 40 + tag.length();
+        }
+        this.size = bytes;
+    }
+
+    public RetainedTopic topic()
+    {
+        return topic;
+    }
+
+    /** Its id in its topic: 0 for the topic's first message. */
+    public long id()
+    {
+        return id;
+    }
+
+    /** When it was kept, nanoseconds since the epoch. */
+    public long createdEpochNanos()
+    {
+        return createdEpochNanos;
+    }
+
+    long createdNanoTime()
+    {
+        return createdNanoTime;
+    }
+
+    /** The payload (the mist data, UTF-8); not to be changed. */
+    public byte[] payload()
+    {
+        return payload;
+    }
+
+    /** All of the message's mist tags; not to be changed. */
+    public String[] tags()
+    {
+        return tags;
+    }
+
+    /** The bytes it is counted as. */
+    int size()
+    {
+        return size;
+    }
+}

@@ -1,0 +1,86 @@
+package io.mist.retention;
+
+import io.mist.codec.Command;
+import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ring.InboundTranslator;
+import io.mist.engine.ring.Offer;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection's way into the {@link RetentionStore}: makes a topic known to the store (it subscribes to it, and
+ * the topic is made) before the connection's own event on it, and sends operations as markers through the inbound
+ * ring, so they run after everything offered before them. Never waits: a full ring is reported, and offering again
+ * is harmless. The connection's event loop.
+ */
+public final class RetentionClient
+{
+    /** What {@link #prepare} did. */
+    public enum Prepared
+    {
+        /** The store keeps the topic's messages from here on. */
+        READY,
+        /** The inbound ring had no room; prepare again later. */
+        FULL,
+        /** The store holds {@code --msgbus-max-topics} topics already. */
+        TOO_MANY_TOPICS,
+        /** The engine has stopped. */
+        STOPPED
+    }
+
+    private final RetentionStore store;
+    private final ClientIngress ingress;
+    private final io.mist.codec.MistFrame subscription = new io.mist.codec.MistFrame();
+    private final long[] markerId = new long[1];
+    private final InboundTranslator<byte[]> marker;
+
+    RetentionClient(final RetentionStore store, final ClientIngress ingress)
+    {
+        this.store = store;
+        this.ingress = ingress;
+        this.marker = (event, bytes) -> ingress.reply(event, bytes);
+    }
+
+    /** Makes {@code topic} known to the store, once: its subscription to the topic's tag, and the topic itself. */
+    public Prepared prepare(final String topic)
+    {
+        if (store.known(topic))
+        {
+            return Prepared.READY;
+        }
+        if (!store.roomForTopic())
+        {
+            return Prepared.TOO_MANY_TOPICS;
+        }
+        subscription.clear(Command.SUBSCRIBE);
+        final byte[] tag = topic.getBytes(StandardCharsets.UTF_8);
+        subscription.addTag(tag, 0, tag.length);
+        Offer offer = ingress.submit(subscription);
+        if (offer == Offer.PUBLISHED)
+        {
+            offer = run((table, now) -> table.topic(topic, now));
+        }
+        if (offer != Offer.PUBLISHED)
+        {
+            return offer == Offer.FULL ? Prepared.FULL : Prepared.STOPPED; // a subscription offered twice is held once
+        }
+        store.markKnown(topic);
+        return Prepared.READY;
+    }
+
+    /**
+     * Runs {@code operation} on the retention thread once everything offered before it has reached the store.
+     *
+     * @return {@link Offer#PUBLISHED}, or why nothing was offered: the inbound ring had no room, or the engine stopped.
+     */
+    public Offer run(final RetentionStore.Operation operation)
+    {
+        final byte[] bytes = store.register(operation, markerId);
+        final Offer offer = ingress.offer(marker, bytes);
+        if (offer != Offer.PUBLISHED)
+        {
+            store.unregister(markerId[0]);
+        }
+        return offer;
+    }
+}
