@@ -8,6 +8,7 @@ package io.mist.codec;
  */
 public final class MistFrame
 {
+    private long since = -1;
     private static final int INITIAL_TAGS = 8;
     private static final int RETAINED_TAGS = 1024;
 
@@ -24,12 +25,28 @@ public final class MistFrame
 
     void reset()
     {
+        since = -1;
         command = Command.UNKNOWN;
         commandName.clear();
         clearTags();
         data.clear();
         dataPlain = false;
         error.clear();
+    }
+
+    /**
+     * A subscribe's {@code since}: replay the kept messages from this message id on (mist for the JVM's own member;
+     * mist ignores it); -1 when absent.
+     */
+    public long since()
+    {
+        return since;
+    }
+
+    /** Sets {@link #since} (-1: none). */
+    public void since(final long id)
+    {
+        since = id;
     }
 
     /** Empties the frame and sets its command, for building one without JSON. */

@@ -14,8 +14,9 @@ public final class MistFrameParser
     static final int TAGS = 2;
     static final int DATA = 3;
     static final int ERROR = 4;
+    static final int SINCE = 5;
     private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
-        "error".getBytes() };
+        "error".getBytes(), "since".getBytes() };
 
     private final JsonCursor cursor = new JsonCursor();
     private final GrowableBytes scratch = new GrowableBytes(32);
@@ -141,10 +142,35 @@ public final class MistFrameParser
             case TAGS:
                 readTags(token, out);
                 break;
+            case SINCE:
+                out.since(readId(token));
+                break;
             default:
                 skipValue(token, 1);
                 break;
         }
+    }
+
+    /** A message id: an integer of 0 or more, as {@code since} takes it. */
+    private long readId(final byte token) throws FrameException
+    {
+        final int start = cursor.position() - 1;
+        if (token < '0' || token > '9')
+        {
+            throw wrongType(token, "'since' must be a message id (an integer, 0 or more)");
+        }
+        skipNumber(start);
+        final byte[] b = cursor.bytes();
+        long id = 0;
+        for (int i = start; i < cursor.position(); i++)
+        {
+            if (b[i] < '0' || b[i] > '9' || id > (Long.MAX_VALUE - 9) / 10)
+            {
+                throw new FrameException("invalid message: 'since' must be a message id (an integer, 0 or more)");
+            }
+            id = id * 10 + (b[i] - '0');
+        }
+        return id;
     }
 
     private static void requireString(final byte token, final String member) throws FrameException
@@ -356,7 +382,7 @@ public final class MistFrameParser
     /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
     static int memberOf(final byte[] name, final int length)
     {
-        for (int member = COMMAND; member <= ERROR; member++)
+        for (int member = COMMAND; member <= SINCE; member++)
         {
             if (foldEquals(MEMBER_NAMES[member], name, length))
             {

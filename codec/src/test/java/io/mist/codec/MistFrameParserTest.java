@@ -13,6 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MistFrameParserTest
 {
     @Test
+    void sinceIsAMessageIdOrAbsent() throws FrameException
+    {
+        assertEquals(-1, parse("{\"command\":\"subscribe\",\"tags\":[\"a\"]}").since());
+        assertEquals(0, parse("{\"command\":\"subscribe\",\"tags\":[\"a\"],\"since\":0}").since());
+        assertEquals(9007199254740993L, parse("{\"Since\":9007199254740993,\"command\":\"subscribe\"}").since());
+        for (final String bad : new String[] {"-1", "1.5", "1e3", "\"7\"", "true", "99999999999999999999"})
+        {
+            final FrameException error = assertThrows(FrameException.class,
+                () -> parse("{\"command\":\"subscribe\",\"since\":" + bad + "}"), bad);
+            assertTrue(error.getMessage().contains("'since' must be a message id"), error.getMessage());
+        }
+    }
+
+    @Test
     void readsCommandTagsAndData() throws FrameException
     {
         final MistFrame frame = parse("{\"command\":\"publish\",\"tags\":[\"b\",\"a\"],\"data\":\"hello\"}");

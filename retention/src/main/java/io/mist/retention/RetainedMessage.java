@@ -1,6 +1,16 @@
 package io.mist.retention;
 
 /**
+ * A message as the store received it from the matcher, before it is filed under its topics.
+ *
+ * @param sequence its number in the server.
+ * @param frame its mist frame with its id.
+ */
+record Incoming(long sequence, byte[] frame, byte[] payload, String[] tags, long epochNanos, long nanoTime)
+{
+}
+
+/**
  * One message kept under one topic: its id in the topic (from 0), when it was kept, its payload (the mist data as
  * UTF-8) and all of its mist tags. Immutable but for {@link #gone}, which the retention thread sets when the message
  * leaves its topic before it leaves the store's age order.
@@ -12,6 +22,8 @@ public final class RetainedMessage
 
     private final RetainedTopic topic;
     private final long id;
+    private final long sequence;
+    private final byte[] frame;
     private final long createdEpochNanos;
     private final long createdNanoTime;
     private final byte[] payload;
@@ -19,16 +31,24 @@ public final class RetainedMessage
     private final int size;
     boolean gone;
 
-    RetainedMessage(final RetainedTopic topic, final long id, final long createdEpochNanos,
-        final long createdNanoTime, final byte[] payload, final String[] tags)
+    RetainedMessage(final RetainedTopic topic, final long id, final Incoming incoming)
+    {
+        this(topic, id, incoming.sequence(), incoming.frame(), incoming.epochNanos(), incoming.nanoTime(),
+            incoming.payload(), incoming.tags());
+    }
+
+    private RetainedMessage(final RetainedTopic topic, final long id, final long sequence, final byte[] frame,
+        final long createdEpochNanos, final long createdNanoTime, final byte[] payload, final String[] tags)
     {
         this.topic = topic;
         this.id = id;
+        this.sequence = sequence;
+        this.frame = frame;
         this.createdEpochNanos = createdEpochNanos;
         this.createdNanoTime = createdNanoTime;
         this.payload = payload;
         this.tags = tags;
-        int bytes = OVERHEAD + payload.length;
+        int bytes = OVERHEAD + payload.length + frame.length;
         for (final String tag : tags)
         {
             bytes += 40 + tag.length();
@@ -45,6 +65,18 @@ public final class RetainedMessage
     public long id()
     {
         return id;
+    }
+
+    /** The message's number in the server (mist's {@code id}: messages counted from 1 as they reached the matcher). */
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    /** The mist frame as a client that asked for ids receives it, newline included; not to be changed. */
+    public byte[] frame()
+    {
+        return frame;
     }
 
     /** When it was kept, nanoseconds since the epoch. */

@@ -1,6 +1,8 @@
 package io.mist.retention;
 
 import io.mist.codec.Command;
+import io.mist.engine.ring.InboundEventType;
+import io.mist.engine.outbound.ReplayMarker;
 import io.mist.engine.ingress.ClientIngress;
 import io.mist.engine.ring.InboundTranslator;
 import io.mist.engine.ring.Offer;
@@ -31,14 +33,17 @@ public final class RetentionClient
     private final RetentionStore store;
     private final ClientIngress ingress;
     private final io.mist.codec.MistFrame subscription = new io.mist.codec.MistFrame();
-    private final long[] markerId = new long[1];
-    private final InboundTranslator<byte[]> marker;
+    /** A marker for the store: queued into its ring by the matcher as a reply would be. */
+    private static final InboundTranslator<Long> MARKER = (event, id) ->
+    {
+        event.type = InboundEventType.REPLY;
+        ReplayMarker.write(event.payload, id);
+    };
 
     RetentionClient(final RetentionStore store, final ClientIngress ingress)
     {
         this.store = store;
         this.ingress = ingress;
-        this.marker = (event, bytes) -> ingress.reply(event, bytes);
     }
 
     /** Makes {@code topic} known to the store, once: its subscription to the topic's tag, and the topic itself. */
@@ -75,12 +80,44 @@ public final class RetentionClient
      */
     public Offer run(final RetentionStore.Operation operation)
     {
-        final byte[] bytes = store.register(operation, markerId);
-        final Offer offer = ingress.offer(marker, bytes);
+        final long id = store.register(operation);
+        final Offer offer = ingress.offer(MARKER, id);
         if (offer != Offer.PUBLISHED)
         {
-            store.unregister(markerId[0]);
+            store.unregister(id);
         }
         return offer;
+    }
+
+    /** Receives a mist subscription's replay on the retention thread. */
+    @FunctionalInterface
+    public interface ReplayReceiver
+    {
+        /** The kept frames of replay {@code id}, oldest first; called on the retention thread. */
+        void replayed(long id, java.util.List<byte[]> frames);
+    }
+
+    /**
+     * Registers the replay of a mist subscription to {@code tags} from message {@code since} on, out of the kept
+     * messages of {@code topic} (prepared before); the caller puts the returned id into its subscription's event
+     * ({@link io.mist.engine.ingress.ClientIngress#subscribeWithReplay}), or {@link #cancel}s it.
+     */
+    public long replay(final String topic, final String[] tags, final long since, final ReplayReceiver receiver)
+    {
+        final long[] id = new long[1];
+        id[0] = store.register((table, now) -> receiver.replayed(id[0], table.replay(topic, tags, since)));
+        return id[0];
+    }
+
+    /** A registered replay whose subscription was not made. */
+    public void cancel(final long id)
+    {
+        store.unregister(id);
+    }
+
+    /** The store's session slot, for {@link io.mist.engine.ingress.ClientIngress#subscribeWithReplay}. */
+    public int storeSlot()
+    {
+        return store.slot();
     }
 }

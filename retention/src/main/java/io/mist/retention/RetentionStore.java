@@ -6,6 +6,7 @@ import io.mist.codec.GrowableBytes;
 import io.mist.codec.MistFrame;
 import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
+import io.mist.engine.outbound.ReplayMarker;
 import io.mist.engine.session.ClientSession;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
@@ -37,7 +38,6 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
     /** The most the store's ring from the matcher may grow to. */
     static final int RING_CAPACITY = 16 * 1024 * 1024;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    static final byte MARKER = '#';
 
     /** Work on the store's state, run on the retention thread. */
     @FunctionalInterface
@@ -78,7 +78,7 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
     public RetentionStore start()
     {
         thread.start();
-        LOG.info("Retention: up to {} messages per topic for {} s, {} MiB and {} topics in all", options.queueSize(),
+        LOG.debug("Retention: up to {} messages per topic for {} s, {} MiB and {} topics in all", options.queueSize(),
             options.ttl().toSeconds(), options.maxBytes() / (1024 * 1024), options.maxTopics());
         return this;
     }
@@ -117,12 +117,18 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
         return known.size() < options.maxTopics();
     }
 
-    /** Registers {@code operation} for the marker that will carry it; returns the marker's bytes. */
-    byte[] register(final Operation operation, final long[] id)
+    /** Registers {@code operation} for the marker that will carry it; returns the marker's id. */
+    long register(final Operation operation)
     {
-        id[0] = nextOperation.incrementAndGet();
-        operations.put(id[0], operation);
-        return (String.valueOf((char)MARKER) + id[0] + "\n").getBytes(StandardCharsets.US_ASCII);
+        final long id = nextOperation.incrementAndGet();
+        operations.put(id, operation);
+        return id;
+    }
+
+    /** The slot the store's session has in the engine, as replay events name it. */
+    public int slot()
+    {
+        return session.slot();
     }
 
     /** The marker could not be offered: forget its operation. */
@@ -183,10 +189,10 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
     {
         final long nanoTime = System.nanoTime();
         final long epochNanos = epochBase + (nanoTime - nanoBase);
-        if (bytes[0] == MARKER)
+        final long marker = ReplayMarker.id(bytes, length);
+        if (marker >= 0)
         {
-            final long id = Long.parseLong(new String(bytes, 1, length - 2, StandardCharsets.US_ASCII));
-            final Operation operation = operations.remove(id);
+            final Operation operation = operations.remove(marker);
             if (operation != null)
             {
                 operation.run(table, epochNanos);
@@ -217,9 +223,24 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
         {
             tags[i] = new String(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i), StandardCharsets.UTF_8);
         }
-        final byte[] payload = new byte[frame.dataLength()];
-        System.arraycopy(frame.dataBytes(), 0, payload, 0, payload.length);
-        table.file(tags, payload, epochNanos, nanoTime);
+        final byte[] payload = java.util.Arrays.copyOf(frame.dataBytes(), frame.dataLength());
+        table.file(new Incoming(sequence(bytes, length), java.util.Arrays.copyOf(bytes, length), payload, tags,
+            epochNanos, nanoTime));
+    }
+
+    /** The message number at the end of a frame the store receives: {@code ...,"id":N}\n}. */
+    private static long sequence(final byte[] bytes, final int length)
+    {
+        int i = length - 3; // before "}\n"
+        long id = 0;
+        long scale = 1;
+        while (i >= 0 && bytes[i] >= '0' && bytes[i] <= '9')
+        {
+            id += (bytes[i] - '0') * scale;
+            scale *= 10;
+            i--;
+        }
+        return id;
     }
 
     /** Stops the retention thread; what is kept is gone. Main thread, at shutdown. */

@@ -68,8 +68,9 @@ public final class TopicTable
      * Keeps a message under each of its tags that is a topic, with the next id of each, and hands it to each topic's
      * subscribers; then enforces the bounds.
      */
-    void file(final String[] tags, final byte[] payload, final long epochNanos, final long nanoTime)
+    void file(final Incoming incoming)
     {
+        final String[] tags = incoming.tags();
         for (int i = 0; i < tags.length; i++)
         {
             final RetainedTopic topic = topics.get(tags[i]);
@@ -77,8 +78,7 @@ public final class TopicTable
             {
                 continue;
             }
-            final RetainedMessage message = new RetainedMessage(topic, topic.nextId(), epochNanos, nanoTime, payload,
-                tags);
+            final RetainedMessage message = new RetainedMessage(topic, topic.nextId(), incoming);
             if (topic.messages.size() >= options.queueSize())
             {
                 remove(topic.messages.pollFirst());
@@ -176,6 +176,29 @@ public final class TopicTable
         }
         topic.subscribers.add(subscriber);
         counters.subscribers.incrementAndGet();
+    }
+
+    /**
+     * The kept mist frames of the topic from message number {@code since} on whose tags hold all of {@code tags} (a
+     * mist subscription's replay), oldest first.
+     */
+    public java.util.List<byte[]> replay(final String name, final String[] tags, final long since)
+    {
+        final RetainedTopic topic = topics.get(name);
+        final java.util.List<byte[]> frames = new java.util.ArrayList<>();
+        if (topic == null)
+        {
+            return frames;
+        }
+        for (final RetainedMessage message : topic.messages)
+        {
+            if (message.sequence() >= since && java.util.Arrays.asList(message.tags()).containsAll(
+                java.util.Arrays.asList(tags)))
+            {
+                frames.add(message.frame());
+            }
+        }
+        return frames;
     }
 
     /** Deletes the topic, its messages and its subscriptions (they are told); false when there is no such topic. */

@@ -63,7 +63,7 @@ public final class MistServer implements AutoCloseable
     private boolean closed;
     /** This node's membership of a cluster; null for a single node. */
     private final ClusterNode cluster;
-    /** The messages kept for msgbus listeners; null until the first one starts. */
+    /** The messages kept for msgbus listeners and for subscriptions that ask for a replay. */
     private RetentionStore retention;
 
     public MistServer(final ServerConfig config)
@@ -100,6 +100,8 @@ public final class MistServer implements AutoCloseable
     public MistServer start() throws StartupException
     {
         engine.start();
+        retention = new RetentionStore(engine, config.retention()).start();
+        metrics.retention(retention);
         try
         {
             if (config.authenticator() != null)
@@ -166,27 +168,22 @@ public final class MistServer implements AutoCloseable
         {
             case "tcp":
             case "tls":
-                pipeline = Pipelines.tcp(engine, config.transport(), access);
+                pipeline = Pipelines.tcp(engine, config.transport(), access, retention);
                 label = scheme.equals("tcp") ? "TCP" : "TLS";
                 break;
             case "http":
             case "https":
                 pipeline = Pipelines.http(engine, config.transport(), access, true, new OperatorRoutes(
-                    () -> accepting, this::degraded, metrics::prometheus, this::connections));
+                    () -> accepting, this::degraded, metrics::prometheus, this::connections), retention);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "ws":
             case "wss":
                 pipeline = Pipelines.http(engine, config.transport(), access, false,
-                    OperatorRoutes.readiness(() -> accepting));
+                    OperatorRoutes.readiness(() -> accepting), retention);
                 label = scheme.toUpperCase(java.util.Locale.ROOT);
                 break;
             case "msgbus":
-                if (retention == null)
-                {
-                    retention = new RetentionStore(engine, config.retention()).start();
-                    metrics.retention(retention);
-                }
                 pipeline = Pipelines.msgbus(engine, config.transport(), retention, access);
                 label = "msgbus";
                 break;

@@ -73,6 +73,11 @@ public final class ClientConnection implements TokenGrant.Listener
     private volatile Access.Kind access;
     private TokenGrant grant;
     private boolean awaitingToken;
+    /** The retention store, for subscriptions that ask for a replay ({@code since}); null when there is none. */
+    private io.mist.retention.RetentionStore store;
+    private io.mist.retention.RetentionClient retention;
+    /** The replay registered for the subscription being offered; -1 when none. */
+    private long pendingReplay = -1;
     /** What the first message's token opens, once decided; null before. */
     private Access firstAccess;
     /** The auth URL is asked about the first message's token: the handler keeps that message meanwhile. */
@@ -188,6 +193,12 @@ public final class ClientConnection implements TokenGrant.Listener
         outbound.framing(framing);
     }
 
+    /** Subscriptions may ask for the kept messages since an id ({@code since}), kept by {@code retention}. */
+    public void retention(final io.mist.retention.RetentionStore retention)
+    {
+        this.store = retention;
+    }
+
     /** The legacy text protocol lists subscriptions separated by spaces. */
     public void listSeparator(final byte separator)
     {
@@ -234,6 +245,15 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             return FrameOutcome.BLOCKED; // handled again once the auth URL answered
         }
+        if (!awaitingToken && pendingReplay < 0 && frame.command() == Command.SUBSCRIBE && frame.since() >= 0 &&
+            frame.tagCount() > 0)
+        {
+            final FrameOutcome prepared = prepareReplay(frame);
+            if (prepared != null)
+            {
+                return prepared;
+            }
+        }
         outcome = FrameOutcome.ACCEPTED;
         return ingress.offer(frameFill, frame) == Offer.FULL ? blocked() : outcome;
     }
@@ -271,6 +291,44 @@ public final class ClientConnection implements TokenGrant.Listener
         return FrameOutcome.REFUSED;
     }
 
+    /**
+     * A subscription that asks for the kept messages since an id: its first tag becomes a topic the store keeps (its
+     * messages kept from now on), and the replay is registered with the store before the subscription is offered.
+     *
+     * @return null when the subscription may be offered; else the outcome (blocked: the ring was full; refused).
+     */
+    private FrameOutcome prepareReplay(final MistFrame frame)
+    {
+        if (store == null)
+        {
+            return reject(frame, "Replay is not available on this listener", false);
+        }
+        if (retention == null)
+        {
+            retention = store.client();
+        }
+        final String[] tags = new String[frame.tagCount()];
+        for (int i = 0; i < tags.length; i++)
+        {
+            tags[i] = new String(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i), StandardCharsets.UTF_8);
+        }
+        switch (retention.prepare(tags[0]))
+        {
+            case FULL:
+                return blocked();
+            case TOO_MANY_TOPICS:
+                return reject(frame, "Too many kept topics - at most " + store.options().maxTopics() +
+                    " (--msgbus-max-topics)", false);
+            case STOPPED:
+                return reject(frame, "server is shutting down", false);
+            default:
+                break;
+        }
+        pendingReplay = retention.replay(tags[0], tags, frame.since(), (id, frames) ->
+            channel.eventLoop().execute(() -> outbound.replay(id, frames)));
+        return null;
+    }
+
     private void fillReject(final InboundEvent event, final MistFrame request)
     {
         ingress.reject(event, request, rejectError, rejectClose);
@@ -289,6 +347,15 @@ public final class ClientConnection implements TokenGrant.Listener
         {
             runAdmin(frame);
             outcome = FrameOutcome.PAUSED;
+            return;
+        }
+        if (pendingReplay >= 0 && command == Command.SUBSCRIBE)
+        {
+            if (!ingress.subscribeWithReplay(event, frame, pendingReplay, retention.storeSlot()))
+            {
+                retention.cancel(pendingReplay); // refused: no marker will come
+            }
+            pendingReplay = -1;
             return;
         }
         ingress.dispatch(event, frame); // a later auth is mist's no-op: only the first message authenticates

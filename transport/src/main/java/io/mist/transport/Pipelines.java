@@ -2,6 +2,7 @@ package io.mist.transport;
 
 import io.mist.auth.AccessControl;
 import io.mist.engine.Engine;
+import io.mist.retention.RetentionStore;
 import io.mist.transport.http.HttpRouter;
 import io.mist.transport.http.OperatorRoutes;
 import io.mist.transport.tcp.TcpFrameHandler;
@@ -26,7 +27,7 @@ public final class Pipelines
      * kept half open until they are written ({@link TcpFrameHandler}).
      */
     public static Consumer<Channel> tcp(final Engine engine, final TransportConfig config,
-        final AccessControl access)
+        final AccessControl access, final RetentionStore retention)
     {
         return channel ->
         {
@@ -34,7 +35,8 @@ public final class Pipelines
             {
                 channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
             }
-            channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, access, config.maxFrameSize()));
+            channel.pipeline().addLast("mist-tcp", new TcpFrameHandler(engine, access, config.maxFrameSize(),
+                retention));
         };
     }
 
@@ -43,13 +45,13 @@ public final class Pipelines
      * WebSocket endpoint) and {@code ws://}/{@code wss://} ({@code api} false: the WebSocket endpoint only, as mist).
      */
     public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
-        final boolean api, final OperatorRoutes routes)
+        final boolean api, final OperatorRoutes routes, final RetentionStore retention)
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
             .addLast("publish-cors", HttpRouter.publishCors(config))
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
-            .addLast("mist-http", new HttpRouter(engine, config, gate, api, routes));
+            .addLast("mist-http", new HttpRouter(engine, config, gate, api, routes, retention));
     }
 
     /**
@@ -72,7 +74,7 @@ public final class Pipelines
      * body over {@code --max-frame-size} is answered {@code 413 payload exceeds max-payload-size}, as msgbus.
      */
     public static Consumer<Channel> msgbus(final Engine engine, final TransportConfig config,
-        final io.mist.retention.RetentionStore store, final AccessControl gate)
+        final RetentionStore store, final AccessControl gate)
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())

@@ -64,9 +64,10 @@ class TransportFuzzTest
         engine = new Engine(new EngineConfig(1024, WaitStrategyKind.BLOCK, 64 * 1024)).start();
         loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
         final TransportConfig config = new TransportConfig(MAX_FRAME, 1);
-        tcp = bind("mist-fuzz-tcp", Pipelines.tcp(engine, config, AccessControl.OPEN));
+        tcp = bind("mist-fuzz-tcp", Pipelines.tcp(engine, config, AccessControl.OPEN, null));
         http = bind("mist-fuzz-http", Pipelines.http(engine, config, AccessControl.OPEN, true,
-            new io.mist.transport.http.OperatorRoutes(() -> true, () -> null, () -> "mist_up 1\n", java.util.List::of)));
+            new io.mist.transport.http.OperatorRoutes(() -> true, () -> null, () -> "mist_up 1\n", java.util.List::of),
+            null));
     }
 
     @AfterAll

@@ -121,6 +121,25 @@ public final class ClientIngress
     }
 
     /**
+     * Fills {@code event} with a subscription that replays the kept messages since {@code frame.since()} (marker
+     * {@code replayId}, answered by the retention store in slot {@code storeSlot}), or with its refusal.
+     *
+     * @return whether the event holds the subscription (false: an error reply, or nothing for empty tags).
+     */
+    public boolean subscribeWithReplay(final InboundEvent event, final MistFrame frame, final long replayId,
+        final int storeSlot)
+    {
+        refuse(event, Command.SUBSCRIBE, encoder.subscription(event, frame, InboundEventType.SUBSCRIBE_REPLAY));
+        if (event.type != InboundEventType.SUBSCRIBE_REPLAY)
+        {
+            return false;
+        }
+        event.replayId = replayId;
+        event.replayStore = storeSlot;
+        return true;
+    }
+
+    /**
      * Fills {@code event} with an error reply to a request that could not be decoded or is refused; with
      * {@code close} the connection is closed once the reply (and everything queued before it) is written.
      */

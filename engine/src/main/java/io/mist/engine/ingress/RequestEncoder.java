@@ -136,7 +136,8 @@ public final class RequestEncoder
             previous = tag;
             final int offset = frame.tagOffset(tag);
             final int length = frame.tagLength(tag);
-            final int id = type == InboundEventType.SUBSCRIBE ?
+            final boolean subscribe = type == InboundEventType.SUBSCRIBE || type == InboundEventType.SUBSCRIBE_REPLAY;
+            final int id = subscribe ?
                 tagTable.internWithinLimit(bytes, offset, length) : tagTable.lookup(bytes, offset, length);
             full |= id == TagTable.FULL;
             unknown |= id < 0;
@@ -150,7 +151,7 @@ public final class RequestEncoder
         {
             return null; // a never-seen tag is in no subscription: nothing to unsubscribe
         }
-        if (type == InboundEventType.SUBSCRIBE)
+        if (type == InboundEventType.SUBSCRIBE || type == InboundEventType.SUBSCRIBE_REPLAY)
         {
             final Refusal forbidden = policy.subscribe(ids, count);
             if (forbidden != null)

@@ -11,7 +11,9 @@ import io.mist.engine.cluster.ClusterPort;
 import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.metrics.EnqueueStamp;
 import io.mist.engine.metrics.LatencyStage;
+import io.mist.engine.outbound.Ids;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.outbound.ReplayMarker;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.session.ClientSession;
@@ -35,6 +37,7 @@ import java.util.List;
 public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIndex.MatchSink
 {
     private static final long NO_BATCH = Long.MIN_VALUE;
+    private static final byte[] ID_MEMBER = ",\"id\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final SessionTable sessions = new SessionTable();
@@ -58,6 +61,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private final GrowableBytes reply = new GrowableBytes(1024);
     /** Subscribers inside the server; {@code who} does not count them. Added by any thread, read by the matcher. */
     private final java.util.List<ClientSession> internal = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The number of the message being matched: messages are counted from 1 as they reach the matcher. */
+    private long sequence;
+    /** The message being matched with its id, for clients whose messages carry ids; composed once per message. */
+    private final GrowableBytes idFrame = new GrowableBytes(1024);
+    private final UnsafeBuffer idView = new UnsafeBuffer(new byte[0]);
+    private long idFrameSequence = -1;
+    private final GrowableBytes marker = new GrowableBytes(32);
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
 
@@ -128,6 +138,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             case InboundEventType.PUBLISH:
             case InboundEventType.PUBLISH_REMOTE:
                 counters.messagesPublished.increment();
+                sequence++;
                 frame = event.payloadView();
                 frameLength = event.payload.length();
                 if (timed)
@@ -146,6 +157,9 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 break;
             case InboundEventType.SUBSCRIBE:
                 subscribe(session, event.tags, event.tagCount);
+                break;
+            case InboundEventType.SUBSCRIBE_REPLAY:
+                subscribeWithReplay(session, event);
                 break;
             case InboundEventType.UNSUBSCRIBE:
                 unsubscribe(session, event.tags, event.tagCount);
@@ -242,14 +256,63 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     @Override
     public void onMatch(final ClientSession session)
     {
-        if (offerFrame(session))
+        if (session.withIds() ? offerWithId(session) : offerFrame(session))
         {
             counters.messagesDelivered.increment();
             session.delivered().increment();
         }
     }
 
-    private void subscribe(final ClientSession session, final int[] tags, final int count)
+    /**
+     * Subscribes, then marks the point in the client's queue where the replay of kept messages goes, and passes the
+     * same marker to the retention store, which answers it with that replay. The client's messages carry ids from now.
+     */
+    private void subscribeWithReplay(final ClientSession session, final InboundEvent event)
+    {
+        if (!subscribe(session, event.tags, event.tagCount))
+        {
+            return;
+        }
+        marker.clear();
+        ReplayMarker.write(marker, event.replayId);
+        final ClientSession store = sessions.get(event.replayStore);
+        if (store == null || !enqueue(store, marker))
+        {
+            return; // the store cannot answer (its queue is full): live messages only, no replay to wait for
+        }
+        session.withIds(true);
+        enqueue(session, marker);
+    }
+
+    /** Offers the message being matched with its id ({@code ,"id":N} before the closing brace). */
+    private boolean offerWithId(final ClientSession session)
+    {
+        if (idFrameSequence != sequence)
+        {
+            final int body = frameLength - 2; // the frame ends with "}\n"
+            idFrame.clear();
+            idFrame.ensureSpare(body + 32);
+            frame.getBytes(0, idFrame.array(), 0, body);
+            idFrame.advance(body);
+            idFrame.put(ID_MEMBER, 0, ID_MEMBER.length);
+            Ids.append(idFrame, sequence);
+            idFrame.put((byte)'}');
+            idFrame.put((byte)'\n');
+            idView.wrap(idFrame.array(), 0, idFrame.length());
+            idFrameSequence = sequence;
+        }
+        if (session.outbound().offer(idView, 0, idFrame.length(), stamp))
+        {
+            scheduleWake(session);
+            return true;
+        }
+        session.dropped().increment();
+        counters.clientDropped.increment();
+        return false;
+    }
+
+    /** @return false when the subscription was refused (the client's limit; answered with an error). */
+    private boolean subscribe(final ClientSession session, final int[] tags, final int count)
     {
         final RequestLimits now = limits.get();
         if (!session.internal() && session.subscriptions().size() >= now.maxSubscriptions() &&
@@ -258,13 +321,14 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             reply.clear();
             ReplyEncoder.error(reply, Command.SUBSCRIBE, now.tooManySubscriptions());
             enqueue(session, reply);
-            return;
+            return false;
         }
         if (index.add(session, tags, count))
         {
             counters.subscriptions.increment();
             session.subscriptionCount().increment();
         }
+        return true;
     }
 
     private void unsubscribe(final ClientSession session, final int[] tags, final int count)
@@ -300,12 +364,12 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         }
     }
 
-    private void enqueue(final ClientSession session, final GrowableBytes bytes)
+    private boolean enqueue(final ClientSession session, final GrowableBytes bytes)
     {
         replyView.wrap(bytes.array(), 0, bytes.length());
         frame = replyView;
         frameLength = bytes.length();
-        offerFrame(session);
+        return offerFrame(session);
     }
 
     /** Offers {@link #frame} to the client's ring: wakes the client on success, counts the drop otherwise. */

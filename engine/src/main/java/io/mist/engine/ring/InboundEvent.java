@@ -61,10 +61,16 @@ public final class InboundEvent
         return view;
     }
 
+    /** {@code SUBSCRIBE_REPLAY}: the replay's marker id. */
+    public long replayId;
+    /** {@code SUBSCRIBE_REPLAY}: the retention store's session slot. */
+    public int replayStore = -1;
+
     /** Called by the producer after claiming: an empty event of session {@code owner} (-1: not a client). */
     public void reset(final int owner)
     {
         type = InboundEventType.NONE;
+        replayStore = -1;
         session = owner;
         tagCount = 0;
         decodedNanos = 0;

@@ -38,9 +38,16 @@ public final class InboundEventType
     public static final byte PUBLISH_REMOTE = 11;
     /** For the cluster bridge ({@link io.mist.engine.cluster.ClusterPort#control}), in ring order. */
     public static final byte CLUSTER = 12;
+    /**
+     * A subscription that asks for the kept messages since an id ({@code "since"}): subscribe, mark the point in the
+     * client's queue where the replay goes ({@link io.mist.engine.outbound.ReplayMarker}), and pass the same marker to
+     * the retention store ({@link InboundEvent#replayStore}), which answers it with the replay. From then on the
+     * client's messages carry their ids.
+     */
+    public static final byte SUBSCRIBE_REPLAY = 13;
 
     private static final String[] NAMES = { "NONE", "PUBLISH", "SUBSCRIBE", "UNSUBSCRIBE", "REPLY", "LIST", "LISTALL",
-        "WHO", "CLOSE", "PRUNE", "DISCONNECT", "PUBLISH_REMOTE", "CLUSTER" };
+        "WHO", "CLOSE", "PRUNE", "DISCONNECT", "PUBLISH_REMOTE", "CLUSTER", "SUBSCRIBE_REPLAY" };
 
     private InboundEventType()
     {

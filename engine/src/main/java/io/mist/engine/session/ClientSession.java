@@ -23,6 +23,8 @@ public final class ClientSession
     private final long connectedAtMillis = System.currentTimeMillis();
     private final SessionSubscriptions subscriptions = new SessionSubscriptions();
     private volatile boolean closeRequested;
+    /** Matcher thread: its messages carry their ids (it asked for a replay, or it is the retention store). */
+    private boolean withIds;
     /** Matcher thread: already in this batch's list of clients to wake. */
     private boolean wakePending;
     /** Matcher thread: this client's slot in the subscription index while it holds subscriptions, else -1. */
@@ -49,6 +51,17 @@ public final class ClientSession
     public long id()
     {
         return id;
+    }
+
+    /** Matcher thread (or before the session's first event): whether its messages carry their ids. */
+    public boolean withIds()
+    {
+        return withIds;
+    }
+
+    public void withIds(final boolean on)
+    {
+        withIds = on;
     }
 
     /** A subscriber inside the server (the retention store) rather than a client connection. */

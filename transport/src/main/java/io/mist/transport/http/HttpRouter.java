@@ -55,6 +55,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Engine engine;
     private final TransportConfig config;
     private final AccessControl gate;
+    /** Keeps the messages a WebSocket's subscription may ask to replay; null for none. */
+    private final io.mist.retention.RetentionStore retention;
     private final boolean api;
     private final BooleanSupplier ready;
     private final Supplier<String> degraded;
@@ -72,8 +74,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
      * @param routes what the operator routes report.
      */
     public HttpRouter(final Engine engine, final TransportConfig config, final AccessControl gate, final boolean api,
-        final OperatorRoutes routes)
+        final OperatorRoutes routes, final io.mist.retention.RetentionStore retention)
     {
+        this.retention = retention;
         this.engine = engine;
         this.config = config;
         this.gate = gate;
@@ -385,7 +388,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
             ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker -> new ChannelHandler[] {
-                new WebSocketFrameHandler(engine, handshaker, config.maxFrameSize(), gate, access)});
+                new WebSocketFrameHandler(engine, handshaker, config.maxFrameSize(), gate, access, retention)});
     }
 
     /** The handler that adds CORS headers to {@code /publish} responses; it goes before the aggregator. */

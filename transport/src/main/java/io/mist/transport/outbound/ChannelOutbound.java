@@ -14,6 +14,7 @@ import io.netty.channel.ChannelFutureListener;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
+import io.mist.engine.outbound.ReplayMarker;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,12 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     private final int batchBytes;
     /** The {@link EnqueueStamp} of the current drain. */
     private int drainStamp;
+    /** The replay whose marker the last ring read stopped at; -1 when none. */
+    private long markerReached = -1;
+    /** The replay whose marker the drain waits at: nothing after it is written until the replay is; -1 when none. */
+    private long holding = -1;
+    /** Replays that arrived before the drain reached their markers. */
+    private final java.util.Map<Long, java.util.List<byte[]>> replays = new java.util.HashMap<>(2);
 
     /** A drain that records no latencies. */
     public ChannelOutbound(final Channel channel)
@@ -106,6 +113,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     public void closed()
     {
         closing = true;
+        replays.clear();
         if (partial != null)
         {
             partial.release();
@@ -121,9 +129,48 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         drain();
     }
 
+    /**
+     * Event loop: the kept messages a subscription asked for ({@code since}), to be written where the matcher marked
+     * the subscription in the queue: now, if the drain waits there, else once it gets there.
+     */
+    public void replay(final long id, final java.util.List<byte[]> frames)
+    {
+        if (closing)
+        {
+            return;
+        }
+        if (holding != id)
+        {
+            replays.put(id, frames);
+            return;
+        }
+        holding = -1;
+        writeReplay(frames);
+        drain();
+    }
+
+    private void writeReplay(final java.util.List<byte[]> frames)
+    {
+        int bytes = 0;
+        for (final byte[] frame : frames)
+        {
+            bytes += frame.length;
+        }
+        if (bytes == 0 || !channel.isActive())
+        {
+            return;
+        }
+        final ByteBuf all = channel.alloc().directBuffer(bytes);
+        for (final byte[] frame : frames)
+        {
+            all.writeBytes(frame);
+        }
+        channel.writeAndFlush(framing == null ? all : frame(all), channel.voidPromise());
+    }
+
     private void drain()
     {
-        if (!channel.isActive() || closing || session == null)
+        if (!channel.isActive() || closing || session == null || holding >= 0)
         {
             return;
         }
@@ -154,6 +201,25 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             {
                 out.release();
             }
+            if (markerReached >= 0)
+            {
+                // The point of a subscription's replay: what came before is written, what comes after waits for it.
+                final java.util.List<byte[]> frames = replays.remove(markerReached);
+                if (frames == null)
+                {
+                    holding = markerReached;
+                    markerReached = -1;
+                    break;
+                }
+                markerReached = -1;
+                if (wrote)
+                {
+                    channel.flush();
+                    wrote = false;
+                }
+                writeReplay(frames);
+                continue;
+            }
             if (records == 0)
             {
                 break; // cannot happen while the buffer fits a record; never spin on it
@@ -162,6 +228,10 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         if (wrote)
         {
             channel.flush();
+        }
+        if (holding >= 0)
+        {
+            return; // the replay resumes the drain
         }
         if (ring.size() > 0)
         {
@@ -213,6 +283,11 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     @Override
     public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        if (ReplayMarker.is(buffer, index, length))
+        {
+            markerReached = ReplayMarker.id(buffer, index, length);
+            return Action.BREAK;
+        }
         if (batch.writableBytes() < length)
         {
             return Action.ABORT;

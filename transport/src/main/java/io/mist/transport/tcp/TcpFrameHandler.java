@@ -37,6 +37,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private final Engine engine;
     private final AccessControl access;
     private final int maxFrameSize;
+    private final io.mist.retention.RetentionStore retention;
     private final JsonFrameScanner scanner;
     private final FrameReader reader = new FrameReader();
     private ClientConnection connection;
@@ -59,8 +60,11 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** The client shut down its sending side: once what it sent is handled, the connection closes. */
     private boolean inputEnded;
 
-    public TcpFrameHandler(final Engine engine, final AccessControl access, final int maxFrameSize)
+    /** @param retention keeps the messages a subscription may ask to replay ({@code since}); null for none. */
+    public TcpFrameHandler(final Engine engine, final AccessControl access, final int maxFrameSize,
+        final io.mist.retention.RetentionStore retention)
     {
+        this.retention = retention;
         this.engine = engine;
         this.access = access;
         this.maxFrameSize = maxFrameSize;
@@ -74,6 +78,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         final String kind = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "TCP" : "TLS";
         connection = ClientConnection.open(engine, ctx.channel(), kind, true, null, access, null);
         connection.onResume(this::resume);
+        connection.retention(retention);
         super.channelActive(ctx);
     }
 

@@ -44,6 +44,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private final int maxMessageSize;
     private final JsonFrameScanner scanner;
     private final FrameReader reader = new FrameReader();
+    private final io.mist.retention.RetentionStore retention;
     private final AccessControl control;
     private final Access access;
     /**
@@ -58,9 +59,12 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
     private ByteBuf fragments;
 
     /** @param access what the upgrade request's token opened. */
+    /** @param retention keeps the messages a subscription may ask to replay ({@code since}); null for none. */
     public WebSocketFrameHandler(final Engine engine, final WebSocketServerHandshaker handshaker,
-        final int maxMessageSize, final AccessControl control, final Access access)
+        final int maxMessageSize, final AccessControl control, final Access access,
+        final io.mist.retention.RetentionStore retention)
     {
+        this.retention = retention;
         this.control = control;
         this.access = access;
         this.engine = engine;
@@ -77,6 +81,7 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
         connection = ClientConnection.open(engine, ctx.channel(), tls ? "WebSocket (TLS)" : "WebSocket", false,
             WebSocketTextFraming.INSTANCE, control, access);
         connection.onResume(this::resume);
+        connection.retention(retention);
     }
 
     @Override
