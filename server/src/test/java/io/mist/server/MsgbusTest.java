@@ -306,4 +306,45 @@ class MsgbusTest
             assertTrue(metric(bounded, "mist_retention_expired_total") >= 1);
         }
     }
+
+    @Test
+    void tokensWorkAsOnTheHttpListener() throws Exception
+    {
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0"),
+            ListenerUri.parse("msgbus://127.0.0.1:0")), LogLevel.INFO,
+            new EngineConfig(1024, EngineConfig.DEFAULT_WAIT_STRATEGY, EngineConfig.DEFAULT_CLIENT_BUFFER_SIZE),
+            new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 2), null, null, "memory://", "M4ST3R", false);
+        try (ServerFixture secured = new ServerFixture(new MistServer(config).start());
+             TestClient admin = secured.connect())
+        {
+            admin.send("{\"command\":\"auth\",\"data\":\"M4ST3R\"}");
+            admin.send("{\"command\":\"register\",\"tags\":[\"mine\"],\"data\":\"user\"}").sync();
+            final URI base = http(secured);
+            assertEquals(401, request(base, "PUT", "/mine", "x").statusCode());
+            final java.util.function.BiFunction<String, String, Integer> as = (method, path) ->
+            {
+                try
+                {
+                    return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("X-AUTH-TOKEN", "user")
+                        .method(method, HttpRequest.BodyPublishers.ofString("x")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            };
+            assertEquals(202, as.apply("PUT", "/mine"));
+            assertEquals(403, as.apply("PUT", "/theirs"));
+            assertEquals(403, as.apply("GET", "/theirs"));
+            assertEquals(403, as.apply("DELETE", "/theirs"));
+            assertEquals(200, as.apply("GET", "/mine"));
+            assertEquals(202, HTTP.send(HttpRequest.newBuilder(base.resolve("/theirs?x-auth-token=M4ST3R"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode(), "the master token may use any topic");
+            final String listed = HTTP.send(HttpRequest.newBuilder(base.resolve("/")).header("X-AUTH-TOKEN", "user")
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(listed.contains("\"mine\"") && !listed.contains("\"theirs\""), listed);
+        }
+    }
 }
