@@ -6,13 +6,13 @@ package io.mist.retention;
  * @param sequence its number in the server.
  * @param frame its mist frame with its id.
  */
-record Incoming(long sequence, byte[] frame, byte[] payload, String[] tags, long epochNanos, long nanoTime)
+record Incoming(long sequence, byte[] frame, String[] tags, long epochNanos, long nanoTime)
 {
 }
 
 /**
- * One message kept under one topic: its id in the topic (from 0), when it was kept, its payload (the mist data as
- * UTF-8) and all of its mist tags. Immutable but for {@link #gone}, which the retention thread sets when the message
+ * One message kept under one topic: its id in the topic (from 0), its number in the server, when it was kept, its
+ * mist frame (whose data is the payload: {@link TopicTable#payload}) and all of its mist tags. Immutable but for {@link #gone}, which the retention thread sets when the message
  * leaves its topic before it leaves the store's age order.
  */
 public final class RetainedMessage
@@ -26,7 +26,6 @@ public final class RetainedMessage
     private final byte[] frame;
     private final long createdEpochNanos;
     private final long createdNanoTime;
-    private final byte[] payload;
     private final String[] tags;
     private final int size;
     boolean gone;
@@ -34,11 +33,11 @@ public final class RetainedMessage
     RetainedMessage(final RetainedTopic topic, final long id, final Incoming incoming)
     {
         this(topic, id, incoming.sequence(), incoming.frame(), incoming.epochNanos(), incoming.nanoTime(),
-            incoming.payload(), incoming.tags());
+            incoming.tags());
     }
 
     private RetainedMessage(final RetainedTopic topic, final long id, final long sequence, final byte[] frame,
-        final long createdEpochNanos, final long createdNanoTime, final byte[] payload, final String[] tags)
+        final long createdEpochNanos, final long createdNanoTime, final String[] tags)
     {
         this.topic = topic;
         this.id = id;
@@ -46,9 +45,8 @@ public final class RetainedMessage
         this.frame = frame;
         this.createdEpochNanos = createdEpochNanos;
         this.createdNanoTime = createdNanoTime;
-        this.payload = payload;
         this.tags = tags;
-        int bytes = OVERHEAD + payload.length + frame.length;
+        int bytes = OVERHEAD + frame.length;
         for (final String tag : tags)
         {
             bytes += 40 + tag.length();
@@ -88,12 +86,6 @@ public final class RetainedMessage
     long createdNanoTime()
     {
         return createdNanoTime;
-    }
-
-    /** The payload (the mist data, UTF-8); not to be changed. */
-    public byte[] payload()
-    {
-        return payload;
     }
 
     /** All of the message's mist tags; not to be changed. */

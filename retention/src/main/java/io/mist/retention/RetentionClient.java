@@ -32,6 +32,8 @@ public final class RetentionClient
 
     private final RetentionStore store;
     private final ClientIngress ingress;
+    /** The id of the operation {@link #run} offered last. */
+    private long lastOperation = -1;
     private final io.mist.codec.MistFrame subscription = new io.mist.codec.MistFrame();
     /** A marker for the store: queued into its ring by the matcher as a reply would be. */
     private static final InboundTranslator<Long> MARKER = (event, id) ->
@@ -86,7 +88,14 @@ public final class RetentionClient
         {
             store.unregister(id);
         }
+        lastOperation = id;
         return offer;
+    }
+
+    /** The id of the operation {@link #run} offered last, for {@link #cancel}. */
+    public long lastOperation()
+    {
+        return lastOperation;
     }
 
     /** Receives a mist subscription's replay on the retention thread. */
@@ -105,14 +114,29 @@ public final class RetentionClient
     public long replay(final String topic, final String[] tags, final long since, final ReplayReceiver receiver)
     {
         final long[] id = new long[1];
-        id[0] = store.register((table, now) -> receiver.replayed(id[0], table.replay(topic, tags, since)));
+        id[0] = store.register((table, now) ->
+        {
+            java.util.List<byte[]> frames = java.util.List.of();
+            try
+            {
+                frames = table.replay(topic, tags, since);
+            }
+            finally
+            {
+                receiver.replayed(id[0], frames); // even when it failed: the client waits for it
+            }
+        });
         return id[0];
     }
 
-    /** A registered replay whose subscription was not made. */
-    public void cancel(final long id)
+    /**
+     * Gives up a registered operation (a replay whose subscription was not made, an answer that took too long).
+     *
+     * @return false when it has run already, or is running.
+     */
+    public boolean cancel(final long id)
     {
-        store.unregister(id);
+        return store.unregister(id);
     }
 
     /** The store's session slot, for {@link io.mist.engine.ingress.ClientIngress#subscribeWithReplay}. */

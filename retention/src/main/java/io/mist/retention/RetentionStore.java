@@ -58,6 +58,7 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
     private final GrowableBytes pending = new GrowableBytes(4096);
     private final MistFrameParser parser = new MistFrameParser();
     private final MistFrame frame = new MistFrame();
+    private final TagNames tagNames = new TagNames();
     private final long epochBase = System.currentTimeMillis() * 1_000_000L;
     private final long nanoBase = System.nanoTime();
     private final Thread thread;
@@ -131,10 +132,10 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
         return session.slot();
     }
 
-    /** The marker could not be offered: forget its operation. */
-    void unregister(final long id)
+    /** The marker could not be offered, or its operation is given up: forget it; false when it ran already. */
+    boolean unregister(final long id)
     {
-        operations.remove(id);
+        return operations.remove(id) != null;
     }
 
     private void run()
@@ -221,11 +222,10 @@ public final class RetentionStore implements AutoCloseable, ControlledMessageHan
         final String[] tags = new String[frame.tagCount()];
         for (int i = 0; i < tags.length; i++)
         {
-            tags[i] = new String(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i), StandardCharsets.UTF_8);
+            tags[i] = tagNames.name(frame.tagBytes(), frame.tagOffset(i), frame.tagLength(i));
         }
-        final byte[] payload = java.util.Arrays.copyOf(frame.dataBytes(), frame.dataLength());
-        table.file(new Incoming(sequence(bytes, length), java.util.Arrays.copyOf(bytes, length), payload, tags,
-            epochNanos, nanoTime));
+        table.file(new Incoming(sequence(bytes, length), java.util.Arrays.copyOf(bytes, length), tags, epochNanos,
+            nanoTime));
     }
 
     /** The message number at the end of a frame the store receives: {@code ...,"id":N}\n}. */

@@ -4,11 +4,11 @@ package io.mist.retention;
 public interface TopicSubscriber
 {
     /**
-     * One message of the topic, in id order.
+     * One message of the topic, in id order, and its payload.
      *
      * @return false when it could not take it because it reads too slowly (the message is lost to it, counted).
      */
-    boolean deliver(RetainedTopic topic, RetainedMessage message);
+    boolean deliver(RetainedTopic topic, RetainedMessage message, byte[] payload);
 
     /** Whether it is still there; a subscriber that is not is forgotten. */
     boolean open();

@@ -23,6 +23,8 @@ public final class TopicTable
     private final ArrayDeque<RetainedMessage> byAge = new ArrayDeque<>();
     /** Told the name of each deleted topic. */
     private final java.util.function.Consumer<String> deleted;
+    private final io.mist.codec.MistFrameParser parser = new io.mist.codec.MistFrameParser();
+    private final io.mist.codec.MistFrame parsed = new io.mist.codec.MistFrame();
     private long bytes;
     private long messages;
 
@@ -119,6 +121,7 @@ public final class TopicTable
 
     private void push(final RetainedTopic topic, final RetainedMessage message)
     {
+        byte[] payload = null;
         for (final Iterator<TopicSubscriber> it = topic.subscribers.iterator(); it.hasNext(); )
         {
             final TopicSubscriber subscriber = it.next();
@@ -127,7 +130,7 @@ public final class TopicTable
                 it.remove();
                 counters.subscribers.decrementAndGet();
             }
-            else if (subscriber.deliver(topic, message))
+            else if (subscriber.deliver(topic, message, payload == null ? payload = payload(message) : payload))
             {
                 counters.pushed.incrementAndGet();
             }
@@ -136,6 +139,21 @@ public final class TopicTable
                 counters.pushDropped.incrementAndGet();
             }
         }
+    }
+
+    /** A kept message's payload: the data of its mist frame, as UTF-8 (decoded for each use, not kept twice). */
+    public byte[] payload(final RetainedMessage message)
+    {
+        final byte[] frame = message.frame();
+        try
+        {
+            parser.parse(frame, frame.length - 1, parsed);
+        }
+        catch (final io.mist.codec.FrameException ex)
+        {
+            throw new IllegalStateException("a kept frame the matcher wrote does not parse", ex);
+        }
+        return java.util.Arrays.copyOf(parsed.dataBytes(), parsed.dataLength());
     }
 
     /** The topic's oldest message, taken out of the store; null when it keeps none. */
@@ -163,7 +181,7 @@ public final class TopicTable
             {
                 if (message.id() >= fromId)
                 {
-                    if (subscriber.deliver(topic, message))
+                    if (subscriber.deliver(topic, message, payload(message)))
                     {
                         counters.pushed.incrementAndGet();
                     }

@@ -46,23 +46,24 @@ final class MsgbusJson
     }
 
     /** One message, as a pull answers it. */
-    static byte[] message(final RetainedTopic topic, final RetainedMessage message)
+    static byte[] message(final RetainedTopic topic, final RetainedMessage message, final byte[] payload)
     {
-        return encode(topic, message).toString().getBytes(StandardCharsets.UTF_8);
+        return encode(topic, message, payload).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** One message and a newline, as a WebSocket sends it (Go's {@code WriteJSON} ends it so). */
-    static byte[] line(final RetainedTopic topic, final RetainedMessage message)
+    static byte[] line(final RetainedTopic topic, final RetainedMessage message, final byte[] payload)
     {
-        return encode(topic, message).append('\n').toString().getBytes(StandardCharsets.UTF_8);
+        return encode(topic, message, payload).append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static StringBuilder encode(final RetainedTopic topic, final RetainedMessage message)
+    private static StringBuilder encode(final RetainedTopic topic, final RetainedMessage message,
+        final byte[] payload)
     {
-        final StringBuilder out = new StringBuilder(160 + message.payload().length * 4 / 3);
+        final StringBuilder out = new StringBuilder(160 + payload.length * 4 / 3);
         out.append("{\"id\":").append(message.id()).append(",\"topic\":");
         topic(out, topic);
-        out.append(",\"payload\":\"").append(Base64.getEncoder().encodeToString(message.payload()))
+        out.append(",\"payload\":\"").append(Base64.getEncoder().encodeToString(payload))
             .append("\",\"created\":");
         time(out, message.createdEpochNanos());
         return out.append('}');

@@ -48,6 +48,8 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
 {
     private static final long RETRY_MICROS = 200;
     private static final String ALLOW = "GET, PUT, POST, DELETE";
+    /** How long a request waits for the store's answer before it is answered 503. */
+    private static final long ANSWER_SECONDS = 5;
 
     /** An answer computed on the retention thread, sent on the event loop. */
     private record Answer(HttpResponseStatus status, String type, byte[] body)
@@ -161,7 +163,7 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
             final RetainedTopic kept = table.find(topic);
             final RetainedMessage message = kept == null ? null : table.pull(kept);
             return message == null ? notFound(topic) : new Answer(HttpResponseStatus.OK, HttpResponses.JSON,
-                MsgbusJson.message(kept, message));
+                MsgbusJson.message(kept, message, table.payload(message)));
         });
     }
 
@@ -248,6 +250,15 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
         else
         {
             held.waitHere(ctx);
+            final long id = retention.lastOperation();
+            ctx.executor().schedule(() ->
+            {
+                if (retention.cancel(id)) // the store never got to it (its queue from the matcher was full)
+                {
+                    held.again(ctx, () -> HttpResponses.text(ctx, held.head(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "the message store is busy; try again\n"));
+                }
+            }, ANSWER_SECONDS, TimeUnit.SECONDS);
         }
     }
 

@@ -116,9 +116,9 @@ final class MsgbusSocket extends ChannelInboundHandlerAdapter implements TopicSu
     }
 
     @Override
-    public boolean deliver(final RetainedTopic topic, final RetainedMessage message)
+    public boolean deliver(final RetainedTopic topic, final RetainedMessage message, final byte[] payload)
     {
-        final byte[] json = MsgbusJson.line(topic, message);
+        final byte[] json = MsgbusJson.line(topic, message, payload);
         view.wrap(json);
         if (!ring.offer(view, 0, json.length))
         {
