@@ -96,6 +96,34 @@ class ConnectionLimitsTest
     }
 
     @Test
+    void dialectSubscribersOutliveTheHandshakeTimeout() throws Exception
+    {
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0"),
+            ListenerUri.parse("isimud://127.0.0.1:0"), ListenerUri.parse("msgbus://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults(), TransportConfig.defaults().withConnectionLimits(new ConnectionLimits(0, 0,
+            Duration.ofMillis(300), Duration.ZERO))).withIsimud("pw", true);
+        try (ServerFixture fixture = new ServerFixture(new MistServer(config).start());
+             TestClient publisher = fixture.connect())
+        {
+            final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            final TextFrames isimud = new TextFrames();
+            final java.net.http.WebSocket sub = http.newWebSocketBuilder().buildAsync(java.net.URI.create(
+                "ws://127.0.0.1:" + fixture.server.firstAddress("isimud").getPort() + "/sub"), isimud).join();
+            sub.sendText("{\"publisher\":\"p\",\"topic\":\"t\"}", true).join();
+            final TextFrames msgbus = new TextFrames();
+            final java.net.http.WebSocket topic = http.newWebSocketBuilder().buildAsync(java.net.URI.create(
+                "ws://127.0.0.1:" + fixture.server.firstAddress("msgbus").getPort() + "/topic:t"), msgbus).join();
+            Thread.sleep(700); // past the handshake timeout
+            publisher.send("{\"command\":\"publish\",\"tags\":[\"publisher:p\",\"topic:t\"],\"data\":\"x\"}")
+                .sync();
+            assertEquals("x", isimud.next(), "the isimud subscriber is still there");
+            assertTrue(msgbus.next().startsWith("{\"id\":0,"), "the msgbus subscriber is still there");
+            sub.abort();
+            topic.abort();
+        }
+    }
+
+    @Test
     void withAnAuthenticatorATcpConnectionMustSendItsTokenInTime() throws Exception
     {
         try (ServerFixture fixture = new ServerFixture(start(new ConnectionLimits(0, 0, Duration.ofMillis(300),

@@ -76,6 +76,7 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        io.mist.transport.ConnectionLimits.identified(ctx.channel());
         final String path;
         try
         {

@@ -13,6 +13,7 @@ import io.mist.retention.RetainedTopic;
 import io.mist.retention.RetentionClient;
 import io.mist.retention.RetentionStore;
 import io.mist.retention.TopicTable;
+import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
 import io.mist.transport.http.HeldRequests;
 import io.mist.transport.http.HttpResponses;
@@ -82,6 +83,7 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
+        ConnectionLimits.identified(ctx.channel());
         if (!request.decoderResult().isSuccess())
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
