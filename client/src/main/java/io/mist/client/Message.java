@@ -16,9 +16,18 @@ public final class Message
     private final List<String> tags;
     private final String data;
     private final String error;
+    private final long id;
 
     public Message(final String command, final List<String> tags, final String data, final String error)
     {
+        this(command, tags, data, error, -1);
+    }
+
+    /** @param id the message's number on the server, for a connection that asked for a replay; -1 for none. */
+    public Message(final String command, final List<String> tags, final String data, final String error,
+        final long id)
+    {
+        this.id = id;
         this.command = command;
         this.tags = List.copyOf(tags);
         this.data = data;
@@ -46,6 +55,15 @@ public final class Message
     public String error()
     {
         return error;
+    }
+
+    /**
+     * The message's number on the server (mist for the JVM, once this connection subscribed with a replay:
+     * {@link MistClient#subscribe(List, long)}); -1 when the server sent none.
+     */
+    public long id()
+    {
+        return id;
     }
 
     /** A published message delivered to this client (not a reply). */

@@ -70,6 +70,10 @@ public final class MistClient implements AutoCloseable
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     /** Subscriptions held, each a sorted tag set, for re-subscribing after a reconnect. Guarded by {@code this}. */
     private final Set<List<String>> subscriptions = new LinkedHashSet<>();
+    /** Subscriptions that asked for a replay, with the id they asked from. */
+    private final java.util.Map<List<String>, Long> replaying = new java.util.HashMap<>();
+    /** The highest id of a message received (on any connection); -1 before one. */
+    private volatile long lastId = -1;
     private volatile Channel channel;
     private volatile boolean closed;
     /** The connection a token was sent on and nothing has come back on yet: if it closes now, the token was refused. */
@@ -199,7 +203,10 @@ public final class MistClient implements AutoCloseable
             }
             for (final List<String> tags : subscriptions)
             {
-                write(encode(Command.SUBSCRIBE, tags, ""));
+                final Long since = replaying.get(tags);
+                // A replaying subscription goes on after the last message this client received.
+                write(since == null ? encode(Command.SUBSCRIBE, tags, "") :
+                    subscribeSince(tags, lastId >= 0 ? lastId + 1 : since));
             }
         }
         connected.closeFuture().addListener(future -> lost(connected));
@@ -222,12 +229,50 @@ public final class MistClient implements AutoCloseable
         }
     }
 
+    /**
+     * Subscribes, and first receives the messages the server kept for it from message id {@code since} on (mist for
+     * the JVM's replay; the server keeps messages per the subscription's first tag from the first such request on).
+     * From then on every message carries its {@link Message#id()}; after a reconnection the subscription is taken
+     * back from the message after the last one received, so what came meanwhile arrives (as far as it was kept).
+     * Completes once the server has applied it and sent the kept messages ahead of the pong.
+     */
+    public CompletableFuture<Void> subscribe(final List<String> tags, final long since)
+    {
+        requireTags(tags);
+        if (since < 0)
+        {
+            throw new IllegalArgumentException("since must be a message id, 0 or more: " + since);
+        }
+        synchronized (this)
+        {
+            final List<String> sorted = List.copyOf(new TreeSet<>(tags));
+            subscriptions.add(sorted);
+            replaying.put(sorted, since);
+            final CompletableFuture<Message> future = new CompletableFuture<>();
+            replies.expectAcknowledgement("subscribe", future);
+            write(subscribeSince(tags, since));
+            write(encode(Command.PING, List.of(), ""));
+            return future.thenApply(pong -> null);
+        }
+    }
+
+    /** A subscribe frame with {@code "since"}. */
+    private static byte[] subscribeSince(final List<String> tags, final long since)
+    {
+        final byte[] plain = encode(Command.SUBSCRIBE, tags, "");
+        final byte[] member = (",\"since\":" + since + "}\n").getBytes(StandardCharsets.US_ASCII);
+        final byte[] frame = java.util.Arrays.copyOf(plain, plain.length - 2 + member.length);
+        System.arraycopy(member, 0, frame, plain.length - 2, member.length);
+        return frame;
+    }
+
     /** Removes exactly that subscription. */
     public CompletableFuture<Void> unsubscribe(final List<String> tags)
     {
         requireTags(tags);
         synchronized (this)
         {
+            replaying.remove(List.copyOf(new TreeSet<>(tags)));
             subscriptions.remove(List.copyOf(new TreeSet<>(tags)));
             return acknowledged(Command.UNSUBSCRIBE, tags, "");
         }
@@ -422,6 +467,10 @@ public final class MistClient implements AutoCloseable
         }
         if (message.isDelivery())
         {
+            if (message.id() > lastId)
+            {
+                lastId = message.id();
+            }
             if (options.listener != null)
             {
                 options.listener.accept(message);
@@ -646,6 +695,6 @@ public final class MistClient implements AutoCloseable
         }
         return new Message(new String(frame.commandBytes(), 0, frame.commandLength(), StandardCharsets.UTF_8), tags,
             new String(frame.dataBytes(), 0, frame.dataLength(), StandardCharsets.UTF_8),
-            new String(frame.errorBytes(), 0, frame.errorLength(), StandardCharsets.UTF_8));
+            new String(frame.errorBytes(), 0, frame.errorLength(), StandardCharsets.UTF_8), frame.id());
     }
 }

@@ -9,6 +9,7 @@ package io.mist.codec;
 public final class MistFrame
 {
     private long since = -1;
+    private long id = -1;
     private static final int INITIAL_TAGS = 8;
     private static final int RETAINED_TAGS = 1024;
 
@@ -26,6 +27,7 @@ public final class MistFrame
     void reset()
     {
         since = -1;
+        id = -1;
         command = Command.UNKNOWN;
         commandName.clear();
         clearTags();
@@ -41,6 +43,17 @@ public final class MistFrame
     public long since()
     {
         return since;
+    }
+
+    /** A delivery's {@code id} (its number on the server, for a client that asked for a replay); -1 when absent. */
+    public long id()
+    {
+        return id;
+    }
+
+    public void id(final long value)
+    {
+        id = value;
     }
 
     /** Sets {@link #since} (-1: none). */

@@ -15,8 +15,9 @@ public final class MistFrameParser
     static final int DATA = 3;
     static final int ERROR = 4;
     static final int SINCE = 5;
+    static final int ID = 6;
     private static final byte[][] MEMBER_NAMES = { null, "command".getBytes(), "tags".getBytes(), "data".getBytes(),
-        "error".getBytes(), "since".getBytes() };
+        "error".getBytes(), "since".getBytes(), "id".getBytes() };
 
     private final JsonCursor cursor = new JsonCursor();
     private final GrowableBytes scratch = new GrowableBytes(32);
@@ -143,7 +144,25 @@ public final class MistFrameParser
                 readTags(token, out);
                 break;
             case SINCE:
-                out.since(readId(token));
+                out.since(readId(token, "since"));
+                break;
+            case ID:
+                // A delivery's id, as clients read it; mist never had the member, so anything else is skipped as
+                // mist skips an unknown member.
+                if (token >= '0' && token <= '9')
+                {
+                    final int start = cursor.position();
+                    try
+                    {
+                        out.id(readId(token, "id"));
+                        break;
+                    }
+                    catch (final FrameException notAnId)
+                    {
+                        cursor.moveTo(start);
+                    }
+                }
+                skipValue(token, 1);
                 break;
             default:
                 skipValue(token, 1);
@@ -151,13 +170,13 @@ public final class MistFrameParser
         }
     }
 
-    /** A message id: an integer of 0 or more, as {@code since} takes it. */
-    private long readId(final byte token) throws FrameException
+    /** A message id: an integer of 0 or more ({@code since} of a subscribe, {@code id} of a delivery). */
+    private long readId(final byte token, final String member) throws FrameException
     {
         final int start = cursor.position() - 1;
         if (token < '0' || token > '9')
         {
-            throw wrongType(token, "'since' must be a message id (an integer, 0 or more)");
+            throw wrongType(token, "'" + member + "' must be a message id (an integer, 0 or more)");
         }
         skipNumber(start);
         final byte[] b = cursor.bytes();
@@ -166,7 +185,8 @@ public final class MistFrameParser
         {
             if (b[i] < '0' || b[i] > '9' || id > (Long.MAX_VALUE - 9) / 10)
             {
-                throw new FrameException("invalid message: 'since' must be a message id (an integer, 0 or more)");
+                throw new FrameException("invalid message: '" + member + "' must be a message id (an integer, 0 " +
+                    "or more)");
             }
             id = id * 10 + (b[i] - '0');
         }
@@ -382,7 +402,7 @@ public final class MistFrameParser
     /** Matches a member name the way Go's encoding/json does: ASCII case folding, plus U+017F for 's'. */
     static int memberOf(final byte[] name, final int length)
     {
-        for (int member = COMMAND; member <= SINCE; member++)
+        for (int member = COMMAND; member <= ID; member++)
         {
             if (foldEquals(MEMBER_NAMES[member], name, length))
             {

@@ -13,6 +13,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MistFrameParserTest
 {
     @Test
+    void anIdIsReadWhenItIsOneAndSkippedOtherwiseAsMistSkipsUnknownMembers() throws FrameException
+    {
+        assertEquals(42, parse("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"x\",\"id\":42}").id());
+        assertEquals(-1, parse("{\"command\":\"publish\",\"tags\":[\"a\"]}").id());
+        for (final String other : new String[] {"\"x\"", "1.5", "-3", "[1]", "99999999999999999999"})
+        {
+            final MistFrame frame = parse("{\"command\":\"publish\",\"id\":" + other + ",\"data\":\"d\"}");
+            assertEquals(-1, frame.id(), other);
+            assertEquals("d", data(frame), other);
+        }
+    }
+
+    @Test
     void sinceIsAMessageIdOrAbsent() throws FrameException
     {
         assertEquals(-1, parse("{\"command\":\"subscribe\",\"tags\":[\"a\"]}").since());

@@ -184,4 +184,39 @@ class MistClientTest
             }
         }
     }
+
+    @Test
+    void aReplayingSubscriptionGetsWhatCameWhileItWasAway() throws Exception
+    {
+        try (ServerFixture fixture = new ServerFixture();
+             io.mist.auth.TcpProxy proxy = new io.mist.auth.TcpProxy("127.0.0.1", fixture.address.getPort());
+             TestClient publisher = fixture.connect())
+        {
+            publisher.send("{\"command\":\"publish\",\"tags\":[\"away\"],\"data\":\"before\"}").sync();
+            final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
+            try (MistClient client = MistClient.connect("127.0.0.1", proxy.port(), ClientOptions.defaults()
+                .reconnect(true).reconnectDelay(Duration.ofMillis(50)).errorListener(errors::add)))
+            {
+                client.subscribe(List.of("away"), 0).get(5, TimeUnit.SECONDS); // nothing kept before this
+                publisher.send("{\"command\":\"publish\",\"tags\":[\"away\"],\"data\":\"one\"}").sync();
+                final Message one = next(client);
+                assertEquals("one", one.data());
+                assertTrue(one.id() > 0, "a replaying subscription's messages carry ids");
+
+                proxy.cut(); // away: the client notices and reconnects once the way is back
+                assertTrue(errors.poll(5, TimeUnit.SECONDS).getMessage().contains("lost; reconnecting"));
+                publisher.send("{\"command\":\"publish\",\"tags\":[\"away\"],\"data\":\"two\"}");
+                publisher.send("{\"command\":\"publish\",\"tags\":[\"away\"],\"data\":\"three\"}").sync();
+                proxy.restore();
+
+                final Message two = next(client);
+                assertEquals("two", two.data(), "what came while it was away, kept and replayed");
+                assertEquals("three", next(client).data());
+                assertEquals(one.id() + 1, two.id());
+                publisher.send("{\"command\":\"publish\",\"tags\":[\"away\"],\"data\":\"four\"}").sync();
+                assertEquals("four", next(client).data(), "then live again, nothing twice");
+                assertNull(client.messages().poll(200, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
 }
