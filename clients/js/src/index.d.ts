@@ -2,6 +2,13 @@
 export interface Message {
   tags: string[];
   data: string;
+  /** The message's number on the server, once this client subscribed with `since` (mist for the JVM). */
+  id?: number;
+}
+
+export interface SubscribeOptions {
+  /** Replay: first the messages the server kept from this id on, then live ones; resumed after a reconnect. */
+  since?: number;
 }
 
 export interface ConnectOptions {
@@ -32,7 +39,8 @@ export interface MistClient {
   /** Deliveries the messages() iterator dropped because maxQueue were waiting. */
   readonly dropped: number;
   /** Subscribes to messages carrying all of tags; resolves once the server applied it, with an unsubscribe. */
-  subscribe(tags: string[], handler?: (message: Message) => void): Promise<() => Promise<void>>;
+  subscribe(tags: string[], handler?: (message: Message) => void, options?: SubscribeOptions):
+    Promise<() => Promise<void>>;
   /** Publishes, fire and forget; throws when not connected. */
   publish(tags: string[], data: string): void;
   /** Publishes and resolves once the server handled it; a refusal rejects with a MistError. */

@@ -40,21 +40,31 @@ class MistClient {
     this.queue = []; // deliveries for the async iterator
     this.readers = [];
     this.dropped = 0;
+    this.lastId = -1; // the highest id of a message received, for replaying subscriptions
     this.closed = false;
     this.delay = options.reconnectDelay;
     this.listeners = { error: new Set(), close: new Set() };
   }
 
-  /** Subscribes to messages carrying all of `tags`; `handler(message)` is called for each. Returns an unsubscribe. */
-  async subscribe(tags, handler) {
+  /**
+   * Subscribes to messages carrying all of `tags`; `handler(message)` is called for each. Returns an unsubscribe.
+   * With `{ since: id }` (mist for the JVM) the server first sends the messages it kept from that id on, every message
+   * then carries its `id`, and after a reconnect the subscription goes on after the last message received.
+   */
+  async subscribe(tags, handler, options = {}) {
     tags = checkTags(tags);
+    const since = options.since;
+    if (since !== undefined && !(Number.isSafeInteger(since) && since >= 0)) {
+      throw new TypeError('since must be a message id, an integer of 0 or more');
+    }
     const key = JSON.stringify([...tags].sort());
     let entry = this.subscriptions.get(key);
     if (!entry) {
-      entry = { tags, handlers: new Set() };
+      entry = { tags, handlers: new Set(), since };
       this.subscriptions.set(key, entry);
       try {
-        await this._acknowledged({ command: 'subscribe', tags });
+        await this._acknowledged(since === undefined ? { command: 'subscribe', tags } :
+          { command: 'subscribe', tags, since });
       } catch (error) {
         this.subscriptions.delete(key);
         throw error;
@@ -149,7 +159,11 @@ class MistClient {
       throw error;
     }
     handshaking = false;
-    for (const { tags } of this.subscriptions.values()) transport.send({ command: 'subscribe', tags });
+    for (const { tags, since } of this.subscriptions.values()) {
+      // A replaying subscription goes on after the last message received.
+      transport.send(since === undefined ? { command: 'subscribe', tags } :
+        { command: 'subscribe', tags, since: this.lastId >= 0 ? this.lastId + 1 : since });
+    }
     this.delay = this.options.reconnectDelay;
   }
 
@@ -241,7 +255,12 @@ class MistClient {
       return;
     }
     if (message.command === 'publish' && !message.error) {
-      this._deliver({ tags: message.tags ?? [], data: message.data ?? '' });
+      const delivery = { tags: message.tags ?? [], data: message.data ?? '' };
+      if (Number.isSafeInteger(message.id)) {
+        delivery.id = message.id;
+        if (message.id > this.lastId) this.lastId = message.id;
+      }
+      this._deliver(delivery);
       return;
     }
     const head = this.waiting[0];

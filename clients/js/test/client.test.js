@@ -122,6 +122,54 @@ test('reconnects with backoff and subscribes again', async () => {
   }
 });
 
+test('a subscription with since replays what was kept, carries ids, and resumes after a reconnect', async () => {
+  const net = await import('node:net');
+  const target = Number(new URL(mist.tcp.replace('tcp:', 'http:')).port);
+  const open = new Set();
+  let down = false;
+  const proxy = net.createServer((client) => {
+    if (down) return client.destroy();
+    const server = net.connect(target, '127.0.0.1');
+    client.pipe(server).pipe(client);
+    const pair = [client, server];
+    open.add(pair);
+    for (const socket of pair) {
+      socket.on('error', () => {}).on('close', () => {
+        open.delete(pair);
+        pair.forEach((other) => other.destroy());
+      });
+    }
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const subscriber = await connect(`tcp://127.0.0.1:${proxy.address().port}`, { reconnectDelay: 50 });
+  const publisher = await connect(mist.tcp);
+  subscriber.on('error', () => {});
+  try {
+    const messages = subscriber.messages();
+    await subscriber.subscribe(['js-away'], undefined, { since: 0 });
+    await publisher.publishConfirmed(['js-away'], 'one');
+    const one = await next(messages);
+    assert.equal(one.data, 'one');
+    assert.ok(Number.isSafeInteger(one.id), 'a replaying subscription\'s messages carry ids');
+    down = true;
+    for (const pair of open) pair.forEach((socket) => socket.destroy());
+    await publisher.publishConfirmed(['js-away'], 'two');
+    await publisher.publishConfirmed(['js-away'], 'three');
+    down = false;
+    const two = await next(messages, 10000);
+    assert.deepEqual([two.data, two.id], ['two', one.id + 1], 'kept while it was away, then replayed');
+    assert.equal((await next(messages)).data, 'three');
+    await publisher.publishConfirmed(['js-away'], 'four');
+    assert.equal((await next(messages)).data, 'four');
+    await assert.rejects(next(messages, 300), /nothing within/, 'nothing twice');
+    await assert.rejects(subscriber.subscribe(['x'], undefined, { since: -1 }), /since must be a message id/);
+  } finally {
+    subscriber.close();
+    publisher.close();
+    proxy.close();
+  }
+});
+
 test('a server that does not read makes publish throw instead of buffering without end', async () => {
   const net = await import('node:net');
   const silent = net.createServer((socket) => {

@@ -15,6 +15,9 @@ async function example(): Promise<void> {
   client.on('error', (error) => {
     if (error instanceof MistError) console.log(error.command);
   });
+  const replaying = await client.subscribe(['news'], (message: Message) => console.log(message.id ?? -1),
+    { since: 0 });
+  await replaying();
   await unsubscribe();
   client.close();
 }
