@@ -340,6 +340,8 @@ public final class MistServer implements AutoCloseable
             {"--token", String.valueOf(next.token()), String.valueOf(config.token())},
             {"--allow-anonymous", String.valueOf(next.allowAnonymous()), String.valueOf(config.allowAnonymous())},
             {"--auth-url", String.valueOf(next.authUrl()), String.valueOf(config.authUrl())},
+            {"--msgbus-queue-size/--msgbus-ttl/--msgbus-max-bytes/--msgbus-max-topics",
+                String.valueOf(next.retention()), String.valueOf(config.retention())},
             {"--ring-size", String.valueOf(next.engine().ringSize()), String.valueOf(config.engine().ringSize())},
             {"--wait-strategy", String.valueOf(next.engine().waitStrategy()),
                 String.valueOf(config.engine().waitStrategy())},
