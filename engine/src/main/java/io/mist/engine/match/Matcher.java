@@ -301,14 +301,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             idView.wrap(idFrame.array(), 0, idFrame.length());
             idFrameSequence = sequence;
         }
-        if (session.outbound().offer(idView, 0, idFrame.length(), stamp))
-        {
-            scheduleWake(session);
-            return true;
-        }
-        session.dropped().increment();
-        counters.clientDropped.increment();
-        return false;
+        return offer(session, idView, idFrame.length());
     }
 
     /** @return false when the subscription was refused (the client's limit; answered with an error). */
@@ -375,7 +368,12 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     /** Offers {@link #frame} to the client's ring: wakes the client on success, counts the drop otherwise. */
     private boolean offerFrame(final ClientSession session)
     {
-        if (session.outbound().offer(frame, 0, frameLength, stamp))
+        return offer(session, frame, frameLength);
+    }
+
+    private boolean offer(final ClientSession session, final UnsafeBuffer bytes, final int length)
+    {
+        if (session.outbound().offer(bytes, 0, length, stamp))
         {
             scheduleWake(session);
             return true;
