@@ -84,8 +84,8 @@ public final class Engine implements AutoCloseable
 
     /**
      * A subscriber inside the server (the retention store): a session like a client's, whose outbound ring of up to
-     * {@code capacity} bytes its own thread drains, whose messages carry their ids. It is not a connection: not counted as one, not subject to
-     * {@code --max-subscriptions}, not counted by {@code who}. Any thread.
+     * {@code capacity} bytes its own thread drains, whose messages carry their ids. It is not a connection: not
+     * counted as one, not subject to {@code --max-subscriptions}, not counted by {@code who}. Any thread.
      */
     public ClientSession openInternalSession(final OutboundWakeup wakeup, final int capacity)
     {

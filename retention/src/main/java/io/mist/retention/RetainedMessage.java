@@ -12,8 +12,9 @@ record Incoming(long sequence, byte[] frame, String[] tags, long epochNanos, lon
 
 /**
  * One message kept under one topic: its id in the topic (from 0), its number in the server, when it was kept, its
- * mist frame (whose data is the payload: {@link TopicTable#payload}) and all of its mist tags. Immutable but for {@link #gone}, which the retention thread sets when the message
- * leaves its topic before it leaves the store's age order.
+ * mist frame (whose data is the payload: {@link TopicTable#payload}) and all of its mist tags. Immutable but for
+ * {@link #gone}, which the retention thread sets when the message leaves its topic before it leaves the store's age
+ * order.
  */
 public final class RetainedMessage
 {

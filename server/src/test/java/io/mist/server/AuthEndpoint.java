@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A web app's auth endpoint for {@code --auth-url} tests: a real HTTP server on an ephemeral loopback port that
  * decides by the bearer token's prefix: {@code allow…} 200 with no body, {@code tags-X-Y…} 200
- * {@code {"tags":["X","Y"]}}, {@code deny…} 403, {@code boom…} 500, {@code slow…} 200 after two seconds, {@code lazy…} 200 after 0.3 s,
- * {@code bad…} 200 {@code {"tags":"x"}}; anything else 401. It counts requests per token and keeps the last
- * request's headers.
+ * {@code {"tags":["X","Y"]}}, {@code deny…} 403, {@code boom…} 500, {@code slow…} 200 after two seconds,
+ * {@code lazy…} 200 after 0.3 s, {@code bad…} 200 {@code {"tags":"x"}}; anything else 401. It counts requests per
+ * token and keeps the last request's headers.
  */
 final class AuthEndpoint implements AutoCloseable
 {

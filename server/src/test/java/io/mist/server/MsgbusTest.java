@@ -148,7 +148,8 @@ class MsgbusTest
                 assertTrue(b >= 0, "closed after " + response);
                 response.append((char)b);
             }
-            assertTrue(response.toString().startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"), response.toString());
+            assertTrue(response.toString().startsWith("HTTP/1.1 413 Request Entity Too Large\r\n"),
+                response.toString());
             assertTrue(response.toString().contains("\r\n\r\npayload exceeds max-payload-size\nHTTP/1.1 404 "),
                 "the connection goes on after the 413: " + response);
         }
@@ -345,6 +346,36 @@ class MsgbusTest
             final String listed = HTTP.send(HttpRequest.newBuilder(base.resolve("/")).header("X-AUTH-TOKEN", "user")
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(listed.contains("\"mine\"") && !listed.contains("\"theirs\""), listed);
+        }
+    }
+
+    @Test
+    void pagesFromAllowedOriginsMayUseItAndOthersAreRefused() throws Exception
+    {
+        try (ServerFixture server = new ServerFixture(new MistServer(new ServerConfig(List.of(
+            ListenerUri.parse("tcp://127.0.0.1:0"), ListenerUri.parse("msgbus://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults(), new TransportConfig(4096, 2, List.of("https://app.example")))).start()))
+        {
+            final URI base = http(server);
+            final HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(base.resolve("/cors"))
+                .header("Origin", "https://app.example").PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, put.statusCode());
+            assertEquals("https://app.example", put.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            final HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(base.resolve("/cors"))
+                .header("Origin", "https://app.example").header("Access-Control-Request-Method", "PUT")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertEquals("GET, PUT, POST, DELETE",
+                preflight.headers().firstValue("Access-Control-Allow-Methods").orElse(""));
+            assertEquals("https://app.example",
+                preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+            final HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(base.resolve("/cors"))
+                .header("Origin", "https://evil.example").PUT(HttpRequest.BodyPublishers.ofString("y")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, other.statusCode());
+            assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+            assertMatches(message(0, "cors", 1, "x"), request(base, "GET", "/cors", null).body());
         }
     }
 }

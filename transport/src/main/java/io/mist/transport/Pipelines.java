@@ -78,8 +78,8 @@ public final class Pipelines
     {
         return channel -> channel.pipeline()
             .addLast("http", new HttpServerCodec())
+            .addLast("cors", new io.mist.transport.http.HttpCors(config, path -> true))
             .addLast("http-aggregator", new io.mist.transport.msgbus.MsgbusAggregator(config.maxFrameSize()))
-            .addLast("msgbus-http", new io.mist.transport.msgbus.MsgbusRouter(engine, store, gate,
-                config.maxFrameSize()));
+            .addLast("msgbus-http", new io.mist.transport.msgbus.MsgbusRouter(engine, store, gate, config));
     }
 }

@@ -43,7 +43,7 @@ public final class HeldRequests
         }
     }
 
-    /** For the router: the request it is routing cannot be answered yet; it is kept and the connection stops reading. */
+    /** For the router: the request it routes cannot be answered yet; it is kept and the connection stops reading. */
     public void waitHere(final ChannelHandlerContext ctx)
     {
         waiting = true;

@@ -394,12 +394,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /** The handler that adds CORS headers to {@code /publish} responses; it goes before the aggregator. */
     public static io.netty.channel.ChannelHandler publishCors(final TransportConfig config)
     {
-        return new PublishCors(config);
+        return new HttpCors(config, "/publish"::equals);
     }
 
     /**
      * A browser's preflight before a cross-origin {@code POST /publish} with a JSON body or a token header: what may
-     * be sent ({@link PublishCors} adds the origin). Any other {@code OPTIONS} gets the methods the path takes.
+     * be sent ({@link HttpCors} adds the origin). Any other {@code OPTIONS} gets the methods the path takes.
      */
     private static void preflight(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {

@@ -15,7 +15,9 @@ import io.mist.retention.RetentionStore;
 import io.mist.retention.TopicTable;
 import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
+import io.mist.transport.TransportConfig;
 import io.mist.transport.http.HeldRequests;
+import io.mist.transport.http.HttpCors;
 import io.mist.transport.http.HttpResponses;
 import io.mist.transport.http.HttpTokens;
 import io.mist.transport.http.WebSocketUpgrade;
@@ -60,19 +62,19 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
     private final Engine engine;
     private final RetentionStore store;
     private final AccessControl gate;
-    private final int maxFrameSize;
+    private final TransportConfig config;
     private final HeldRequests held = new HeldRequests(this::route);
     private final MistFrame frame = new MistFrame();
     private RetentionClient retention;
     private MessagePublisher publisher;
 
     public MsgbusRouter(final Engine engine, final RetentionStore store, final AccessControl gate,
-        final int maxFrameSize)
+        final TransportConfig config)
     {
         this.engine = engine;
         this.store = store;
         this.gate = gate;
-        this.maxFrameSize = maxFrameSize;
+        this.config = config;
     }
 
     @Override
@@ -99,6 +101,18 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
         catch (final IllegalArgumentException ex)
         {
             HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed URI\n");
+            return;
+        }
+        final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !config.allowsOrigin(origin))
+        {
+            HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN,
+                "403 Forbidden: origin not allowed (--allowed-origins)\n");
+            return;
+        }
+        if (request.method().equals(HttpMethod.OPTIONS))
+        {
+            preflight(ctx, request);
             return;
         }
         final Access access = HttpTokens.admitted(ctx, request, uri, gate, held);
@@ -330,7 +344,7 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         final MsgbusSocket[] socket = new MsgbusSocket[1];
-        WebSocketUpgrade.upgrade(ctx, request, uri.path(), maxFrameSize, this,
+        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
             ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker ->
             {
                 socket[0] = new MsgbusSocket(ctx.channel(), handshaker, engine.config().clientBufferSize());
@@ -363,6 +377,23 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
         {
             ctx.close();
         }
+    }
+
+    /**
+     * A browser's preflight before a cross-origin request with a body or a token header ({@link HttpCors} adds the
+     * origin).
+     */
+    private static void preflight(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final FullHttpResponse response = HttpResponses.response(ctx, HttpResponseStatus.NO_CONTENT, null, new byte[0]);
+        response.headers().set(HttpHeaderNames.ALLOW, ALLOW + ", OPTIONS");
+        if (request.headers().contains(HttpHeaderNames.ORIGIN))
+        {
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, ALLOW);
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, X-AUTH-TOKEN");
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+        }
+        HttpResponses.send(ctx, request, response);
     }
 
     private static void methodNotAllowed(final ChannelHandlerContext ctx, final FullHttpRequest request,

@@ -12,23 +12,27 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayDeque;
 
 /**
- * CORS for {@code /publish}, so that a page from an allowed origin can {@code fetch()} it with a JSON body and read
- * the answer: each response to a {@code /publish} request that came with an allowed {@code Origin} gets
- * {@code Access-Control-Allow-Origin} for that origin, whatever handler wrote it (the router, or the aggregator's
- * {@code 413}). The router answers preflights and refuses origins that {@code --allowed-origins} does not list.
- * Responses go out in the order of the requests (HTTP/1.1), so a queue pairs them. The connection's event loop.
+ * CORS for the paths a page may {@code fetch()} (mist's {@code /publish}, every msgbus path), so that a page from an
+ * allowed origin can send a JSON body or a token header and read the answer: each response to such a request that
+ * came with an allowed {@code Origin} gets {@code Access-Control-Allow-Origin} for that origin, whatever handler
+ * wrote it (the router, or the aggregator's {@code 413}). The routers answer preflights and refuse origins that
+ * {@code --allowed-origins} does not list. Responses go out in the order of the requests (HTTP/1.1), so a queue
+ * pairs them. The connection's event loop.
  */
-final class PublishCors extends ChannelDuplexHandler
+public final class HttpCors extends ChannelDuplexHandler
 {
     /** Stands for "no CORS headers" in the queue. */
     private static final String NONE = "";
 
     private final TransportConfig config;
+    private final java.util.function.Predicate<String> paths;
     private final ArrayDeque<String> origins = new ArrayDeque<>();
 
-    PublishCors(final TransportConfig config)
+    /** @param paths the request paths that get CORS headers. */
+    public HttpCors(final TransportConfig config, final java.util.function.Predicate<String> paths)
     {
         this.config = config;
+        this.paths = paths;
     }
 
     @Override
@@ -38,7 +42,7 @@ final class PublishCors extends ChannelDuplexHandler
         {
             final HttpRequest request = (HttpRequest)msg;
             final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-            origins.add(origin != null && isPublish(request.uri()) && config.allowsOrigin(origin) ? origin : NONE);
+            origins.add(origin != null && covers(request.uri()) && config.allowsOrigin(origin) ? origin : NONE);
         }
         super.channelRead(ctx, msg);
     }
@@ -65,11 +69,11 @@ final class PublishCors extends ChannelDuplexHandler
         response.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
     }
 
-    private static boolean isPublish(final String uri)
+    private boolean covers(final String uri)
     {
         try
         {
-            return new QueryStringDecoder(uri).path().equals("/publish");
+            return paths.test(new QueryStringDecoder(uri).path());
         }
         catch (final IllegalArgumentException ex)
         {
