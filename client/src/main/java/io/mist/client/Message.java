@@ -72,11 +72,15 @@ public final class Message
         return "publish".equals(command) && error.isEmpty();
     }
 
-    /** The message in mist's wire format: compact JSON, members in mist's order, no trailing newline. */
+    /**
+     * The message in mist's wire format: compact JSON, members in mist's order (its {@code id} last, when it has one),
+     * no trailing newline.
+     */
     public String toJson()
     {
         final byte[] frame = encode(command, tags, data, error);
-        return new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+        final String json = new String(frame, 0, frame.length - 1, StandardCharsets.UTF_8);
+        return id < 0 ? json : json.substring(0, json.length() - 1) + ",\"id\":" + id + "}";
     }
 
     /** One frame in mist's wire format, trailing newline included; empty members are left out, as mist does. */

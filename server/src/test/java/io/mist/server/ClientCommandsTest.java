@@ -131,6 +131,34 @@ class ClientCommandsTest
         }
     }
 
+    @Test
+    void subscribeSinceReplaysWhatWasKeptWithIds() throws Exception
+    {
+        final java.util.concurrent.ExecutorService threads =
+            java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (ServerFixture own = new ServerFixture(); TestClient publisher = own.connect())
+        {
+            publisher.send("{\"command\":\"subscribe\",\"tags\":[\"k\"],\"since\":0}").sync(); // keeps "k"
+            publisher.send("{\"command\":\"unsubscribe\",\"tags\":[\"k\"]}");
+            publisher.send("{\"command\":\"publish\",\"tags\":[\"k\"],\"data\":\"kept\"}").sync();
+            final CompletableFuture<Run> replayed = CompletableFuture.supplyAsync(() ->
+                mist("subscribe", "--host", host(own), "--tags", "k", "--since", "0", "--json"), threads);
+            awaitSubscribers(publisher, "k", 1);
+            publisher.send("{\"command\":\"publish\",\"tags\":[\"k\"],\"data\":\"live\"}").sync();
+            Thread.sleep(300);
+            own.close();
+            final String out = replayed.get(10, TimeUnit.SECONDS).out();
+            final String frame = "\\{\"command\":\"publish\",\"tags\":\\[\"k\"\\],\"data\":\"%s\",\"id\":\\d+\\}\n";
+            assertTrue(out.matches(String.format(frame, "kept") + String.format(frame, "live")), out);
+            assertTrue(mist("subscribe", "--tags", "k", "--since", "-1").err()
+                .contains("--since must be a message id"));
+        }
+        finally
+        {
+            threads.shutdownNow();
+        }
+    }
+
     private static void awaitSubscribers(final TestClient client, final String tag, final int clients)
         throws Exception
     {

@@ -98,16 +98,24 @@ public final class ClientCommands
         @Option(names = "--json", description = "Print whole messages as JSON lines instead of their data.")
         boolean json;
 
+        @Option(names = "--since", paramLabel = "ID", description = "First the messages the server kept from " +
+            "message ID on (mist for the JVM's replay; --json shows each message's id), then new ones.")
+        Long since;
+
         @Override
         String validate()
         {
+            if (since != null && since < 0)
+            {
+                return "--since must be a message id, 0 or more";
+            }
             return tags(tags).isEmpty() ? "Unable to subscribe - Missing tags" : null;
         }
 
         @Override
         int run(final MistClient client) throws IOException, TimeoutException
         {
-            client.await(client.subscribe(tags(tags)));
+            client.await(since == null ? client.subscribe(tags(tags)) : client.subscribe(tags(tags), since));
             spec.commandLine().getErr().println("Listening on tags '" + tags(tags) + "'");
             spec.commandLine().getErr().flush();
             while (true)
