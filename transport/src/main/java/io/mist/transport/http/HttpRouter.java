@@ -10,7 +10,6 @@ import io.mist.engine.ingress.MessagePublisher;
 import io.mist.engine.ingress.Refusal;
 import io.mist.engine.ring.Offer;
 import io.mist.transport.ConnectionFailure;
-import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.ws.WebSocketFrameHandler;
@@ -95,24 +94,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        ConnectionLimits.identified(ctx.channel());
-        if (!request.decoderResult().isSuccess())
+        final QueryStringDecoder uri = HttpRequests.uri(ctx, request);
+        if (uri == null)
         {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
             return;
         }
-        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        final String path;
-        try
-        {
-            path = uri.path();
-            uri.parameters();
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed URI\n");
-            return;
-        }
+        final String path = uri.path();
         if (path.startsWith("/") && CleanPath.of(path) != path)
         {
             redirectToClean(ctx, request, path);

@@ -13,11 +13,11 @@ import io.mist.retention.RetainedTopic;
 import io.mist.retention.RetentionClient;
 import io.mist.retention.RetentionStore;
 import io.mist.retention.TopicTable;
-import io.mist.transport.ConnectionLimits;
 import io.mist.transport.TagGrants;
 import io.mist.transport.TransportConfig;
 import io.mist.transport.http.HeldRequests;
 import io.mist.transport.http.HttpCors;
+import io.mist.transport.http.HttpRequests;
 import io.mist.transport.http.HttpResponses;
 import io.mist.transport.http.HttpTokens;
 import io.mist.transport.http.WebSocketUpgrade;
@@ -85,24 +85,12 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
 
     private void route(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
-        ConnectionLimits.identified(ctx.channel());
-        if (!request.decoderResult().isSuccess())
+        final QueryStringDecoder uri = HttpRequests.uri(ctx, request);
+        if (uri == null)
         {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request\n");
             return;
         }
-        final QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        final String path;
-        try
-        {
-            path = uri.path();
-            uri.parameters();
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            HttpResponses.text(ctx, request, HttpResponseStatus.BAD_REQUEST, "400 Bad Request: malformed URI\n");
-            return;
-        }
+        final String path = uri.path();
         final String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !config.allowsOrigin(origin))
         {
