@@ -7,13 +7,12 @@ import io.mist.codec.MistFrame;
 import io.mist.engine.Engine;
 import io.mist.transport.ClientConnection;
 import io.mist.transport.FrameOutcome;
+import io.mist.transport.ws.WebSocketControl;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -81,13 +80,9 @@ final class IsimudSocketHandler extends ChannelInboundHandlerAdapter
                 close(ctx, WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "Invalid message: isimud takes text frames, " +
                     EXPECTED);
             }
-            else if (frame instanceof PingWebSocketFrame)
+            else
             {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            }
-            else if (frame instanceof CloseWebSocketFrame)
-            {
-                handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
+                WebSocketControl.answer(ctx, handshaker, frame);
             }
         }
         finally

@@ -6,6 +6,7 @@ import io.mist.retention.TopicSubscriber;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.session.ClientSession;
 import io.mist.transport.outbound.ChannelOutbound;
+import io.mist.transport.ws.WebSocketControl;
 import io.mist.transport.ws.WebSocketTextFraming;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.netty.buffer.Unpooled;
@@ -15,7 +16,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -73,14 +73,7 @@ final class MsgbusSocket extends ChannelInboundHandlerAdapter implements TopicSu
         }
         try
         {
-            if (frame instanceof CloseWebSocketFrame close)
-            {
-                handshaker.close(ctx.channel(), close.retain());
-            }
-            else if (frame instanceof PingWebSocketFrame)
-            {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            }
+            WebSocketControl.answer(ctx, handshaker, frame); // anything else is read and ignored, as msgbus does
         }
         finally
         {

@@ -16,8 +16,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -103,15 +101,10 @@ public final class WebSocketFrameHandler extends ChannelDuplexHandler
             {
                 continuation(ctx, wsFrame);
             }
-            else if (wsFrame instanceof PingWebSocketFrame)
+            else
             {
-                ctx.writeAndFlush(new PongWebSocketFrame(wsFrame.content().retain()));
+                WebSocketControl.answer(ctx, handshaker, wsFrame);
             }
-            else if (wsFrame instanceof CloseWebSocketFrame)
-            {
-                handshaker.close(ctx.channel(), (CloseWebSocketFrame)wsFrame.retain());
-            }
-            // A pong needs nothing.
         }
         finally
         {
