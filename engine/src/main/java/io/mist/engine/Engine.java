@@ -17,6 +17,7 @@ import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
+import io.mist.engine.ring.WakeupHold;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
 import io.mist.engine.tag.TagTable;
@@ -52,6 +53,7 @@ public final class Engine implements AutoCloseable
         this.metrics = new EngineMetrics(config.latencyHistograms());
         this.matcher = new Matcher(tagTable, counters, metrics);
         matcher.limits(limits);
+        final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create();
         this.disruptor = new Disruptor<>(InboundEvent::new, config.ringSize(), runnable ->
         {
             final Thread thread = new Thread(config.matcherCpu() < 0 ? runnable : () ->
@@ -61,10 +63,11 @@ public final class Engine implements AutoCloseable
             }, "mist-matcher");
             thread.setDaemon(true);
             return thread;
-        }, ProducerType.MULTI, config.waitStrategy().create());
+        }, ProducerType.MULTI, waitStrategy);
         disruptor.handleEventsWith(matcher);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull);
+        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull,
+            waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE);
     }
 
     public Engine start()
@@ -94,6 +97,15 @@ public final class Engine implements AutoCloseable
         matcher.sessions().register(session);
         matcher.internal(session);
         return session;
+    }
+
+    /**
+     * Holds back the calling thread's wake-ups of the matcher over a run of offers (one socket read's requests), so a
+     * parked matcher is woken once for all of them. Any producing thread.
+     */
+    public WakeupHold wakeups()
+    {
+        return ring.wakeups();
     }
 
     /** The per-connection entry into the ring. IO thread. */

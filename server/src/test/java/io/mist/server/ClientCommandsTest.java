@@ -117,13 +117,13 @@ class ClientCommandsTest
             publisher.send("{\"command\":\"publish\",\"tags\":[\"s\",\"t\"],\"data\":\"two\"}").sync();
             Thread.sleep(300);
             own.close(); // the subscribers' connections end
-            final Run printed = plain.get(10, TimeUnit.SECONDS);
+            final Run printed = ended(plain);
             assertEquals("one\ntwo\n", printed.out());
             assertEquals(ClientCommand.UNREACHABLE, printed.code());
             assertTrue(printed.err().startsWith("Listening on tags '[s]'\n"), printed.err());
             assertTrue(printed.err().contains("connection to " + host(own) + " lost"), printed.err());
             assertEquals("{\"command\":\"publish\",\"tags\":[\"s\"],\"data\":\"one\"}\n" +
-                "{\"command\":\"publish\",\"tags\":[\"s\",\"t\"],\"data\":\"two\"}\n", json.get(10, TimeUnit.SECONDS).out());
+                "{\"command\":\"publish\",\"tags\":[\"s\",\"t\"],\"data\":\"two\"}\n", ended(json).out());
         }
         finally
         {
@@ -147,7 +147,7 @@ class ClientCommandsTest
             publisher.send("{\"command\":\"publish\",\"tags\":[\"k\"],\"data\":\"live\"}").sync();
             Thread.sleep(300);
             own.close();
-            final String out = replayed.get(10, TimeUnit.SECONDS).out();
+            final String out = ended(replayed).out();
             final String frame = "\\{\"command\":\"publish\",\"tags\":\\[\"k\"\\],\"data\":\"%s\",\"id\":\\d+\\}\n";
             assertTrue(out.matches(String.format(frame, "kept") + String.format(frame, "live")), out);
             assertTrue(mist("subscribe", "--tags", "k", "--since", "-1").err()
@@ -156,6 +156,30 @@ class ClientCommandsTest
         finally
         {
             threads.shutdownNow();
+        }
+    }
+
+    /**
+     * The run of a command that ends when its connection does; if it has not ended 10 s after the server closed, the
+     * threads' stacks go to the test's output (to see where it hangs) and the test fails.
+     */
+    private static Run ended(final CompletableFuture<Run> command) throws Exception
+    {
+        try
+        {
+            return command.get(10, TimeUnit.SECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException hung)
+        {
+            for (final java.util.Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet())
+            {
+                System.err.println("\"" + thread.getKey().getName() + "\" " + thread.getKey().getState());
+                for (final StackTraceElement frame : thread.getValue())
+                {
+                    System.err.println("    at " + frame);
+                }
+            }
+            throw new AssertionError("the command did not end within 10 s of the server closing (stacks above)", hung);
         }
     }
 

@@ -14,7 +14,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** The per-connection handler chains of each listener kind, after TLS when there is TLS. Called on IO threads. */
+/**
+ * The per-connection handler chains of each listener kind, after TLS when there is TLS; each begins with
+ * {@link ReadWakeups}, ahead of TLS too. Called on IO threads.
+ */
 public final class Pipelines
 {
     private Pipelines()
@@ -29,8 +32,10 @@ public final class Pipelines
     public static Consumer<Channel> tcp(final Engine engine, final TransportConfig config,
         final AccessControl access, final RetentionStore retention)
     {
+        final ReadWakeups wakeups = new ReadWakeups(engine.wakeups());
         return channel ->
         {
+            channel.pipeline().addFirst("read-wakeups", wakeups);
             if (channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null)
             {
                 channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -47,7 +52,9 @@ public final class Pipelines
     public static Consumer<Channel> http(final Engine engine, final TransportConfig config, final AccessControl gate,
         final boolean api, final OperatorRoutes routes, final RetentionStore retention)
     {
+        final ReadWakeups wakeups = new ReadWakeups(engine.wakeups());
         return channel -> channel.pipeline()
+            .addFirst("read-wakeups", wakeups)
             .addLast("http", new HttpServerCodec())
             .addLast("publish-cors", HttpRouter.publishCors(config))
             .addLast("http-aggregator", new HttpObjectAggregator(config.maxFrameSize()))
@@ -62,7 +69,9 @@ public final class Pipelines
     public static Consumer<Channel> isimud(final Engine engine, final TransportConfig config, final String password,
         final boolean homepage, final AccessControl subscribers)
     {
+        final ReadWakeups wakeups = new ReadWakeups(engine.wakeups());
         return channel -> channel.pipeline()
+            .addFirst("read-wakeups", wakeups)
             .addLast("http", new io.netty.handler.codec.http.HttpServerCodec())
             .addLast("http-aggregator", new io.netty.handler.codec.http.HttpObjectAggregator(config.maxFrameSize()))
             .addLast("isimud-http", new io.mist.transport.isimud.IsimudRouter(engine, config.maxFrameSize(), password,
@@ -76,7 +85,9 @@ public final class Pipelines
     public static Consumer<Channel> msgbus(final Engine engine, final TransportConfig config,
         final RetentionStore store, final AccessControl gate)
     {
+        final ReadWakeups wakeups = new ReadWakeups(engine.wakeups());
         return channel -> channel.pipeline()
+            .addFirst("read-wakeups", wakeups)
             .addLast("http", new HttpServerCodec())
             .addLast("cors", new io.mist.transport.http.HttpCors(config, path -> true))
             .addLast("http-aggregator", new io.mist.transport.msgbus.MsgbusAggregator(config.maxFrameSize()))

@@ -18,8 +18,13 @@ import java.util.concurrent.locks.LockSupport;
  * A lost wake-up is prevented Dekker-style: the waiter announces itself, fences, then re-checks the cursor; a
  * producer advances the cursor (a full fence) before it reads the waiter. The park is still bounded by
  * {@link #PARK_NANOS} as a safety net. For one consumer thread (the matcher); any number of producers.
+ * <p>
+ * A producer handling one socket read's many requests may {@linkplain #hold() hold} its wake-ups back: its events are
+ * published (visible to a spinning matcher) one by one, but a parked matcher is woken once, when the producer
+ * {@linkplain #release() releases}, and then finds them all in one batch. Without that the matcher, quicker than
+ * the parser feeding it, parked and was woken again for nearly every message of a busy connection.
  */
-public final class ParkingWaitStrategy implements WaitStrategy
+public final class ParkingWaitStrategy implements WaitStrategy, WakeupHold
 {
     static final int SPINS = 100;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -41,6 +46,8 @@ public final class ParkingWaitStrategy implements WaitStrategy
 
     @SuppressWarnings("unused") // also through WAITER
     private volatile Thread waiter;
+    /** Per producing thread: how deep its holds are nested, and whether a wake-up is owed when they end. */
+    private final ThreadLocal<Held> held = ThreadLocal.withInitial(Held::new);
 
     public ParkingWaitStrategy()
     {
@@ -90,11 +97,54 @@ public final class ParkingWaitStrategy implements WaitStrategy
     {
         if (waiter != null)
         {
+            // Only a parked matcher costs the look-up: a held wake-up is owed, not given.
+            final Held mine = held.get();
+            if (mine.depth > 0)
+            {
+                mine.owed = true;
+                return;
+            }
+            wake();
+        }
+    }
+
+    @Override
+    public void hold()
+    {
+        held.get().depth++;
+    }
+
+    /**
+     * Ends a {@link #hold()}; the outermost one wakes the matcher if it parked while events were published. A matcher
+     * that parked after the last of them saw them all before parking (its re-check), so it is owed nothing.
+     */
+    @Override
+    public void release()
+    {
+        final Held mine = held.get();
+        if (--mine.depth == 0 && mine.owed)
+        {
+            mine.owed = false;
+            wake();
+        }
+    }
+
+    private void wake()
+    {
+        if (waiter != null)
+        {
             final Thread parked = (Thread)WAITER.getAndSet(this, null);
             if (parked != null)
             {
                 LockSupport.unpark(parked);
             }
         }
+    }
+
+    /** One producing thread's holds. Touched by that thread only. */
+    private static final class Held
+    {
+        int depth;
+        boolean owed;
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,10 +37,26 @@ class ParkingWaitStrategyTest
     @Test
     void everyPublishWakesAParkedConsumer()
     {
+        publishAndReceiveAll(false);
+    }
+
+    /**
+     * The same with each producer holding its wake-ups over runs of 1 to 40 publishes (as an IO thread over one
+     * socket read), pausing inside runs and between them: releasing a hold must wake a consumer that parked during it.
+     */
+    @Test
+    void releasingAHoldWakesAConsumerThatParkedDuringIt()
+    {
+        publishAndReceiveAll(true);
+    }
+
+    private static void publishAndReceiveAll(final boolean holding)
+    {
         final int producers = 3;
         final int perProducer = 20_000;
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1));
         final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 1024, DaemonThreadFactory.INSTANCE,
-            ProducerType.MULTI, new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1)));
+            ProducerType.MULTI, strategy);
         final long[] nextExpected = new long[producers];
         final AtomicLong received = new AtomicLong();
         final CountDownLatch done = new CountDownLatch(1);
@@ -62,8 +79,14 @@ class ParkingWaitStrategyTest
                 final int producer = p;
                 threads[p] = new Thread(() ->
                 {
+                    int run = 0;
                     for (long n = 0; n < perProducer; n++)
                     {
+                        if (holding && run == 0)
+                        {
+                            strategy.hold();
+                            run = 1 + ThreadLocalRandom.current().nextInt(40);
+                        }
                         final long sequence = ring.next();
                         final Slot slot = ring.get(sequence);
                         slot.producer = producer;
@@ -72,6 +95,11 @@ class ParkingWaitStrategyTest
                         if (ThreadLocalRandom.current().nextInt(4) == 0)
                         {
                             LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(50_000));
+                        }
+                        if (holding && (--run == 0 || n == perProducer - 1))
+                        {
+                            run = 0;
+                            strategy.release();
                         }
                     }
                 });
@@ -85,6 +113,38 @@ class ParkingWaitStrategyTest
         });
         assertEquals((long)producers * perProducer, received.get());
         disruptor.halt();
+    }
+
+    /**
+     * A held wake-up is owed, not given: the consumer parked (for an hour) stays parked while the producer holds,
+     * even though the event is published, and gets it as soon as the (outermost, nested) hold is released.
+     */
+    @Test
+    void aHeldWakeUpIsGivenAtTheOutermostRelease() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1));
+        final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 64, DaemonThreadFactory.INSTANCE,
+            ProducerType.MULTI, strategy);
+        final CountDownLatch received = new CountDownLatch(1);
+        disruptor.handleEventsWith((slot, sequence, endOfBatch) -> received.countDown());
+        final RingBuffer<Slot> ring = disruptor.start();
+        try
+        {
+            Thread.sleep(200); // the consumer has spun and parked
+            strategy.hold();
+            strategy.hold();
+            ring.publish(ring.next());
+            assertFalse(received.await(300, TimeUnit.MILLISECONDS), "woken while the wake-up was held");
+            strategy.release();
+            assertFalse(received.await(300, TimeUnit.MILLISECONDS), "woken by an inner release");
+            strategy.release();
+            assertTrue(received.await(5, TimeUnit.SECONDS), "not woken when the hold ended");
+            ring.publish(ring.next()); // no hold now: wakes at once
+        }
+        finally
+        {
+            disruptor.halt();
+        }
     }
 
     /**
