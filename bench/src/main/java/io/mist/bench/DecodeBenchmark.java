@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
 public class DecodeBenchmark extends DataPathBenchmark
 {
     /** Bytes of data in the frame. */
-    @Param({ "16", "1024" })
+    @Param({ "16", "128", "1024" })
     public int payload;
 
     private ByteBuf wire;
@@ -35,6 +35,7 @@ public class DecodeBenchmark extends DataPathBenchmark
     private final DslJsonFrameParser dslJsonParser = new DslJsonFrameParser();
     private final MistFrame frame = new MistFrame();
     private final GrowableBytes copy = new GrowableBytes(4096);
+    private int copied;
 
     @Setup
     public void setUp()
@@ -43,6 +44,7 @@ public class DecodeBenchmark extends DataPathBenchmark
             "p".repeat(payload) + "\"}\n";
         wire = PooledByteBufAllocator.DEFAULT.directBuffer(json.length());
         wire.writeCharSequence(json, StandardCharsets.UTF_8);
+        copied = scanAndCopy();
     }
 
     @TearDown
@@ -56,6 +58,14 @@ public class DecodeBenchmark extends DataPathBenchmark
     {
         final int length = scanAndCopy();
         parser.parse(copy.array(), length, frame);
+        return frame.tagCount() + frame.dataLength();
+    }
+
+    /** The parse alone, of a frame already copied out of the socket buffer (what the TCP path's line reader runs). */
+    @Benchmark
+    public int parse() throws FrameException
+    {
+        parser.parse(copy.array(), copied, frame);
         return frame.tagCount() + frame.dataLength();
     }
 

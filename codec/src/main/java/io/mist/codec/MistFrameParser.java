@@ -49,9 +49,13 @@ public final class MistFrameParser
                     {
                         throw new FrameException("invalid JSON: expected a member name");
                     }
-                    scratch.clear();
-                    readString(scratch);
-                    final int member = memberOf(scratch.array(), scratch.length());
+                    int member = exactMember();
+                    if (member < 0)
+                    {
+                        scratch.clear();
+                        readString(scratch);
+                        member = memberOf(scratch.array(), scratch.length());
+                    }
                     if (cursor.next() != ':')
                     {
                         throw new FrameException("invalid JSON: expected ':' after a member name");
@@ -82,6 +86,45 @@ public final class MistFrameParser
         {
             throw new FrameException("invalid JSON: unexpected data after the message");
         }
+    }
+
+    /**
+     * The member whose name, after the opening quote just read, is spelled exactly as mist writes it (as every mist
+     * client sends it): the name is then taken without decoding or case folding, and the cursor moves past its
+     * closing quote. Else -1 and the cursor stays; the general path decides (other case, escapes, unknown names).
+     */
+    private int exactMember()
+    {
+        final byte[] src = cursor.bytes();
+        final int start = cursor.position();
+        if (start >= cursor.limit())
+        {
+            return -1;
+        }
+        final int member;
+        switch (src[start])
+        {
+            case 'c':
+                member = COMMAND;
+                break;
+            case 't':
+                member = TAGS;
+                break;
+            case 'd':
+                member = DATA;
+                break;
+            default:
+                return -1;
+        }
+        final byte[] name = MEMBER_NAMES[member];
+        final int end = start + name.length;
+        if (end >= cursor.limit() || src[end] != '"' ||
+            !java.util.Arrays.equals(src, start, end, name, 0, name.length))
+        {
+            return -1;
+        }
+        cursor.moveTo(end + 1);
+        return member;
     }
 
     /** Decodes the string whose opening quote was just read, appending it to {@code sink}. */

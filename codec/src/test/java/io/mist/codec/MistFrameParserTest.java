@@ -57,6 +57,22 @@ class MistFrameParserTest
         assertEquals("d", data(frame));
     }
 
+    /**
+     * Names taken without decoding when spelled exactly as mist writes them; anything that only starts like one, or
+     * spells one with an escape, takes the general path with the same result as Go.
+     */
+    @Test
+    void namesThatOnlyStartLikeMistsOrUseEscapesAreDecodedFirst() throws FrameException
+    {
+        final MistFrame frame = parse("{\"tagsx\":[\"no\"],\"dat\":\"no\",\"c\\u006fmmand\":\"ping\"," +
+            "\"t\\u0061gs\":[\"x\"],\"datA\":\"d\"}");
+        assertEquals(Command.PING, frame.command());
+        assertArrayEquals(new String[] { "x" }, tags(frame));
+        assertEquals("d", data(frame));
+        assertThrows(FrameException.class, () -> parse("{\"data\"\"x\"}"));
+        assertThrows(FrameException.class, () -> parse("{\"data"));
+    }
+
     @Test
     void longSFoldsToSInMemberNamesAsInGo() throws FrameException
     {
