@@ -29,6 +29,13 @@ public class DecodeBenchmark extends DataPathBenchmark
     @Param({ "16", "128", "1024" })
     public int payload;
 
+    /**
+     * {@code delivery}: the frame is in mist's output form (tags in order), read in one pass and kept as its own
+     * delivery; {@code other}: the same message with its tags in another order, read by the general path.
+     */
+    @Param({ "delivery", "other" })
+    public String form;
+
     private ByteBuf wire;
     private final JsonFrameScanner scanner = new JsonFrameScanner(1 << 20);
     private final MistFrameParser parser = new MistFrameParser();
@@ -40,8 +47,10 @@ public class DecodeBenchmark extends DataPathBenchmark
     @Setup
     public void setUp()
     {
-        final String json = "{\"command\":\"publish\",\"tags\":[\"orders\",\"eu-west\",\"priority\"],\"data\":\"" +
-            "p".repeat(payload) + "\"}\n";
+        final String tags = form.equals("delivery") ? "\"eu-west\",\"orders\",\"priority\"" :
+            "\"orders\",\"eu-west\",\"priority\"";
+        final String json = "{\"command\":\"publish\",\"tags\":[" + tags + "],\"data\":\"" + "p".repeat(payload) +
+            "\"}\n";
         wire = PooledByteBufAllocator.DEFAULT.directBuffer(json.length());
         wire.writeCharSequence(json, StandardCharsets.UTF_8);
         copied = scanAndCopy();

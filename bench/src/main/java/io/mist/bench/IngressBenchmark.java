@@ -26,6 +26,13 @@ import java.nio.charset.StandardCharsets;
 @State(Scope.Thread)
 public class IngressBenchmark extends DataPathBenchmark
 {
+    /**
+     * {@code delivery}: the publish was read in mist's output form and is copied as it is; {@code other}: its tags came
+     * in another order, so it is encoded.
+     */
+    @org.openjdk.jmh.annotations.Param({ "delivery", "other" })
+    public String form;
+
     private final MistFrame frame = new MistFrame();
     private ClientIngress ingress;
     private RingBuffer<InboundEvent> ring;
@@ -42,8 +49,10 @@ public class IngressBenchmark extends DataPathBenchmark
         final ClientSession session = Workload.clients(1)[0];
         ingress = new ClientIngress(new InboundRing(ring, new java.util.concurrent.atomic.AtomicLong()), session,
             new RequestEncoder(tags, new RequestPolicy(RequestLimits.DEFAULTS, 1 << 20), false), true);
-        final byte[] json = ("{\"command\":\"publish\",\"tags\":[\"priority\",\"orders\",\"eu-west\"],\"data\":\"" +
-            "p".repeat(64) + "\"}").getBytes(StandardCharsets.UTF_8);
+        final String order = form.equals("delivery") ? "\"eu-west\",\"orders\",\"priority\"" :
+            "\"priority\",\"orders\",\"eu-west\"";
+        final byte[] json = ("{\"command\":\"publish\",\"tags\":[" + order + "],\"data\":\"" + "p".repeat(64) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
         new MistFrameParser().parse(json, json.length, frame);
     }
 

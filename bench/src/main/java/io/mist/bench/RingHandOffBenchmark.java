@@ -59,4 +59,30 @@ public class RingHandOffBenchmark extends DataPathBenchmark
             Thread.onSpinWait(); // as a connection would wait for room, without its timer
         }
     }
+
+    /** Requests in one socket read, for {@link #handOffHeldPerRead} (a 16 KiB read of publishes this size). */
+    static final int PER_READ = 100;
+
+    /**
+     * As a TCP connection's read of many publishes is handed off: its wake-ups of the matcher held until the read is
+     * done ({@code ReadWakeups}), so a parked matcher is woken once per read. Per request.
+     */
+    @Benchmark
+    @org.openjdk.jmh.annotations.OperationsPerInvocation(PER_READ)
+    public void handOffHeldPerRead()
+    {
+        final io.mist.engine.ring.WakeupHold wakeups = engine.wakeups();
+        wakeups.hold();
+        try
+        {
+            for (int i = 0; i < PER_READ; i++)
+            {
+                handOff();
+            }
+        }
+        finally
+        {
+            wakeups.release();
+        }
+    }
 }

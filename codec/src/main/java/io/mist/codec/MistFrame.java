@@ -23,9 +23,13 @@ public final class MistFrame
     /** The data is printable ASCII that mist's output writes as it is: no byte of it needs escaping. */
     private boolean dataPlain;
     private final GrowableBytes error = new GrowableBytes(16);
+    /** The parsed bytes, when they are exactly what mist delivers for this frame; else null. */
+    private byte[] wireForm;
+    private int wireFormLength;
 
     void reset()
     {
+        wireForm = null;
         since = -1;
         id = -1;
         command = Command.UNKNOWN;
@@ -53,12 +57,14 @@ public final class MistFrame
 
     public void id(final long value)
     {
+        wireForm = null;
         id = value;
     }
 
     /** Sets {@link #since} (-1: none). */
     public void since(final long id)
     {
+        wireForm = null;
         since = id;
     }
 
@@ -82,6 +88,7 @@ public final class MistFrame
     /** Appends one tag given as UTF-8 bytes; ill-formed sequences become U+FFFD as in a JSON string. */
     public void addTag(final byte[] src, final int offset, final int length)
     {
+        wireForm = null;
         final int start = tagBytes.length();
         JsonStringDecoder.appendSanitized(src, offset, length, tagBytes);
         endTag(start);
@@ -90,6 +97,7 @@ public final class MistFrame
     /** Sets the data from UTF-8 bytes; ill-formed sequences become U+FFFD as in a JSON string. */
     public void setData(final byte[] src, final int offset, final int length)
     {
+        wireForm = null;
         data.clear();
         dataPlain = false;
         JsonStringDecoder.appendSanitized(src, offset, length, data);
@@ -200,6 +208,29 @@ public final class MistFrame
         return data.length();
     }
 
+    /**
+     * The bytes this frame was parsed from (without the newline), when they are exactly the frame mist delivers for
+     * it: a publish in mist's own output form, {@code {"command":"publish","tags":[…],"data":"…"}}, tags in order, no
+     * byte needing an escape. Then a publish is delivered as these bytes, without being encoded again. Null otherwise,
+     * and once anything changed the frame. Valid until the parser's input is reused.
+     */
+    public byte[] wireForm()
+    {
+        return wireForm;
+    }
+
+    /** How many bytes of {@link #wireForm()} are the frame. */
+    public int wireFormLength()
+    {
+        return wireFormLength;
+    }
+
+    void wireForm(final byte[] bytes, final int length)
+    {
+        wireForm = bytes;
+        wireFormLength = length;
+    }
+
     /** The {@code error} member (replies only; a request's is ignored by the server). */
     public byte[] errorBytes()
     {
@@ -214,6 +245,7 @@ public final class MistFrame
     /** Lets a huge frame's scratch space go once handled, so one big message does not pin memory per connection. */
     public void trim(final int retainLimit)
     {
+        wireForm = null;
         tagBytes.shrinkIfLargerThan(retainLimit, 64);
         data.shrinkIfLargerThan(retainLimit, 64);
         dataPlain = false;

@@ -2,11 +2,14 @@ package io.mist.codec;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static io.mist.codec.FrameTestSupport.data;
 import static io.mist.codec.FrameTestSupport.parse;
 import static io.mist.codec.FrameTestSupport.tags;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +74,69 @@ class MistFrameParserTest
         assertEquals("d", data(frame));
         assertThrows(FrameException.class, () -> parse("{\"data\"\"x\"}"));
         assertThrows(FrameException.class, () -> parse("{\"data"));
+    }
+
+    /**
+     * A publish exactly in mist's output form is read in one pass and keeps its bytes as its delivery; every near
+     * miss takes the general path. Either way the frame holds the same command, tags and data as the general path
+     * (reached here through a leading space, which the one-pass reader never takes).
+     */
+    @Test
+    void aPublishInMistsOutputFormKeepsItsBytesAndReadsAsTheGeneralPathDoes() throws FrameException
+    {
+        final String[] wireForm = {
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"hello\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\",\"a\",\"b\",\"ba\"],\"data\":\"x y:{}[],\"}",
+            "{\"command\":\"publish\",\"tags\":[\"\",\"z\"],\"data\":\"1\"}",
+        };
+        for (final String json : wireForm)
+        {
+            final MistFrame frame = parse(json);
+            assertEquals(json, new String(frame.wireForm(), 0, frame.wireFormLength(), StandardCharsets.UTF_8));
+            assertSameAsGeneralPath(json, frame);
+        }
+        final String[] nearMisses = {
+            "{\"command\":\"publish\",\"tags\":[\"b\",\"a\"],\"data\":\"out of order\"}",
+            "{\"command\":\"publish\",\"tags\":[\"ab\",\"a\"],\"data\":\"prefix after\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"]}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"<b>\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a&b\"],\"data\":\"x\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"tab\\there\"}",
+            "{\"command\":\"publish\",\"tags\":[\"\u00e9t\u00e9\"],\"data\":\"x\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"x\"} ",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"x\",\"since\":1}",
+            "{\"command\":\"publish\",\"tags\":[\"a\" ],\"data\":\"x\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"Data\":\"x\"}",
+        };
+        for (final String json : nearMisses)
+        {
+            final MistFrame frame = parse(json);
+            assertNull(frame.wireForm(), json);
+            assertSameAsGeneralPath(json, frame);
+        }
+        for (final String broken : new String[] {
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"x\"}}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"x",
+            "{\"command\":\"publish\",\"tags\":[\"a",
+            "{\"command\":\"publish\",\"tags\":[\"a\",",
+        })
+        {
+            assertThrows(FrameException.class, () -> parse(broken), broken);
+        }
+        final MistFrame changed = parse(wireForm[0]);
+        changed.addTag(new byte[] { 'q' }, 0, 1);
+        assertNull(changed.wireForm(), "a frame changed after parsing is encoded again");
+    }
+
+    private static void assertSameAsGeneralPath(final String json, final MistFrame frame) throws FrameException
+    {
+        final MistFrame general = parse(" " + json);
+        assertNull(general.wireForm());
+        assertEquals(general.command(), frame.command(), json);
+        assertArrayEquals(tags(general), tags(frame), json);
+        assertEquals(data(general), data(frame), json);
+        assertEquals(general.dataPlain(), frame.dataPlain(), json);
     }
 
     @Test

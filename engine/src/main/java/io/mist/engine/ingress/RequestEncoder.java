@@ -56,8 +56,12 @@ public final class RequestEncoder
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
-        MistJsonWriter.openCommand(out, Command.PUBLISH);
-        MistJsonWriter.openTags(out);
+        final byte[] wireForm = frame.wireForm();
+        if (wireForm == null)
+        {
+            MistJsonWriter.openCommand(out, Command.PUBLISH);
+            MistJsonWriter.openTags(out);
+        }
         int count = 0;
         int previous = -1;
         boolean unknownTag = false;
@@ -66,7 +70,10 @@ public final class RequestEncoder
             final int tag = order[i];
             final int offset = frame.tagOffset(tag);
             final int length = frame.tagLength(tag);
-            MistJsonWriter.arrayElement(out, i == 0, bytes, offset, length);
+            if (wireForm == null)
+            {
+                MistJsonWriter.arrayElement(out, i == 0, bytes, offset, length);
+            }
             if (previous >= 0 && TagOrder.compare(frame, previous, tag) == 0)
             {
                 continue; // delivered tags keep duplicates; matching uses each tag once
@@ -82,16 +89,24 @@ public final class RequestEncoder
                 unknownTag = true;
             }
         }
-        MistJsonWriter.closeArray(out);
-        if (frame.dataLength() > 0 && frame.dataPlain())
+        if (wireForm != null)
         {
-            MistJsonWriter.plainData(out, frame.dataBytes(), 0, frame.dataLength()); // one copy, nothing to escape
+            out.put(wireForm, 0, frame.wireFormLength()); // sent as mist delivers it: one copy
+            out.put((byte)'\n');
         }
-        else if (frame.dataLength() > 0)
+        else
         {
-            MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
+            MistJsonWriter.closeArray(out);
+            if (frame.dataLength() > 0 && frame.dataPlain())
+            {
+                MistJsonWriter.plainData(out, frame.dataBytes(), 0, frame.dataLength()); // one copy, nothing to escape
+            }
+            else if (frame.dataLength() > 0)
+            {
+                MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
+            }
+            MistJsonWriter.close(out);
         }
-        MistJsonWriter.close(out);
         event.tagCount = count;
         refusal = policy.publish(ids, count, unknownTag, out.length());
         if (refusal != null)

@@ -175,4 +175,40 @@ class IngressTest
             assertEquals(Refusal.FORBIDDEN_PUBLISH, publisher.refusal());
         }
     }
+
+    /**
+     * A publish read in mist's output form is delivered as its own bytes; every other spelling of the same message is
+     * encoded, and both reach the subscriber as the same bytes. Grants and limits apply to both alike.
+     */
+    @Test
+    void aPublishInMistsOutputFormIsDeliveredAsTheSameBytesAsAnyOtherSpelling() throws Exception
+    {
+        final Semaphore woken = new Semaphore(0);
+        final EngineConfig config = new EngineConfig(64, WaitStrategyKind.BLOCK, 1 << 16)
+            .withLimits(new RequestLimits(3, 1024, 10));
+        try (Engine engine = new Engine(config).start())
+        {
+            final ClientSession subscriber = engine.openSession(woken::release);
+            engine.clientIngress(subscriber, true).submit(frame("{\"command\":\"subscribe\",\"tags\":[\"a\"]}"));
+            final MessagePublisher publisher = engine.publisher();
+            final String delivered = "{\"command\":\"publish\",\"tags\":[\"a\",\"b\"],\"data\":\"hi\"}";
+            final MistFrame wireForm = frame(delivered);
+            assertTrue(wireForm.wireForm() != null, "read in one pass");
+            for (final MistFrame spelling : new MistFrame[] { wireForm,
+                frame("{\"command\":\"publish\",\"tags\":[\"b\",\"a\"],\"data\":\"hi\"}"),
+                frame("{ \"data\":\"hi\", \"tags\":[\"a\",\"b\"], \"command\":\"publish\" }"),
+                frame("{\"command\":\"publish\",\"tags\":[\"a\",\"\\u0062\"],\"data\":\"\\u0068i\"}") })
+            {
+                assertEquals(Offer.PUBLISHED, publisher.publish(spelling));
+                assertNull(publisher.refusal());
+                assertTrue(woken.tryAcquire(5, TimeUnit.SECONDS));
+                assertEquals(delivered + "\n", drain(subscriber));
+            }
+            publisher.publish(frame("{\"command\":\"publish\",\"tags\":[\"a\",\"b\",\"c\",\"d\"],\"data\":\"x\"}"));
+            assertEquals(Refusal.TOO_MANY_TAGS, publisher.refusal());
+            publisher.restrict(new TagGrant(new int[] { engine.tagTable().lookup(new byte[] { 'a' }, 0, 1) }));
+            publisher.publish(frame(delivered));
+            assertEquals(Refusal.FORBIDDEN_PUBLISH, publisher.refusal());
+        }
+    }
 }
