@@ -7,6 +7,7 @@ import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
 import io.mist.engine.ingress.MessagePublisher;
 import io.mist.engine.ring.Offer;
+import io.mist.engine.ring.WakeupHold;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
@@ -176,37 +177,54 @@ public final class ClusterNode implements AutoCloseable
         LOG.info("Cluster '{}': node {} joined through NATS ({})", options.name(), id, options.describe());
     }
 
-    /** A batch of messages another node sent this one: frames one after the other, each ending in a newline. */
+    /**
+     * One NATS message from another node, a batch of frames one after the other, each ending in a newline: each
+     * published here in order. The matcher is
+     * woken once for the whole message rather than once per frame (as for a socket read); a frame is read without its
+     * newline, so a delivery in mist's own form is read in one pass and passed on as it came.
+     */
     private void deliver(final Message message, final MessagePublisher publisher, final MistFrameParser parser,
         final MistFrame frame, final GrowableBytes line)
     {
         final byte[] data = message.getData();
         counters.bytesIn.addAndGet(data.length);
-        int start = 0;
-        for (int i = 0; i < data.length; i++)
+        final WakeupHold wakeups = engine.wakeups();
+        wakeups.hold();
+        try
         {
-            if (data[i] != '\n')
+            int start = 0;
+            for (int i = 0; i < data.length; i++)
             {
-                continue;
+                if (data[i] != '\n')
+                {
+                    continue;
+                }
+                line.clear();
+                line.put(data, start, i - start);
+                start = i + 1;
+                counters.messagesIn.incrementAndGet();
+                try
+                {
+                    parser.parse(line.array(), line.length(), frame);
+                }
+                catch (final FrameException ex)
+                {
+                    LOG.warn("Cluster: unreadable message from another node ignored: {}", ex.getMessage());
+                    continue;
+                }
+                // In order: this dispatcher thread waits for room rather than skipping ahead, and lets the matcher
+                // know of what it held back first, so it runs to make that room.
+                while (publisher.publish(frame) == Offer.FULL)
+                {
+                    wakeups.release();
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+                    wakeups.hold();
+                }
             }
-            line.clear();
-            line.put(data, start, i + 1 - start);
-            start = i + 1;
-            counters.messagesIn.incrementAndGet();
-            try
-            {
-                parser.parse(line.array(), line.length(), frame);
-            }
-            catch (final FrameException ex)
-            {
-                LOG.warn("Cluster: unreadable message from another node ignored: {}", ex.getMessage());
-                continue;
-            }
-            // In order: this dispatcher thread waits for room rather than skipping ahead.
-            while (publisher.publish(frame) == Offer.FULL)
-            {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
-            }
+        }
+        finally
+        {
+            wakeups.release();
         }
     }
 
