@@ -38,6 +38,13 @@ class IngressTest
         return frame;
     }
 
+    /** A started engine with a ring of 64 and at most {@code maxTags} tags per request. */
+    private static Engine smallEngine(final int maxTags)
+    {
+        return new Engine(new EngineConfig(64, WaitStrategyKind.BLOCK, 1 << 16)
+            .withLimits(new RequestLimits(maxTags, 1024, 10))).start();
+    }
+
     /** Everything queued for the session, as text. */
     private static String drain(final ClientSession session)
     {
@@ -144,9 +151,7 @@ class IngressTest
     void aPublisherWithoutSessionReachesEverySubscriberAndIsToldRefusals() throws Exception
     {
         final Semaphore woken = new Semaphore(0);
-        final EngineConfig config = new EngineConfig(64, WaitStrategyKind.BLOCK, 1 << 16)
-            .withLimits(new RequestLimits(2, 1024, 10));
-        try (Engine engine = new Engine(config).start())
+        try (Engine engine = smallEngine(2))
         {
             final ClientSession subscriber = engine.openSession(woken::release);
             final ClientIngress ingress = engine.clientIngress(subscriber, true);
@@ -184,9 +189,7 @@ class IngressTest
     void aPublishInMistsOutputFormIsDeliveredAsTheSameBytesAsAnyOtherSpelling() throws Exception
     {
         final Semaphore woken = new Semaphore(0);
-        final EngineConfig config = new EngineConfig(64, WaitStrategyKind.BLOCK, 1 << 16)
-            .withLimits(new RequestLimits(3, 1024, 10));
-        try (Engine engine = new Engine(config).start())
+        try (Engine engine = smallEngine(3))
         {
             final ClientSession subscriber = engine.openSession(woken::release);
             engine.clientIngress(subscriber, true).submit(frame("{\"command\":\"subscribe\",\"tags\":[\"a\"]}"));
