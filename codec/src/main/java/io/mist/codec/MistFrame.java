@@ -123,6 +123,13 @@ public final class MistFrame
         tagCount = 0;
     }
 
+    /** Makes this a {@code publish} without looking its name up ({@code name}: the command's bytes as sent). */
+    void publish(final byte[] name)
+    {
+        commandName.put(name, 0, name.length);
+        command = Command.PUBLISH;
+    }
+
     void resolveCommand()
     {
         command = Command.of(commandName.array(), 0, commandName.length());

@@ -26,13 +26,13 @@ public final class MistFrameParser
     public void parse(final byte[] frame, final int length, final MistFrame out) throws FrameException
     {
         out.reset();
+        if (length > WIRE_PREFIX.length && wireFormPublish(frame, length, out))
+        {
+            return;
+        }
         cursor.reset(frame, length);
         try
         {
-            if (length > WIRE_PREFIX.length && wireFormPublish(frame, length, out))
-            {
-                return;
-            }
             byte token = cursor.next();
             if (token == 'n')
             {
@@ -146,7 +146,7 @@ public final class MistFrameParser
         {
             return notWireForm(out); // empty data is left out of a delivery; anything after the '}' is an error
         }
-        out.commandSink().put(PUBLISH, 0, PUBLISH.length);
+        out.publish(PUBLISH);
         out.dataSink().put(frame, data, i - data);
         out.dataPlain(true);
         out.wireForm(frame, length);
