@@ -421,9 +421,25 @@ public final class MistCommand implements Callable<Integer>
         }
     }
 
+    /** Netty's buffer leak detection: off in the server unless this system property is set. */
+    static final String LEAK_DETECTION = "io.netty.leakDetection.level";
+
+    /**
+     * Netty samples one buffer in 128 with a stack trace to find leaks (a few % of an IO thread at moderate rates): the
+     * tests run with it, the server without, unless {@link #LEAK_DETECTION} asks for a level.
+     */
+    static void leakDetectionOffUnlessAsked()
+    {
+        if (System.getProperty(LEAK_DETECTION) == null)
+        {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
     /** Runs the server until it is stopped; a failed start is told on {@code err}, like every other error. */
     private static int runServer(final ServerConfig config, final PrintWriter err, final List<String> args)
     {
+        leakDetectionOffUnlessAsked();
         final MistServer server = new MistServer(config);
         try
         {

@@ -1,5 +1,6 @@
 package io.mist.server;
 
+import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -292,5 +293,27 @@ class CommandLineTest
         err.getBuffer().setLength(0);
         assertEquals(2, run(args), String.join(" ", args));
         assertTrue(err.toString().contains(expectedInMessage), err.toString());
+    }
+
+    /** The server runs without Netty's leak detection unless its system property asks for a level. */
+    @Test
+    void nettyLeakDetectionIsOffInTheServerUnlessAskedFor()
+    {
+        final ResourceLeakDetector.Level before = ResourceLeakDetector.getLevel();
+        try
+        {
+            System.setProperty(MistCommand.LEAK_DETECTION, "paranoid");
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+            MistCommand.leakDetectionOffUnlessAsked();
+            assertEquals(ResourceLeakDetector.Level.PARANOID, ResourceLeakDetector.getLevel());
+            System.clearProperty(MistCommand.LEAK_DETECTION);
+            MistCommand.leakDetectionOffUnlessAsked();
+            assertEquals(ResourceLeakDetector.Level.DISABLED, ResourceLeakDetector.getLevel());
+        }
+        finally
+        {
+            System.clearProperty(MistCommand.LEAK_DETECTION);
+            ResourceLeakDetector.setLevel(before);
+        }
     }
 }
