@@ -160,8 +160,9 @@ class ClientCommandsTest
     }
 
     /**
-     * The run of a command that ends when its connection does; if it has not ended 20 s after the server closed (a
-     * loaded CI host once took more than 10), the threads' stacks go to the test's output and the test fails.
+     * The run of a command that ends when its connection does; if it has not ended 20 s after the server closed (once,
+     * on CI, one took more than 10 s; not reproduced since), the threads' stacks go to the test's output and the test
+     * fails.
      */
     private static Run ended(final CompletableFuture<Run> command) throws Exception
     {
