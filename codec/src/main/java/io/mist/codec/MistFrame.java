@@ -25,6 +25,7 @@ public final class MistFrame
     private final GrowableBytes error = new GrowableBytes(16);
     /** The parsed bytes, when they are exactly what mist delivers for this frame; else null. */
     private byte[] wireForm;
+    private int wireFormOffset;
     private int wireFormLength;
 
     void reset()
@@ -226,15 +227,22 @@ public final class MistFrame
         return wireForm;
     }
 
-    /** How many bytes of {@link #wireForm()} are the frame. */
+    /** Where in {@link #wireForm()} the frame begins. */
+    public int wireFormOffset()
+    {
+        return wireFormOffset;
+    }
+
+    /** How many bytes of {@link #wireForm()}, from {@link #wireFormOffset()}, are the frame. */
     public int wireFormLength()
     {
         return wireFormLength;
     }
 
-    void wireForm(final byte[] bytes, final int length)
+    void wireForm(final byte[] bytes, final int offset, final int length)
     {
         wireForm = bytes;
+        wireFormOffset = offset;
         wireFormLength = length;
     }
 

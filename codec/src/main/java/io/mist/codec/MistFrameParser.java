@@ -26,10 +26,11 @@ public final class MistFrameParser
     public void parse(final byte[] frame, final int length, final MistFrame out) throws FrameException
     {
         out.reset();
-        if (length > WIRE_PREFIX.length && wireFormPublish(frame, length, out))
+        if (wireFormPublish(frame, 0, length, out) == length)
         {
             return;
         }
+        out.reset();
         cursor.reset(frame, length);
         try
         {
@@ -91,35 +92,56 @@ public final class MistFrameParser
     private static final byte[] PUBLISH = "publish".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /**
+     * A line at {@code bytes[offset]} that is a publish in mist's output form, read in one pass (see
+     * {@link #wireFormPublish}), when a newline follows it before {@code limit}.
+     *
+     * @return the frame's length (without the newline), with {@code out} filled; or -1, {@code out} undefined, when the
+     *     line is anything else (the general path decides).
+     */
+    public int parseWireLine(final byte[] bytes, final int offset, final int limit, final MistFrame out)
+    {
+        out.reset();
+        final int end = wireFormPublish(bytes, offset, limit, out);
+        if (end < 0 || end >= limit || bytes[end] != '\n')
+        {
+            return -1;
+        }
+        out.wireForm(bytes, offset, end - offset);
+        return end - offset;
+    }
+
+    /**
      * The common case in one pass: a publish exactly in mist's output form (as mist's clients send it), with every
      * tag and the data made of bytes that need neither decoding nor escaping, tags in delivery order, data not empty.
      * Fills {@code out} as the general path would, and marks the bytes as the frame's {@link MistFrame#wireForm()}.
      *
-     * @return false, with {@code out} empty again, at the first byte that differs: the general path decides.
+     * @return the index just after the closing brace; -1 at the first byte that differs ({@code out} then holds part
+     *     of the frame: the caller resets it before the general path decides).
      */
-    private static boolean wireFormPublish(final byte[] frame, final int length, final MistFrame out)
+    private static int wireFormPublish(final byte[] frame, final int offset, final int limit, final MistFrame out)
     {
-        if (!java.util.Arrays.equals(frame, 0, WIRE_PREFIX.length, WIRE_PREFIX, 0, WIRE_PREFIX.length))
+        if (limit - offset <= WIRE_PREFIX.length ||
+            !java.util.Arrays.equals(frame, offset, offset + WIRE_PREFIX.length, WIRE_PREFIX, 0, WIRE_PREFIX.length))
         {
-            return false;
+            return -1;
         }
         final GrowableBytes tags = out.tagSink();
-        int i = WIRE_PREFIX.length;
+        int i = offset + WIRE_PREFIX.length;
         int previous = -1;
         while (true)
         {
             final int start = i;
-            i = MistJsonWriter.plainRun(frame, i, length);
-            if (i + 1 >= length || frame[i] != '"')
+            i = MistJsonWriter.plainRun(frame, i, limit);
+            if (i + 1 >= limit || frame[i] != '"')
             {
-                return notWireForm(out);
+                return -1;
             }
-            final int offset = tags.length();
+            final int at = tags.length();
             tags.put(frame, start, i - start);
-            out.endTag(offset);
+            out.endTag(at);
             if (previous >= 0 && java.util.Arrays.compareUnsigned(frame, previous, start - 3, frame, start, i) > 0)
             {
-                return notWireForm(out); // delivered tags are in order; these are not yet
+                return -1; // delivered tags are in order; these are not yet
             }
             previous = start;
             i++;
@@ -127,36 +149,30 @@ public final class MistFrameParser
             {
                 break;
             }
-            if (frame[i] != ',' || i + 1 >= length || frame[i + 1] != '"')
+            if (frame[i] != ',' || i + 1 >= limit || frame[i + 1] != '"')
             {
-                return notWireForm(out);
+                return -1;
             }
             i += 2;
         }
         i++;
-        if (length - i < WIRE_DATA.length + 3 ||
+        if (limit - i < WIRE_DATA.length + 3 ||
             !java.util.Arrays.equals(frame, i, i + WIRE_DATA.length, WIRE_DATA, 0, WIRE_DATA.length))
         {
-            return notWireForm(out);
+            return -1;
         }
         i += WIRE_DATA.length;
         final int data = i;
-        i = MistJsonWriter.plainRun(frame, i, length);
-        if (i == data || i + 2 != length || frame[i] != '"' || frame[i + 1] != '}')
+        i = MistJsonWriter.plainRun(frame, i, limit);
+        if (i == data || i + 1 >= limit || frame[i] != '"' || frame[i + 1] != '}')
         {
-            return notWireForm(out); // empty data is left out of a delivery; anything after the '}' is an error
+            return -1; // empty data is left out of a delivery
         }
         out.publish(PUBLISH);
         out.dataSink().put(frame, data, i - data);
         out.dataPlain(true);
-        out.wireForm(frame, length);
-        return true;
-    }
-
-    private static boolean notWireForm(final MistFrame out)
-    {
-        out.reset();
-        return false;
+        out.wireForm(frame, offset, i + 2 - offset);
+        return i + 2;
     }
 
     private void requireEnd() throws FrameException

@@ -91,7 +91,7 @@ public final class RequestEncoder
         }
         if (wireForm != null)
         {
-            out.put(wireForm, 0, frame.wireFormLength()); // sent as mist delivers it: one copy
+            out.put(wireForm, frame.wireFormOffset(), frame.wireFormLength()); // as mist delivers it: one copy
             out.put((byte)'\n');
         }
         else

@@ -202,6 +202,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
+        reader.newPass();
         if (paused)
         {
             if (inputEnded && in != leftover)
@@ -356,6 +357,11 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** The line at the reader index as one message, if it is one ({@link FrameReader#readLine}); else null. */
     private FrameOutcome readLine(final ByteBuf in)
     {
+        final FrameOutcome wireForm = reader.readWireLine(in, connection);
+        if (wireForm != null)
+        {
+            return wireForm;
+        }
         final int start = in.readerIndex();
         final int newline = in.indexOf(start, Math.min(in.writerIndex(), start + maxFrameSize + 1), (byte)'\n');
         return newline < 0 ? null : reader.readLine(in, newline - start, connection);
