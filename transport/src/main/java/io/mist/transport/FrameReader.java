@@ -60,10 +60,11 @@ public final class FrameReader
      * newline, read in one pass ({@link MistFrameParser#parseWireLine}) from a copy of up to 64 KiB of the input made
      * once per pass (one per IO thread), instead of a search for the newline and a copy per line.
      *
+     * @param maxFrameSize the longest frame taken: a longer line is left for the general path, which refuses it.
      * @return the outcome (the reader index moved past the frame unless {@link FrameOutcome#BLOCKED}), or null when
      *     the line at the reader index is anything else (nothing was consumed or handled).
      */
-    public FrameOutcome readWireLine(final ByteBuf in, final ClientConnection connection)
+    public FrameOutcome readWireLine(final ByteBuf in, final int maxFrameSize, final ClientConnection connection)
     {
         final int start = in.readerIndex();
         Window held = window;
@@ -79,7 +80,10 @@ public final class FrameReader
             windowStart = start;
             windowEnd = start + length;
         }
-        final int length = parser.parseWireLine(held.bytes.array(), start - windowStart, windowEnd - windowStart, frame);
+        final int offset = start - windowStart;
+        // The newline must come within the frame limit, as the general path's search for it is bounded.
+        final int limit = (int)Math.min(windowEnd - windowStart, offset + (long)maxFrameSize + 1);
+        final int length = parser.parseWireLine(held.bytes.array(), offset, limit, frame);
         if (length < 0)
         {
             return null;

@@ -357,7 +357,7 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     /** The line at the reader index as one message, if it is one ({@link FrameReader#readLine}); else null. */
     private FrameOutcome readLine(final ByteBuf in)
     {
-        final FrameOutcome wireForm = reader.readWireLine(in, connection);
+        final FrameOutcome wireForm = reader.readWireLine(in, maxFrameSize, connection);
         if (wireForm != null)
         {
             return wireForm;
