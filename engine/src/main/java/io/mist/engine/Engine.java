@@ -43,6 +43,8 @@ public final class Engine implements AutoCloseable
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
     private final InboundRing ring;
+    /** The matcher's wait strategy's hold on wake-ups ({@link WakeupHold#NONE} if it has none). */
+    private final WakeupHold wakeups;
     private final LiveLimits limits;
 
     public Engine(final EngineConfig config)
@@ -66,8 +68,8 @@ public final class Engine implements AutoCloseable
         }, ProducerType.MULTI, waitStrategy);
         disruptor.handleEventsWith(matcher);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull,
-            waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE);
+        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull);
+        this.wakeups = waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE;
     }
 
     public Engine start()
@@ -105,7 +107,7 @@ public final class Engine implements AutoCloseable
      */
     public WakeupHold wakeups()
     {
-        return ring.wakeups();
+        return wakeups;
     }
 
     /** The per-connection entry into the ring. IO thread. */

@@ -16,27 +16,13 @@ public final class InboundRing
 {
     private final RingBuffer<InboundEvent> ring;
     private final AtomicLong fullCount;
-    private final WakeupHold wakeups;
     private volatile boolean closed;
 
     /** @param fullCount counts the offers that found the ring full. */
     public InboundRing(final RingBuffer<InboundEvent> ring, final AtomicLong fullCount)
     {
-        this(ring, fullCount, WakeupHold.NONE);
-    }
-
-    /** @param wakeups the matcher's wait strategy's hold on wake-ups ({@link WakeupHold#NONE} if it has none). */
-    public InboundRing(final RingBuffer<InboundEvent> ring, final AtomicLong fullCount, final WakeupHold wakeups)
-    {
         this.ring = ring;
         this.fullCount = fullCount;
-        this.wakeups = wakeups;
-    }
-
-    /** The calling thread's hold on waking the matcher, for a run of offers (one socket read's requests). */
-    public WakeupHold wakeups()
-    {
-        return wakeups;
     }
 
     /**
