@@ -88,13 +88,7 @@ public final class FrameReader
         {
             return null;
         }
-        final FrameOutcome outcome = connection.handle(frame);
-        if (outcome != FrameOutcome.BLOCKED)
-        {
-            in.skipBytes(length);
-        }
-        frame.trim(RETAINED_SCRATCH);
-        return outcome;
+        return done(in, length, connection.handle(frame));
     }
 
     /**
@@ -104,9 +98,7 @@ public final class FrameReader
     public FrameOutcome read(final ByteBuf in, final int length, final ClientConnection connection)
     {
         FrameOutcome outcome;
-        bytes.clear();
-        bytes.ensureSpare(length + 1);
-        in.getBytes(in.readerIndex(), bytes.array(), 0, length);
+        copyOut(in, length);
         try
         {
             parser.parse(bytes.array(), length, frame);
@@ -116,14 +108,7 @@ public final class FrameReader
         {
             outcome = connection.malformed(frame, ex.getMessage());
         }
-        if (outcome != FrameOutcome.BLOCKED)
-        {
-            in.skipBytes(length);
-        }
-        // Two comparisons when nothing is oversized; gives back what a huge frame (or one of thousands of tags) grew.
-        bytes.shrinkIfLargerThan(RETAINED_SCRATCH, 512);
-        frame.trim(RETAINED_SCRATCH);
-        return outcome;
+        return done(in, length, outcome);
     }
 
     /**
@@ -137,9 +122,7 @@ public final class FrameReader
      */
     public FrameOutcome readLine(final ByteBuf in, final int length, final ClientConnection connection)
     {
-        bytes.clear();
-        bytes.ensureSpare(length + 1);
-        in.getBytes(in.readerIndex(), bytes.array(), 0, length);
+        copyOut(in, length);
         try
         {
             parser.parse(bytes.array(), length, frame);
@@ -148,7 +131,24 @@ public final class FrameReader
         {
             return null;
         }
-        final FrameOutcome outcome = connection.handle(frame);
+        return done(in, length, connection.handle(frame));
+    }
+
+    /** Copies the {@code length} bytes at the reader index into the scratch the parser reads. */
+    private void copyOut(final ByteBuf in, final int length)
+    {
+        bytes.clear();
+        bytes.ensureSpare(length + 1);
+        in.getBytes(in.readerIndex(), bytes.array(), 0, length);
+    }
+
+    /**
+     * After a frame of {@code length} bytes was handled: moves past it unless it must wait
+     * ({@link FrameOutcome#BLOCKED}), and gives back what a huge frame (or one of thousands of tags) grew: two
+     * comparisons when nothing is oversized.
+     */
+    private FrameOutcome done(final ByteBuf in, final int length, final FrameOutcome outcome)
+    {
         if (outcome != FrameOutcome.BLOCKED)
         {
             in.skipBytes(length);
