@@ -10,12 +10,16 @@ import java.util.Arrays;
  * subscriptions is a subset of the message's tags (set semantics), never the publisher, at most once.
  * <p>
  * Each subscription is filed under one of its tags (its <em>anchor</em>, the one with the shortest list when it was
- * added). An anchor list is a flat {@code int[]} of fixed-size entries, {@code [client slot, other tag, other tag,
- * other tag]}, so testing a candidate reads consecutive memory and touches the client only when it matches;
- * subscriptions of more than four tags keep their tags in their {@link Subscription}. Which clients a message has
- * already selected is a dense array by client slot, too. Matching marks the message's
- * tags in a bitset over tag ids, walks the anchor lists of those tags and tests each candidate's other tags against
- * the bitset. Allocation-free per message. Owned by the matcher thread.
+ * added). A tag's anchor list is kept for the matcher's scan in one small {@code int[]}, one int per subscription:
+ * {@code [singles, others, slot…, key…]}, where a subscription of that tag alone is its client's slot (it matches
+ * whenever the tag is in a message) and a subscription of more tags is one of its other tags, its <em>key</em>. Only
+ * a candidate whose key is in the message reads its entry in the list's parallel, colder array ({@code [client slot,
+ * other tag, other tag]}; subscriptions of more than four tags keep their tags in their {@link Subscription}). So a
+ * scan reads 4 bytes per subscription that cannot match, the hot lists of 100,000 subscriptions take 0.4 MB, and a
+ * tag's list is usually one cache line. Which clients a message has already selected is a dense array by client
+ * slot. Matching marks the message's tags in a bitset over tag ids, walks the anchor lists of those tags and tests
+ * each candidate's key, then its other tags, against the bitset. Allocation-free per message. Owned by the matcher
+ * thread.
  */
 public final class SubscriptionIndex
 {
@@ -26,19 +30,26 @@ public final class SubscriptionIndex
         void onMatch(ClientSession session);
     }
 
-    private static final int STRIDE = 4;
-    private static final int INLINE_OTHERS = STRIDE - 1;
-    /** In an entry's first tag position: no other tag (a single-tag subscription). */
+    /** In a hot list: where the count of single-tag subscriptions is, the count of the others, the first entry. */
+    private static final int SINGLES = 0;
+    private static final int OTHERS = 1;
+    private static final int HEAD = 2;
+    /** A cold entry: {@code [client slot, other tag, other tag]}, for a subscription of two or more tags. */
+    private static final int COLD_STRIDE = 3;
+    private static final int INLINE_TAGS = 4;
+    /** In a cold entry's tag position: no tag there (a subscription of fewer tags). */
     private static final int NO_TAG = -1;
-    /** In an entry's first tag position: more than {@link #INLINE_OTHERS} other tags; test the Subscription's. */
+    /** In a cold entry's first tag position: more than {@link #INLINE_TAGS} tags; test the Subscription's. */
     private static final int MANY_TAGS = -2;
-    private static final int[] EMPTY_ENTRIES = new int[0];
+    /** The hot list of every tag that anchors nothing: no entries of either kind. Never written. */
+    private static final int[] EMPTY_HOT = new int[HEAD];
+    private static final int[] EMPTY_COLD = new int[0];
     private static final Subscription[] NO_OWNERS = new Subscription[0];
 
-    /** Per tag id: its anchor list's entries, the subscriptions they belong to (same order), and their count. */
-    private int[][] entries = new int[64][];
+    /** Per tag id: its anchor list (hot), its cold entries and the subscriptions they belong to (same positions). */
+    private int[][] hot = new int[64][];
+    private int[][] cold = new int[64][];
     private Subscription[][] owners = new Subscription[64][];
-    private int[] entryCount = new int[64];
     /** Per tag id: how many subscriptions contain it (for listall). */
     private int[] tagUse = new int[64];
 
@@ -67,9 +78,9 @@ public final class SubscriptionIndex
     /** Every tag whose anchor list holds a subscription now. */
     public void forEachAnchor(final java.util.function.IntConsumer action)
     {
-        for (int tag = 0; tag < entryCount.length; tag++)
+        for (int tag = 0; tag < hot.length; tag++)
         {
-            if (entryCount[tag] > 0)
+            if (hot[tag] != EMPTY_HOT)
             {
                 action.accept(tag);
             }
@@ -78,7 +89,8 @@ public final class SubscriptionIndex
 
     public SubscriptionIndex()
     {
-        Arrays.fill(entries, EMPTY_ENTRIES);
+        Arrays.fill(hot, EMPTY_HOT);
+        Arrays.fill(cold, EMPTY_COLD);
         Arrays.fill(owners, NO_OWNERS);
     }
 
@@ -122,7 +134,7 @@ public final class SubscriptionIndex
         int anchor = copy[0];
         for (final int tag : copy)
         {
-            if (entryCount[tag] < entryCount[anchor])
+            if (listed(tag) < listed(anchor))
             {
                 anchor = tag;
             }
@@ -202,25 +214,19 @@ public final class SubscriptionIndex
     {
         final long pass = ++stamp;
         final long[] bits = messageBits;
-        final int limit = entries.length;
+        final int[][] lists = hot;
+        final int limit = lists.length;
+        // Marking the message's tags also touches each of their anchor lists: the lists lie at unrelated places in
+        // memory, and reading them back to back lets the CPU wait for their cache misses together instead of one
+        // after another inside the scan below.
+        int touched = 0;
         for (int i = 0; i < count; i++)
         {
             final int tag = tags[i];
             if (tag < limit)
             {
                 bits[tag >>> 6] |= 1L << tag;
-            }
-        }
-
-        // Touch each anchor list first: the lists lie at unrelated places in memory, and reading them back to back
-        // lets the CPU wait for their cache misses together instead of one after another inside the scan below.
-        int touched = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final int tag = tags[i];
-            if (tag < limit && entryCount[tag] > 0)
-            {
-                touched += entries[tag][1];
+                touched += lists[tag][SINGLES];
             }
         }
         touchSink = touched;
@@ -233,40 +239,20 @@ public final class SubscriptionIndex
             {
                 continue;
             }
-            final int[] list = entries[tag];
-            for (int e = 0, end = entryCount[tag] * STRIDE; e < end; e += STRIDE)
+            final int[] list = lists[tag];
+            final int singlesEnd = HEAD + list[SINGLES];
+            final int end = singlesEnd + list[OTHERS];
+            for (int p = HEAD; p < singlesEnd; p++)
             {
-                final int first = list[e + 1];
-                if (first >= 0)
+                selected += select(list[p], pass, publisher, sink);
+            }
+            for (int p = singlesEnd; p < end; p++)
+            {
+                final int key = list[p];
+                if ((bits[key >>> 6] & (1L << key)) != 0)
                 {
-                    if ((bits[first >>> 6] & (1L << first)) == 0)
-                    {
-                        continue;
-                    }
-                    final int second = list[e + 2];
-                    if (second >= 0 && (bits[second >>> 6] & (1L << second)) == 0)
-                    {
-                        continue;
-                    }
-                    final int third = list[e + 3];
-                    if (third >= 0 && (bits[third >>> 6] & (1L << third)) == 0)
-                    {
-                        continue;
-                    }
+                    selected += selectIfAllMarked(tag, p - HEAD, bits, pass, publisher, sink);
                 }
-                else if (first == MANY_TAGS && !allMarked(owners[tag][e / STRIDE].tags, bits))
-                {
-                    continue;
-                }
-                final int slot = list[e];
-                final ClientSession session = clients[slot];
-                if (selectedInPass[slot] == pass || session == publisher)
-                {
-                    continue;
-                }
-                selectedInPass[slot] = pass;
-                selected++;
-                sink.onMatch(session);
             }
         }
 
@@ -281,6 +267,45 @@ public final class SubscriptionIndex
         return selected;
     }
 
+    /** A candidate whose anchor and key are in the message: selects its client if its other tags are too. */
+    private int selectIfAllMarked(final int tag, final int entry, final long[] bits, final long pass,
+        final ClientSession publisher, final MatchSink sink)
+    {
+        final int[] entries = cold[tag];
+        final int at = entry * COLD_STRIDE;
+        final int third = entries[at + 1];
+        if (third >= 0)
+        {
+            if ((bits[third >>> 6] & (1L << third)) == 0)
+            {
+                return 0;
+            }
+            final int fourth = entries[at + 2];
+            if (fourth >= 0 && (bits[fourth >>> 6] & (1L << fourth)) == 0)
+            {
+                return 0;
+            }
+        }
+        else if (third == MANY_TAGS && !allMarked(owners[tag][entry].tags, bits))
+        {
+            return 0;
+        }
+        return select(entries[at], pass, publisher, sink);
+    }
+
+    /** Hands the client in {@code slot} to the sink unless it is the publisher or has been selected in this pass. */
+    private int select(final int slot, final long pass, final ClientSession publisher, final MatchSink sink)
+    {
+        final ClientSession session = clients[slot];
+        if (selectedInPass[slot] == pass || session == publisher)
+        {
+            return 0;
+        }
+        selectedInPass[slot] = pass;
+        sink.onMatch(session);
+        return 1;
+    }
+
     private static boolean allMarked(final int[] tags, final long[] bits)
     {
         for (final int tag : tags)
@@ -293,41 +318,72 @@ public final class SubscriptionIndex
         return true;
     }
 
+    /** How many subscriptions the tag anchors. */
+    private int listed(final int tag)
+    {
+        final int[] list = hot[tag];
+        return list[SINGLES] + list[OTHERS];
+    }
+
     private void file(final Subscription subscription, final int anchor)
     {
-        final int n = entryCount[anchor];
-        if ((n + 1) * STRIDE > entries[anchor].length)
+        final int n = listed(anchor);
+        if (HEAD + n + 1 > hot[anchor].length)
         {
             final int capacity = Math.max(4, n << 1);
-            entries[anchor] = Arrays.copyOf(entries[anchor], capacity * STRIDE);
+            hot[anchor] = Arrays.copyOf(hot[anchor], HEAD + capacity);
+            cold[anchor] = Arrays.copyOf(cold[anchor], capacity * COLD_STRIDE);
             owners[anchor] = Arrays.copyOf(owners[anchor], capacity);
         }
-        final int[] list = entries[anchor];
-        final int at = n * STRIDE;
-        list[at] = subscription.session.indexSlot;
-        list[at + 1] = NO_TAG;
-        list[at + 2] = NO_TAG;
-        list[at + 3] = NO_TAG;
+        final int[] list = hot[anchor];
         final int[] tags = subscription.tags;
-        if (tags.length - 1 > INLINE_OTHERS)
+        final int entry;
+        if (tags.length == 1)
         {
-            list[at + 1] = MANY_TAGS;
+            // Singles come first: the first of the others moves to the end to make room.
+            entry = list[SINGLES];
+            if (list[OTHERS] > 0)
+            {
+                move(anchor, entry, n);
+            }
+            list[HEAD + entry] = subscription.session.indexSlot;
+            list[SINGLES]++;
         }
         else
         {
+            entry = n;
+            final int at = entry * COLD_STRIDE;
+            final int[] entries = cold[anchor];
+            entries[at] = subscription.session.indexSlot;
+            entries[at + 1] = NO_TAG;
+            entries[at + 2] = NO_TAG;
+            int key = NO_TAG;
             int w = at + 1;
             for (final int tag : tags)
             {
-                if (tag != anchor)
+                if (tag == anchor)
                 {
-                    list[w++] = tag;
+                    continue;
+                }
+                if (key == NO_TAG)
+                {
+                    key = tag;
+                }
+                else if (tags.length <= INLINE_TAGS)
+                {
+                    entries[w++] = tag;
                 }
             }
+            if (tags.length > INLINE_TAGS)
+            {
+                entries[at + 1] = MANY_TAGS;
+            }
+            list[HEAD + entry] = key;
+            list[OTHERS]++;
         }
-        owners[anchor][n] = subscription;
+        owners[anchor][entry] = subscription;
         subscription.anchor = anchor;
-        subscription.entry = n;
-        entryCount[anchor] = n + 1;
+        subscription.entry = entry;
         if (n == 0)
         {
             anchors.interestAdded(anchor);
@@ -337,21 +393,37 @@ public final class SubscriptionIndex
     private void unfile(final Subscription subscription)
     {
         final int anchor = subscription.anchor;
-        final int last = --entryCount[anchor];
         final int entry = subscription.entry;
-        final int[] list = entries[anchor];
-        final Subscription[] listOwners = owners[anchor];
-        if (entry != last)
+        final int[] list = hot[anchor];
+        final int singles = list[SINGLES];
+        final int last = list[SINGLES] + list[OTHERS] - 1;
+        if (entry < singles)
         {
-            System.arraycopy(list, last * STRIDE, list, entry * STRIDE, STRIDE);
-            final Subscription moved = listOwners[last];
-            listOwners[entry] = moved;
-            moved.entry = entry;
+            // The last single fills the gap, then the last of the others fills the last single's place.
+            final int lastSingle = singles - 1;
+            if (entry != lastSingle)
+            {
+                move(anchor, lastSingle, entry);
+            }
+            if (last != lastSingle)
+            {
+                move(anchor, last, lastSingle);
+            }
+            list[SINGLES]--;
         }
-        listOwners[last] = null;
+        else
+        {
+            if (entry != last)
+            {
+                move(anchor, last, entry);
+            }
+            list[OTHERS]--;
+        }
+        owners[anchor][last] = null;
         if (last == 0)
         {
-            entries[anchor] = EMPTY_ENTRIES;
+            hot[anchor] = EMPTY_HOT;
+            cold[anchor] = EMPTY_COLD;
             owners[anchor] = NO_OWNERS;
             anchors.interestRemoved(anchor);
         }
@@ -360,6 +432,18 @@ public final class SubscriptionIndex
             tagUse[tag]--;
         }
         size--;
+    }
+
+    /** Moves the anchor list entry at {@code from} to {@code to}: hot, cold and owner. */
+    private void move(final int anchor, final int from, final int to)
+    {
+        final int[] list = hot[anchor];
+        list[HEAD + to] = list[HEAD + from];
+        final int[] entries = cold[anchor];
+        System.arraycopy(entries, from * COLD_STRIDE, entries, to * COLD_STRIDE, COLD_STRIDE);
+        final Subscription moved = owners[anchor][from];
+        owners[anchor][to] = moved;
+        moved.entry = to;
     }
 
     private int takeSlot(final ClientSession session)
@@ -396,17 +480,18 @@ public final class SubscriptionIndex
 
     private void ensureTagCapacity(final int tags)
     {
-        if (tags <= entries.length)
+        if (tags <= hot.length)
         {
             return;
         }
-        final int newLength = Math.max(tags, entries.length << 1);
-        final int oldLength = entries.length;
-        entries = Arrays.copyOf(entries, newLength);
-        Arrays.fill(entries, oldLength, newLength, EMPTY_ENTRIES);
+        final int newLength = Math.max(tags, hot.length << 1);
+        final int oldLength = hot.length;
+        hot = Arrays.copyOf(hot, newLength);
+        Arrays.fill(hot, oldLength, newLength, EMPTY_HOT);
+        cold = Arrays.copyOf(cold, newLength);
+        Arrays.fill(cold, oldLength, newLength, EMPTY_COLD);
         owners = Arrays.copyOf(owners, newLength);
         Arrays.fill(owners, oldLength, newLength, NO_OWNERS);
-        entryCount = Arrays.copyOf(entryCount, newLength);
         tagUse = Arrays.copyOf(tagUse, newLength);
         messageBits = new long[(newLength + 63) >>> 6];
     }
