@@ -47,6 +47,12 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     private final int batchBytes;
     /** The {@link EnqueueStamp} of the current drain. */
     private int drainStamp;
+    /**
+     * Frames written in this drain with the same enqueue stamp (the matcher stamps a whole batch alike), recorded
+     * together: one histogram update per run of frames instead of one per frame.
+     */
+    private int runStamp;
+    private int runFrames;
     /** The replay whose marker the last ring read stopped at; -1 when none. */
     private long markerReached = -1;
     /** The replay whose marker the drain waits at: nothing after it is written until the replay is; -1 when none. */
@@ -180,6 +186,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             drainStamp = EnqueueStamp.of(System.nanoTime());
         }
         boolean wrote = false;
+        runFrames = 0;
         for (int round = 0; round < BATCHES_PER_DRAIN && channel.isWritable(); round++)
         {
             final int queued = ring.size();
@@ -229,6 +236,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         {
             channel.flush();
         }
+        recordRun();
         if (holding >= 0)
         {
             return; // the replay resumes the drain
@@ -299,8 +307,23 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         if (written != null && length > 0 && buffer.getByte(index + length - 1) == '\n')
         {
             // The record ends a frame: count the frame once, from its enqueue until this drain.
-            LatencyStage.record(written, EnqueueStamp.elapsedNanos(msgTypeId, drainStamp));
+            if (runFrames > 0 && msgTypeId != runStamp)
+            {
+                recordRun();
+            }
+            runStamp = msgTypeId;
+            runFrames++;
         }
         return Action.CONTINUE;
+    }
+
+    /** Records the frames of the current run of equal enqueue stamps, if any. */
+    private void recordRun()
+    {
+        if (runFrames > 0)
+        {
+            LatencyStage.record(written, EnqueueStamp.elapsedNanos(runStamp, drainStamp), runFrames);
+            runFrames = 0;
+        }
     }
 }
