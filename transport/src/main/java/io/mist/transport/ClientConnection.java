@@ -230,6 +230,21 @@ public final class ClientConnection implements TokenGrant.Listener
         return false;
     }
 
+    /**
+     * The connection's handler begins decoding one socket read: the publishes in it share one decode time for the
+     * latency histograms (one clock reading per read). Paired with {@link #readEnds()}. Event loop.
+     */
+    public void readBegins()
+    {
+        ingress.readBegins();
+    }
+
+    /** The read is decoded. Event loop. */
+    public void readEnds()
+    {
+        ingress.readEnds();
+    }
+
     /** Applies one decoded frame as this connection's token allows. */
     public FrameOutcome handle(final MistFrame frame)
     {

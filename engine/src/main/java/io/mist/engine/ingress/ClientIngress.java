@@ -55,6 +55,18 @@ public final class ClientIngress
         adminCommandsExist = exist;
     }
 
+    /** See {@link RequestEncoder#readBegins}. Producer thread. */
+    public void readBegins()
+    {
+        encoder.readBegins();
+    }
+
+    /** See {@link RequestEncoder#readEnds}. Producer thread. */
+    public void readEnds()
+    {
+        encoder.readEnds();
+    }
+
     /** Separates subscriptions in {@code list} replies with {@code separator} (the legacy text protocol's space). */
     public void listSeparator(final byte separator)
     {

@@ -7,7 +7,8 @@ import java.util.List;
  * do not overlap; together they span from the IO thread's decode to the bytes being handed to the socket:
  * <ol>
  *   <li>{@link #ingressToMatcher}: decoded on an IO thread → taken up by the matcher (time in the inbound ring);
- *   recorded by the matcher thread;</li>
+ *   over TCP, the publishes of one socket read share the decode time of its first, so a later one also counts the
+ *   time the IO thread spent on those before it; recorded by the matcher thread;</li>
  *   <li>{@link #matcherToEnqueued}: taken up by the matcher → enqueued on every receiver's outbound ring; matcher
  *   thread;</li>
  *   <li>{@link #enqueuedToWritten}: on a client's outbound ring → drained and written to the client's socket
@@ -19,7 +20,8 @@ public final class EngineMetrics
 {
     private final boolean enabled;
     private final LatencyStage ingressToMatcher = new LatencyStage("ingress_to_matcher",
-        "Publish decoded on an IO thread until the matcher takes it up (time in the inbound ring).");
+        "Publish decoded on an IO thread (over TCP: the first publish of its socket read) until the matcher takes it " +
+            "up (time in the inbound ring).");
     private final LatencyStage matcherToEnqueued = new LatencyStage("matcher_to_enqueued",
         "Publish taken up by the matcher until it is enqueued on every receiver's outbound ring.");
     private final LatencyStage enqueuedToWritten = new LatencyStage("enqueued_to_written",

@@ -202,6 +202,19 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     @Override
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf in, final List<Object> out)
     {
+        connection.readBegins();
+        try
+        {
+            decodeFrames(ctx, in);
+        }
+        finally
+        {
+            connection.readEnds();
+        }
+    }
+
+    private void decodeFrames(final ChannelHandlerContext ctx, final ByteBuf in)
+    {
         reader.newPass();
         if (paused)
         {
