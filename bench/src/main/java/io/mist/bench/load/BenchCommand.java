@@ -140,7 +140,7 @@ public final class BenchCommand implements Callable<Integer>
                     case "redis":
                         list.add(new RedisBroker(ServerTarget.address(redis)));
                         break;
-                    case "mist-cluster":
+                    case MistClusterBroker.NAME:
                         if (mistClusterMetrics == null)
                         {
                             throw new IllegalArgumentException("--brokers mist-cluster needs --mist-cluster and " +

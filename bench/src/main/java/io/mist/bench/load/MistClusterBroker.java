@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class MistClusterBroker implements Broker
 {
+    /** Its name in {@code --brokers} and in reports. */
+    public static final String NAME = "mist-cluster";
     private static final Pattern INTEREST = Pattern.compile("\nmist_cluster_interest_entries (\\d+)\n");
 
     private final MistBroker publishing;
@@ -47,7 +49,7 @@ public final class MistClusterBroker implements Broker
     @Override
     public String name()
     {
-        return "mist-cluster";
+        return NAME;
     }
 
     @Override

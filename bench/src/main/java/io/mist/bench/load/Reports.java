@@ -30,13 +30,16 @@ public final class Reports
 
     /**
      * Writes the files; returns their paths. Files already there (say, a recorded run committed in perf-results/) are
-     * never overwritten: a second run of the same scenario on the same day gets {@code -2}, {@code -3}, ...
+     * never overwritten: a second run of the same scenario on the same day gets {@code -2}, {@code -3}, ... A run
+     * with a mist cluster among its brokers ({@code bench/cluster}) is named {@code <date>-cluster-<scenario>-…}, apart
+     * from the single-node runs of the same scenario.
      */
     public static List<Path> write(final Path directory, final LocalDate date, final RunSpec spec,
         final List<RunResult> results, final String command) throws IOException
     {
         Files.createDirectories(directory);
-        final String base = freeBase(directory, date + "-" + spec.slug());
+        final boolean cluster = results.stream().anyMatch(r -> r.broker().equals(MistClusterBroker.NAME));
+        final String base = freeBase(directory, date + (cluster ? "-cluster-" : "-") + spec.slug());
         final List<Path> written = new ArrayList<>();
         final Path json = directory.resolve(base + ".json");
         Files.writeString(json, json(date, spec, results, command));

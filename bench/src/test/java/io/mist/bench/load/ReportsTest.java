@@ -72,6 +72,21 @@ class ReportsTest
     }
 
     @Test
+    void aClusterRunIsNamedApartFromTheSingleNodeRunsOfItsScenario() throws Exception
+    {
+        final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 4, 128, Duration.ofSeconds(1),
+            Duration.ofSeconds(2), 0, 0, 0, 0, 7);
+        final RunResult mist = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, null, 80.0, null);
+        final RunResult cluster = new RunResult(MistClusterBroker.NAME, 5000, 20000, 2.56e6, 15000, 60000, 60000,
+            null, 80.0, null);
+        final LocalDate day = LocalDate.of(2026, 11, 28);
+        assertEquals("2026-11-28-fanout-throughput-4c-128b.json",
+            Reports.write(directory, day, spec, List.of(mist), "suite").get(0).getFileName().toString());
+        assertEquals("2026-11-28-cluster-fanout-throughput-4c-128b.json",
+            Reports.write(directory, day, spec, List.of(mist, cluster), "cluster").get(0).getFileName().toString());
+    }
+
+    @Test
     void summarySectionIsReplacedBetweenItsMarkersOrAppended() throws Exception
     {
         final Path readme = directory.resolve("README.md");
