@@ -52,6 +52,12 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private long batchStart = NO_BATCH;
     /** Publishes in the current batch, recorded together at its end. */
     private long batchPublishes;
+    /**
+     * Publishes of the current batch in a row with the same decode time (over TCP, one socket read's publishes share
+     * it), recorded together in {@link #ingressToMatcher}: one histogram update per run, not per publish.
+     */
+    private long runDecoded;
+    private long runPublishes;
     private LiveLimits limits = new LiveLimits(RequestLimits.DEFAULTS);
     private ClusterPort cluster = ClusterPort.NONE;
     /** The frame {@link #offerFrame} enqueues: an event's payload view, or {@link #replyView}. */
@@ -143,7 +149,12 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                 frameLength = event.payload.length();
                 if (timed)
                 {
-                    LatencyStage.record(ingressToMatcher, batchStart - event.decodedNanos);
+                    if (runPublishes > 0 && event.decodedNanos != runDecoded)
+                    {
+                        recordRun();
+                    }
+                    runDecoded = event.decodedNanos;
+                    runPublishes++;
                     batchPublishes++;
                 }
                 index.match(event.tags, event.tagCount, session, this);
@@ -202,13 +213,27 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
 
     private void openBatch()
     {
+        if (runPublishes > 0)
+        {
+            recordRun(); // a batch that ended without its end being seen: its run counts from its own start
+        }
         batchStart = System.nanoTime();
         stamp = EnqueueStamp.of(batchStart);
         batchPublishes = 0;
     }
 
+    private void recordRun()
+    {
+        LatencyStage.record(ingressToMatcher, batchStart - runDecoded, runPublishes);
+        runPublishes = 0;
+    }
+
     private void closeBatch()
     {
+        if (runPublishes > 0)
+        {
+            recordRun();
+        }
         if (batchPublishes > 0)
         {
             LatencyStage.record(matcherToEnqueued, System.nanoTime() - batchStart, batchPublishes);

@@ -47,6 +47,34 @@ class MatcherLatencyTest
     }
 
     @Test
+    void publishesOfOneBatchAreRecordedEachWithItsOwnDecodeTime()
+    {
+        final EngineMetrics metrics = new EngineMetrics(true);
+        final Matcher matcher = new Matcher(tags, counters, metrics);
+        handle(matcher, InboundEventType.SUBSCRIBE, session(), 0, "");
+        final ClientSession publisher = session();
+        // Two socket reads' publishes in one batch: three decoded 10 ms ago, then two decoded 2 ms ago.
+        final long now = System.nanoTime();
+        final long[] decoded = {
+            now - TimeUnit.MILLISECONDS.toNanos(10), now - TimeUnit.MILLISECONDS.toNanos(10),
+            now - TimeUnit.MILLISECONDS.toNanos(10), now - TimeUnit.MILLISECONDS.toNanos(2),
+            now - TimeUnit.MILLISECONDS.toNanos(2) };
+        matcher.onBatchStart(decoded.length, 0);
+        for (int i = 0; i < decoded.length; i++)
+        {
+            handle(matcher, InboundEventType.PUBLISH, publisher, decoded[i], "{\"command\":\"publish\"}\n",
+                i == decoded.length - 1);
+        }
+
+        final var ingress = metrics.ingressToMatcher().snapshot();
+        assertEquals(5, ingress.count());
+        final double summedMillis = ingress.sumNanos() / 1e6;
+        assertTrue(summedMillis >= 3 * 10 + 2 * 2 - 0.5 && summedMillis < 3 * 10 + 2 * 2 + 5,
+            "each publish from its own decode time: " + summedMillis + " ms in all");
+        assertEquals(5, metrics.matcherToEnqueued().snapshot().count());
+    }
+
+    @Test
     void withHistogramsOffNothingIsRecordedAndRecordsCarryNoStamp()
     {
         final EngineMetrics metrics = new EngineMetrics(false);
@@ -70,6 +98,12 @@ class MatcherLatencyTest
     private void handle(final Matcher matcher, final byte type, final ClientSession session,
         final long decodedNanos, final String payload)
     {
+        handle(matcher, type, session, decodedNanos, payload, true);
+    }
+
+    private void handle(final Matcher matcher, final byte type, final ClientSession session,
+        final long decodedNanos, final String payload, final boolean endOfBatch)
+    {
         event.type = type;
         event.session = session.slot() >= 0 ? session.slot() : matcher.sessions().register(session);
         event.decodedNanos = decodedNanos;
@@ -78,7 +112,7 @@ class MatcherLatencyTest
         event.payload.clear();
         final byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         event.payload.put(bytes, 0, bytes.length);
-        matcher.onEvent(event, 0, true);
+        matcher.onEvent(event, 0, endOfBatch);
     }
 
     private static List<Integer> stamps(final ClientSession session)
