@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.ControlledMessageHandler;
 import io.mist.engine.outbound.ReplayMarker;
 
@@ -300,10 +301,20 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         {
             return Action.ABORT;
         }
-        // The ring's memory is a direct ByteBuffer; its position and limit belong to this (the consumer) thread.
-        final ByteBuffer memory = buffer.byteBuffer();
-        memory.clear().position(index).limit(index + length);
-        batch.writeBytes(memory);
+        if (batch.hasMemoryAddress())
+        {
+            // Address to address: the ring's memory is direct, and so is the batch (its room was checked above).
+            final int at = batch.writerIndex();
+            UnsafeApi.copyMemory(buffer.addressOffset() + index, batch.memoryAddress() + at, length);
+            batch.writerIndex(at + length);
+        }
+        else
+        {
+            // The ring's memory is a direct ByteBuffer; its position and limit belong to this (the consumer) thread.
+            final ByteBuffer memory = buffer.byteBuffer();
+            memory.clear().position(index).limit(index + length);
+            batch.writeBytes(memory);
+        }
         if (written != null && length > 0 && buffer.getByte(index + length - 1) == '\n')
         {
             // The record ends a frame: count the frame once, from its enqueue until this drain.
