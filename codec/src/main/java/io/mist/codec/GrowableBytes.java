@@ -4,16 +4,33 @@ import java.util.Arrays;
 
 /**
  * A reusable byte array that grows on demand and never shrinks by itself; the scratch space the codec
- * decodes into. Owned by one thread (the IO thread of its connection, or the matcher).
+ * decodes into. Owned by one thread at a time (the IO thread of its connection, or the matcher; an inbound ring
+ * slot's is handed from its producer to the matcher by the ring).
  */
 public final class GrowableBytes
 {
+    private final ByteArrayPool pool;
+    private final int pooledFrom;
+    /** The array that is this instance's own: the current one, or the one to go back to after a pooled one. */
+    private byte[] own;
     private byte[] array;
     private int length;
 
     public GrowableBytes(final int initialCapacity)
     {
-        array = new byte[Math.max(16, initialCapacity)];
+        this(initialCapacity, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Grows into arrays of its own up to {@code pooledFrom} bytes; beyond, it borrows from {@code pool} until
+     * {@link #recycle()}, so that many instances that each rarely hold a large payload do not each keep one.
+     */
+    public GrowableBytes(final int initialCapacity, final ByteArrayPool pool, final int pooledFrom)
+    {
+        this.pool = pool;
+        this.pooledFrom = pooledFrom;
+        own = new byte[Math.max(16, initialCapacity)];
+        array = own;
     }
 
     /** The backing array; valid until the next call that may grow it. */
@@ -50,7 +67,37 @@ public final class GrowableBytes
         final int needed = length + extra;
         if (needed > array.length)
         {
-            array = Arrays.copyOf(array, Math.max(needed, array.length << 1));
+            grow(needed);
+        }
+    }
+
+    private void grow(final int needed)
+    {
+        final int capacity = Math.max(needed, array.length << 1);
+        if (pool == null || capacity < pooledFrom)
+        {
+            array = Arrays.copyOf(array, capacity);
+            own = array;
+            return;
+        }
+        final byte[] previous = array;
+        array = pool.acquire(capacity);
+        System.arraycopy(previous, 0, array, 0, length);
+        if (previous != own)
+        {
+            pool.release(previous);
+        }
+    }
+
+    /** Empties it and gives a borrowed array back to the pool: the caller must hold no view of it any more. */
+    public void recycle()
+    {
+        length = 0;
+        if (array != own)
+        {
+            final byte[] borrowed = array;
+            array = own;
+            pool.release(borrowed);
         }
     }
 
@@ -83,10 +130,11 @@ public final class GrowableBytes
     /** Replaces the array by a small one when it has grown beyond {@code retainLimit}, so one huge frame does not pin memory. */
     public void shrinkIfLargerThan(final int retainLimit, final int initialCapacity)
     {
+        recycle();
         if (array.length > retainLimit)
         {
             array = new byte[initialCapacity];
+            own = array;
         }
-        length = 0;
     }
 }

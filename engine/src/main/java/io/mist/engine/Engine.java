@@ -17,6 +17,7 @@ import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
+import io.mist.engine.ring.PayloadPool;
 import io.mist.engine.ring.WakeupHold;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
@@ -39,6 +40,7 @@ public final class Engine implements AutoCloseable
     private final EngineConfig config;
     private final TagTable tagTable;
     private final EngineCounters counters = new EngineCounters();
+    private final PayloadPool payloads = new PayloadPool(counters.inboundPayloadAllocations);
     private final EngineMetrics metrics;
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
@@ -56,7 +58,7 @@ public final class Engine implements AutoCloseable
         this.matcher = new Matcher(tagTable, counters, metrics);
         matcher.limits(limits);
         final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create();
-        this.disruptor = new Disruptor<>(InboundEvent::new, config.ringSize(), runnable ->
+        this.disruptor = new Disruptor<>(() -> new InboundEvent(payloads), config.ringSize(), runnable ->
         {
             final Thread thread = new Thread(config.matcherCpu() < 0 ? runnable : () ->
             {
@@ -161,6 +163,12 @@ public final class Engine implements AutoCloseable
     }
 
     /** The data path's latency histograms. */
+    /** The arrays the inbound ring's large payloads borrow. */
+    public PayloadPool payloadPool()
+    {
+        return payloads;
+    }
+
     public EngineMetrics metrics()
     {
         return metrics;

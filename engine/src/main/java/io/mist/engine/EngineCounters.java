@@ -17,6 +17,11 @@ public final class EngineCounters
      * IO threads.
      */
     public final AtomicLong inboundRingFull = new AtomicLong();
+    /**
+     * Arrays allocated for inbound payloads of 4 KiB or more because the payload pool had none of the size idle: grows
+     * while traffic of a new size warms the pool, then stays flat; any thread.
+     */
+    public final AtomicLong inboundPayloadAllocations = new AtomicLong();
     /** Connections whose disconnect reached the matcher; opened minus closed is the number open. */
     public final Counter connectionsClosed = new Counter();
     /** Publishes that reached the matcher. */

@@ -48,6 +48,62 @@ class EngineTest
     }
 
     @Test
+    void largePublishesBorrowPooledArraysThatAllGoBackSoTheRingKeepsNone() throws Exception
+    {
+        final int messages = 300;
+        try (Engine engine = new Engine(new EngineConfig(64, WaitStrategyKind.BLOCK, 8 << 20)).start())
+        {
+            final ClientSession subscriber = engine.openSession(() -> { });
+            final ClientSession publisher = engine.openSession(() -> { });
+            engine.clientIngress(subscriber, true).submit(frame("{\"command\":\"subscribe\",\"tags\":[\"big\"]}"));
+            final ClientIngress ingress = engine.clientIngress(publisher, true);
+            final String data = "x".repeat(16 * 1024);
+            final StringBuilder queued = new StringBuilder(); // a large message may sit in the ring in parts
+            final org.agrona.concurrent.ControlledMessageHandler reader = (type, buffer, index, length) ->
+            {
+                queued.append(buffer.getStringWithoutLengthUtf8(index, length));
+                return org.agrona.concurrent.ControlledMessageHandler.Action.CONTINUE;
+            };
+            for (int i = 0; i < messages; i++)
+            {
+                final MistFrame publish =
+                    frame("{\"command\":\"publish\",\"tags\":[\"big\"],\"data\":\"" + i + data + "\"}");
+                while (ingress.submit(publish) == io.mist.engine.ring.Offer.FULL)
+                {
+                    Thread.onSpinWait();
+                }
+                subscriber.outbound().drain(reader, Integer.MAX_VALUE); // read as a client would, keeping up
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (engine.counters().messagesDelivered.get() < messages && System.nanoTime() < deadline)
+            {
+                subscriber.outbound().drain(reader, Integer.MAX_VALUE);
+                Thread.sleep(1);
+            }
+            subscriber.outbound().drain(reader, Integer.MAX_VALUE);
+            assertEquals(0, engine.counters().clientDropped.get(), "the subscriber kept up");
+            final String[] received = queued.toString().split("\n");
+            assertEquals(messages, received.length);
+            for (int i = 0; i < messages; i++)
+            {
+                assertTrue(received[i].equals("{\"command\":\"publish\",\"tags\":[\"big\"],\"data\":\"" + i + data + "\"}"),
+                    "message " + i + " arrives whole and in order");
+            }
+
+            // The matcher gives each slot's array back once handled: every array ever lent is idle again, and the
+            // pool never needed more than the 64 slots can hold at once (keeping them would take one per message).
+            final long allocated = engine.payloadPool().allocations();
+            assertTrue(allocated >= 1 && allocated <= 64, allocated + " arrays allocated for " + messages + " messages");
+            final long deadlineIdle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (engine.payloadPool().idleBytes() != allocated * 32 * 1024 && System.nanoTime() < deadlineIdle)
+            {
+                Thread.sleep(1);
+            }
+            assertEquals(allocated * 32 * 1024, engine.payloadPool().idleBytes(), "all arrays are back in the pool");
+        }
+    }
+
+    @Test
     void afterCloseRequestsAreDroppedInsteadOfWaitingForTheStoppedMatcher() throws Exception
     {
         final Engine engine = new Engine(new EngineConfig(64, WaitStrategyKind.SLEEP, 4096)).start();

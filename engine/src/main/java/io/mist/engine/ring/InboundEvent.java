@@ -7,15 +7,13 @@ import java.util.Arrays;
 
 /**
  * One slot of the inbound ring: a request from a client on its way to the matcher. Pre-allocated by the Disruptor
- * and reused; filled by an IO thread between claim and publish, read by the matcher thread after. Filling it stores
- * no reference (a type byte, a session slot, bytes and ints), so the long-lived slot costs the garbage collector
- * nothing per message.
+ * and reused; filled by an IO thread between claim and publish, read by the matcher thread after. Filling it
+ * allocates nothing (a type byte, a session slot, bytes and ints; a large payload borrows a {@link PayloadPool} array
+ * until the matcher releases the slot), so the long-lived slot costs the garbage collector nothing per message.
  */
 public final class InboundEvent
 {
-    /** Event payloads beyond this size are released after use so one huge frame does not pin memory in the ring. */
-    static final int RETAINED_PAYLOAD = 64 * 1024;
-    /** Likewise for tag ids: a frame of thousands of tags must not grow every slot it passes through for good. */
+    /** Tag arrays beyond this count are dropped after use: a frame of thousands of tags must not grow slots for good. */
     static final int RETAINED_TAGS = 1024;
     private static final int INITIAL_PAYLOAD = 256;
     private static final int INITIAL_TAGS = 8;
@@ -36,9 +34,22 @@ public final class InboundEvent
      * {@code REPLY} and {@code CLOSE}, the encoded {@code ,"tags":[...]} echo for {@code LIST}, {@code LISTALL} and
      * {@code WHO}.
      */
-    public final GrowableBytes payload = new GrowableBytes(INITIAL_PAYLOAD);
+    public final GrowableBytes payload;
     /** The payload's array seen as a buffer, re-wrapped only when the array changes. */
-    private final UnsafeBuffer view = new UnsafeBuffer(payload.array());
+    private final UnsafeBuffer view;
+
+    /** A slot whose payloads of {@link PayloadPool#POOLED_FROM} bytes or more borrow arrays from {@code pool}. */
+    public InboundEvent(final PayloadPool pool)
+    {
+        payload = new GrowableBytes(INITIAL_PAYLOAD, pool, PayloadPool.POOLED_FROM);
+        view = new UnsafeBuffer(payload.array());
+    }
+
+    /** A slot with a pool of its own (tests and benchmarks that drive one event). */
+    public InboundEvent()
+    {
+        this(new PayloadPool());
+    }
 
     /** Makes room for {@code count} tag ids. */
     public int[] tagCapacity(final int count)
@@ -75,16 +86,16 @@ public final class InboundEvent
         tagCount = 0;
         decodedNanos = 0;
         listSeparator = 0;
-        payload.clear();
+        payload.recycle();
     }
 
-    /** Called by the matcher after handling: drops oversized buffers. */
+    /** Called by the matcher after handling: a borrowed payload array goes back to the pool, oversized tags go. */
     public void release()
     {
         if (tags.length > RETAINED_TAGS)
         {
             tags = new int[INITIAL_TAGS];
         }
-        payload.shrinkIfLargerThan(RETAINED_PAYLOAD, INITIAL_PAYLOAD);
+        payload.recycle();
     }
 }

@@ -159,6 +159,11 @@ public final class ServerMetrics
             "Copies of messages dropped because a subscriber's outbound ring was full.", counters.clientDropped.get());
         counter(out, "mist_inbound_ring_full_total", "Times a connection found the inbound ring full and stopped " +
             "reading until the matcher made room (each retry counts).", counters.inboundRingFull.get());
+        counter(out, "mist_inbound_payload_allocations_total", "Arrays allocated for requests of 4 KiB or more on " +
+            "their way to the matcher because the payload pool had none of the size idle; flat once traffic of a " +
+            "size has warmed it.", counters.inboundPayloadAllocations.get());
+        gauge(out, "mist_inbound_payload_pool_bytes", "Bytes of payload arrays idle in the pool, ready for large " +
+            "requests (at most 8 MiB per power-of-two size from 4 KiB to 1 MiB).", engine.payloadPool().idleBytes());
         counter(out, "mist_connections_opened_total", "Client connections opened since start.",
             counters.connectionsOpened.get());
         counter(out, "mist_connection_errors_total",
