@@ -26,7 +26,7 @@ import java.nio.charset.StandardCharsets;
 public class DecodeBenchmark extends DataPathBenchmark
 {
     /** Bytes of data in the frame. */
-    @Param({ "16", "128", "1024" })
+    @Param({ "16", "128", "1024", "16384" })
     public int payload;
 
     /**
