@@ -9,6 +9,8 @@ import io.mist.engine.ingress.RequestPolicy;
 import io.mist.engine.RequestLimits;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundRing;
+import io.mist.engine.ring.PayloadPool;
+import io.mist.engine.EngineConfig;
 import io.mist.engine.session.ClientSession;
 import io.mist.engine.tag.TagTable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,9 +52,11 @@ public class IngressBenchmark extends DataPathBenchmark
         {
             Workload.intern(tags, tag);
         }
-        ring = RingBuffer.createMultiProducer(InboundEvent::new, 1024);
+        final PayloadPool payloads = new PayloadPool();
+        ring = RingBuffer.createMultiProducer(() -> new InboundEvent(payloads), 1024);
         final ClientSession session = Workload.clients(1)[0];
-        ingress = new ClientIngress(new InboundRing(ring, new java.util.concurrent.atomic.AtomicLong()), session,
+        ingress = new ClientIngress(new InboundRing(ring, new java.util.concurrent.atomic.AtomicLong(), payloads,
+            EngineConfig.DEFAULT_INBOUND_BUFFER_SIZE, new java.util.concurrent.atomic.AtomicLong()), session,
             new RequestEncoder(tags, new RequestPolicy(RequestLimits.DEFAULTS, 1 << 20), false), true);
         final String order = form.equals("delivery") ? "\"eu-west\",\"orders\",\"priority\"" :
             "\"priority\",\"orders\",\"eu-west\"";

@@ -70,7 +70,8 @@ public final class Engine implements AutoCloseable
         }, ProducerType.MULTI, waitStrategy);
         disruptor.handleEventsWith(matcher);
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull);
+        this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull, payloads,
+            config.inboundBufferSize(), counters.inboundBufferFull);
         this.wakeups = waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE;
     }
 

@@ -3,14 +3,16 @@ package io.mist.engine;
 import io.mist.engine.ring.WaitStrategyKind;
 
 /**
- * The engine's tuning, validated once: inbound ring size, the matcher's wait strategy and CPU, each client's outbound
- * ring capacity, and whether latency histograms are recorded. Immutable.
+ * The engine's tuning, validated once: inbound ring size and payload budget, the matcher's wait strategy and CPU, each
+ * client's outbound ring capacity, and whether latency histograms are recorded. Immutable.
  */
 public final class EngineConfig
 {
     public static final int DEFAULT_RING_SIZE = 16 * 1024;
     public static final int DEFAULT_CLIENT_BUFFER_SIZE = 4 * 1024 * 1024;
     public static final WaitStrategyKind DEFAULT_WAIT_STRATEGY = WaitStrategyKind.BLOCK;
+    public static final int DEFAULT_INBOUND_BUFFER_SIZE = 64 * 1024 * 1024;
+    private static final int MIN_INBOUND_BUFFER_SIZE = 1024 * 1024;
 
     private final int ringSize;
     private final WaitStrategyKind waitStrategy;
@@ -18,18 +20,25 @@ public final class EngineConfig
     private final boolean latencyHistograms;
     private final int matcherCpu;
     private final RequestLimits limits;
+    private final int inboundBufferSize;
 
     public EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize)
     {
-        this(ringSize, waitStrategy, clientBufferSize, true, -1, RequestLimits.DEFAULTS);
+        this(ringSize, waitStrategy, clientBufferSize, true, -1, RequestLimits.DEFAULTS, DEFAULT_INBOUND_BUFFER_SIZE);
     }
 
     private EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize,
-        final boolean latencyHistograms, final int matcherCpu, final RequestLimits limits)
+        final boolean latencyHistograms, final int matcherCpu, final RequestLimits limits, final int inboundBufferSize)
     {
         this.limits = limits;
         requirePowerOfTwo("--ring-size", ringSize, 64, 1 << 24);
         requirePowerOfTwo("--client-buffer-size", clientBufferSize, 4096, 1 << 30);
+        if (inboundBufferSize < MIN_INBOUND_BUFFER_SIZE)
+        {
+            throw new IllegalArgumentException("--inbound-buffer-size must be at least " + MIN_INBOUND_BUFFER_SIZE +
+                " bytes (1m), got " + inboundBufferSize);
+        }
+        this.inboundBufferSize = inboundBufferSize;
         if (matcherCpu < -1)
         {
             throw new IllegalArgumentException("--matcher-cpu must be a CPU number (0 or more), got " + matcherCpu);
@@ -44,20 +53,32 @@ public final class EngineConfig
     /** This configuration with latency histograms recorded (the default) or not. */
     public EngineConfig withLatencyHistograms(final boolean enabled)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpu, limits);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpu, limits,
+            inboundBufferSize);
     }
 
     /** This configuration with the matcher thread pinned to {@code cpu} (-1: not pinned, the default). */
     public EngineConfig withMatcherCpu(final int cpu)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpu, limits);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpu, limits,
+            inboundBufferSize);
     }
 
     /** This configuration with {@code limits} on requests. */
     public EngineConfig withLimits(final RequestLimits requestLimits)
     {
         return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpu,
-            requestLimits);
+            requestLimits, inboundBufferSize);
+    }
+
+    /**
+     * This configuration with at most {@code bytes} in requests of 4 KiB or more on their way to the matcher
+     * ({@code --inbound-buffer-size}); beyond it, producers are told the ring is full.
+     */
+    public EngineConfig withInboundBufferSize(final int bytes)
+    {
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpu, limits,
+            bytes);
     }
 
     /** Limits on tags and subscriptions. */
@@ -96,6 +117,12 @@ public final class EngineConfig
     public int clientBufferSize()
     {
         return clientBufferSize;
+    }
+
+    /** The most bytes that requests of 4 KiB or more may hold on their way to the matcher. */
+    public int inboundBufferSize()
+    {
+        return inboundBufferSize;
     }
 
     private static void requirePowerOfTwo(final String option, final int value, final int min, final int max)

@@ -22,6 +22,11 @@ public final class EngineCounters
      * while traffic of a new size warms the pool, then stays flat; any thread.
      */
     public final AtomicLong inboundPayloadAllocations = new AtomicLong();
+    /**
+     * Times a producer found the large requests on their way to the matcher holding {@code --inbound-buffer-size} (a
+     * connection stops reading until the matcher has caught up); IO threads.
+     */
+    public final AtomicLong inboundBufferFull = new AtomicLong();
     /** Connections whose disconnect reached the matcher; opened minus closed is the number open. */
     public final Counter connectionsClosed = new Counter();
     /** Publishes that reached the matcher. */

@@ -129,5 +129,9 @@ class EngineTest
             () -> new EngineConfig(1000, WaitStrategyKind.SLEEP, 4096)).getMessage().contains("--ring-size"));
         assertTrue(assertThrows(IllegalArgumentException.class,
             () -> new EngineConfig(1024, WaitStrategyKind.SLEEP, 5000)).getMessage().contains("--client-buffer-size"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+            () -> EngineConfig.defaults().withInboundBufferSize(4096)).getMessage().contains("--inbound-buffer-size"));
+        assertEquals(8 << 20, EngineConfig.defaults().withInboundBufferSize(8 << 20).withMatcherCpu(1)
+            .withLatencyHistograms(false).inboundBufferSize(), "kept through the other settings");
     }
 }

@@ -109,6 +109,12 @@ public final class MistCommand implements Callable<Integer>
             "dropped and counted. Default: ${DEFAULT-VALUE}.")
     String clientBufferSize;
 
+    @Option(names = "--inbound-buffer-size", paramLabel = "BYTES", defaultValue = "64m",
+        description = "Most bytes that requests of 4 KiB or more may hold on their way to the matcher; beyond it, " +
+            "connections with more to send stop reading until the matcher has caught up, which bounds the heap " +
+            "under a flood of large messages. Default: ${DEFAULT-VALUE}.")
+    String inboundBufferSize;
+
     @Option(names = "--ring-size", paramLabel = "EVENTS", defaultValue = "16384",
         description = "Slots in the inbound ring between IO threads and the matcher (power of two). Default: ${DEFAULT-VALUE}.")
     int ringSize;
@@ -305,6 +311,7 @@ public final class MistCommand implements Callable<Integer>
                 named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy)),
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms).withMatcherCpu(matcherCpu)
+                .withInboundBufferSize(ByteSize.parse("--inbound-buffer-size", inboundBufferSize))
                 .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
                     maxSubscriptions, maxDistinctTags));
             final TransportConfig transport =

@@ -347,6 +347,8 @@ public final class MistServer implements AutoCloseable
                 String.valueOf(config.engine().waitStrategy())},
             {"--client-buffer-size", String.valueOf(next.engine().clientBufferSize()),
                 String.valueOf(config.engine().clientBufferSize())},
+            {"--inbound-buffer-size", String.valueOf(next.engine().inboundBufferSize()),
+                String.valueOf(config.engine().inboundBufferSize())},
             {"--max-frame-size", String.valueOf(next.transport().maxFrameSize()),
                 String.valueOf(config.transport().maxFrameSize())},
             {"--stats-interval", String.valueOf(next.statsInterval()), String.valueOf(config.statsInterval())},

@@ -41,6 +41,7 @@ class ConfigFileTest
             log-level: DEBUG
             ring-size: 2048
             client-buffer-size: 2m
+            inbound-buffer-size: 16m
             wait-strategy: yield
             allowed-origins: [https://a.example]
             log-format: json
@@ -53,6 +54,7 @@ class ConfigFileTest
         assertEquals(LogLevel.DEBUG, config.logLevel());
         assertEquals(2048, config.engine().ringSize());
         assertEquals(2 * 1024 * 1024, config.engine().clientBufferSize());
+        assertEquals(16 * 1024 * 1024, config.engine().inboundBufferSize());
         assertEquals("yield", config.engine().waitStrategy().flagValue());
         assertEquals(List.of("https://a.example"), config.transport().allowedOrigins());
         assertEquals(io.mist.server.logging.LogFormat.JSON, config.logFormat());
@@ -69,6 +71,7 @@ class ConfigFileTest
         assertEquals(List.of("tcp://127.0.0.1:1"), config.listeners().stream().map(ListenerUri::toString).toList());
         assertEquals(ServerConfig.DEFAULT_LISTENERS.size(), configFrom("--server").listeners().size(), "defaults");
         assertEquals(256 * 1024, config.transport().maxFrameSize(), "the default");
+        assertEquals(64 * 1024 * 1024, config.engine().inboundBufferSize(), "the default");
     }
 
     @Test
@@ -80,6 +83,7 @@ class ConfigFileTest
         assertError(Files.writeString(dir.resolve("c.json"), "{\"ring-size\": \"many\"}"), "--ring-size", 2);
         assertError(Files.writeString(dir.resolve("d.yaml"), "ring-size: 1000\n"), "--ring-size", 2);
         assertError(Files.writeString(dir.resolve("e.json"), "{\"ring-size\": "), "not valid JSON", 2);
+        assertError(Files.writeString(dir.resolve("g.yaml"), "inbound-buffer-size: 64k\n"), "--inbound-buffer-size", 2);
         assertError(Files.writeString(dir.resolve("f.toml"), "x = 1"), "only YAML and JSON files are read", 2);
         assertError(dir.resolve("missing.yaml"), "not found", 2);
     }

@@ -6,7 +6,7 @@ public enum Offer
     /** The event is in the ring, on its way to the matcher. */
     PUBLISHED,
     /**
-     * The ring has no free slot: nothing was claimed or filled. The producer keeps its input and tries again later;
+     * The ring has no free slot, or its large requests hold the payload budget: nothing was claimed or filled. The producer keeps its input and tries again later;
      * a connection stops reading meanwhile.
      */
     FULL,

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Without it every slot would keep the largest payload that ever passed through it, ring size times frame size (half
  * a GiB for 16 KiB messages in the default ring), grown by allocation and garbage collection while traffic runs.
  * Arrays come in powers of two from 4 KiB to 1 MiB; each size keeps a bounded number idle, so the pool holds what the
- * payloads in flight need and at most {@link #IDLE_BYTES_PER_SIZE} more of each size. Lock-free and allocation-free
- * once warm.
+ * payloads in flight need and at most {@link #IDLE_BYTES_PER_SIZE} more of each size. It also counts the bytes lent
+ * out, which {@link InboundRing} holds within {@code --inbound-buffer-size}. Lock-free and allocation-free once warm.
  */
 public final class PayloadPool implements ByteArrayPool
 {
@@ -25,6 +25,7 @@ public final class PayloadPool implements ByteArrayPool
 
     private final ManyToManyConcurrentArrayQueue<byte[]>[] idle;
     private final AtomicLong allocations;
+    private final AtomicLong lent = new AtomicLong();
 
     public PayloadPool()
     {
@@ -51,26 +52,35 @@ public final class PayloadPool implements ByteArrayPool
         if (shift > LARGEST_SHIFT)
         {
             allocations.incrementAndGet();
+            lent.addAndGet(minCapacity);
             return new byte[minCapacity]; // rarer than the frame limit allows by default: not kept
         }
-        final byte[] array = idle[shift - SMALLEST_SHIFT].poll();
-        if (array != null)
+        byte[] array = idle[shift - SMALLEST_SHIFT].poll();
+        if (array == null)
         {
-            return array;
+            allocations.incrementAndGet();
+            array = new byte[1 << shift];
         }
-        allocations.incrementAndGet();
-        return new byte[1 << shift];
+        lent.addAndGet(array.length);
+        return array;
     }
 
     @Override
     public void release(final byte[] array)
     {
         final int length = array.length;
+        lent.addAndGet(-length);
         if (Integer.bitCount(length) != 1 || length < POOLED_FROM || length > 1 << LARGEST_SHIFT)
         {
             return;
         }
         idle[Integer.numberOfTrailingZeros(length) - SMALLEST_SHIFT].offer(array); // a full queue lets it go
+    }
+
+    /** Bytes in arrays lent out now: large requests on their way to the matcher. */
+    public long lentBytes()
+    {
+        return lent.get();
     }
 
     /** Arrays allocated so far because none of the size was idle. */

@@ -159,6 +159,11 @@ public final class ServerMetrics
             "Copies of messages dropped because a subscriber's outbound ring was full.", counters.clientDropped.get());
         counter(out, "mist_inbound_ring_full_total", "Times a connection found the inbound ring full and stopped " +
             "reading until the matcher made room (each retry counts).", counters.inboundRingFull.get());
+        gauge(out, "mist_inbound_payload_bytes", "Bytes of arrays that requests of 4 KiB or more hold on their way " +
+            "to the matcher (up to --inbound-buffer-size, plus one request per IO thread).",
+            engine.payloadPool().lentBytes());
+        counter(out, "mist_inbound_buffer_full_total", "Times a connection found --inbound-buffer-size reached and " +
+            "stopped reading until the matcher caught up (each retry counts).", counters.inboundBufferFull.get());
         counter(out, "mist_inbound_payload_allocations_total", "Arrays allocated for requests of 4 KiB or more on " +
             "their way to the matcher because the payload pool had none of the size idle; flat once traffic of a " +
             "size has warmed it.", counters.inboundPayloadAllocations.get());

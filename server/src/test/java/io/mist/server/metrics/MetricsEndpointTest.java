@@ -127,6 +127,8 @@ class MetricsEndpointTest
             final double allocated = samples.get("mist_inbound_payload_allocations_total");
             assertTrue(allocated >= 1 && allocated <= messages, "allocated " + allocated);
             assertEquals(allocated * 32 * 1024, samples.get("mist_inbound_payload_pool_bytes"));
+            assertEquals(0, samples.get("mist_inbound_payload_bytes"), "none lent out any more");
+            assertEquals(0, samples.get("mist_inbound_buffer_full_total"), "100 × 32 KiB stays within 64 MiB");
         }
     }
 
