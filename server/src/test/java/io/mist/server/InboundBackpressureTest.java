@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A full inbound ring stops only the connections that cannot publish: their IO thread stays free (it answers HTTP
  * meanwhile), nothing they sent is lost, and once the matcher has room every message arrives, each publisher's in
- * order, also from a client that hung up while it waited. Real sockets against a server with the smallest ring and one
- * IO thread, and a matcher held up on purpose.
+ * order, also from a client that hung up while it waited. So does a full budget for large requests
+ * ({@code --inbound-buffer-size}). Real sockets against a server with the smallest ring (or budget) and one IO thread,
+ * and a matcher held up on purpose.
  */
 class InboundBackpressureTest
 {
@@ -144,6 +145,72 @@ class InboundBackpressureTest
             assertEquals(FROM_B, nextB);
             assertEquals(1, httpMessages);
             assertEquals(2, nextP);
+            subscriber.expectNothing();
+        }
+    }
+
+    @Test
+    void largeRequestsOverTheInboundBufferHoldThePublisherBackWithoutLosingAnything() throws Exception
+    {
+        // The default ring has room for thousands of requests; the 1 MiB budget for large ones is what fills up.
+        final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0")), LogLevel.INFO,
+            EngineConfig.defaults().withInboundBufferSize(1 << 20), new TransportConfig(
+                TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1));
+        final int messages = 100;
+        final String data = "d".repeat(20_000); // each borrows a 32 KiB array: 100 of them are 3.2 MiB
+        try (ServerFixture fixture = new ServerFixture(new MistServer(config).start());
+            TestClient subscriber = fixture.connect();
+            TestClient publisher = fixture.connect())
+        {
+            subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"t\"]}");
+            subscriber.sync();
+            publisher.sync();
+
+            final CountDownLatch release = new CountDownLatch(1);
+            final CountDownLatch held = new CountDownLatch(1);
+            final ClientSession blocker = fixture.server.engine().openSession(() ->
+            {
+                held.countDown();
+                awaitQuietly(release);
+            });
+            assertEquals(Offer.PUBLISHED, fixture.server.engine().clientIngress(blocker, true).submit(ping()));
+            assertTrue(held.await(5, TimeUnit.SECONDS), "the matcher is held");
+
+            final StringBuilder all = new StringBuilder();
+            for (int i = 0; i < messages; i++)
+            {
+                all.append("{\"command\":\"publish\",\"tags\":[\"t\"],\"data\":\"").append(i).append(data)
+                    .append("\"}\n");
+            }
+            final CompletableFuture<Void> send = CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    publisher.sendRaw(all.toString());
+                }
+                catch (final IOException ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            final EngineCounters counters = fixture.server.engine().counters();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (counters.inboundBufferFull.get() == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            assertTrue(counters.inboundBufferFull.get() > 0, "the budget for large requests filled up");
+            assertEquals(0, counters.inboundRingFull.get(), "the ring itself had room");
+            final long lent = fixture.server.engine().payloadPool().lentBytes();
+            assertTrue(lent <= (1 << 20) + 32 * 1024, lent + " bytes lent: the budget and one request over it");
+
+            release.countDown();
+            send.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < messages; i++)
+            {
+                final String line = subscriber.read();
+                assertTrue(line.endsWith("\"data\":\"" + i + data + "\"}"), "message " + i + " whole and in order");
+            }
             subscriber.expectNothing();
         }
     }
