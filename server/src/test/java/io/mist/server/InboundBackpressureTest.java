@@ -58,16 +58,7 @@ class InboundBackpressureTest
             publisherB.sync();
             final URI base = fixture.uri("http");
 
-            // Hold the matcher: it wakes this session at the end of a batch, and the wake-up waits for the test.
-            final CountDownLatch release = new CountDownLatch(1);
-            final CountDownLatch held = new CountDownLatch(1);
-            final ClientSession blocker = fixture.server.engine().openSession(() ->
-            {
-                held.countDown();
-                awaitQuietly(release);
-            });
-            assertEquals(Offer.PUBLISHED, fixture.server.engine().clientIngress(blocker, true).submit(ping()));
-            assertTrue(held.await(5, TimeUnit.SECONDS), "the matcher is held");
+            final CountDownLatch release = holdMatcher(fixture);
 
             final CompletableFuture<Void> sendA = CompletableFuture.runAsync(() -> publish(publisherA, "A", FROM_A,
                 false));
@@ -166,15 +157,7 @@ class InboundBackpressureTest
             subscriber.sync();
             publisher.sync();
 
-            final CountDownLatch release = new CountDownLatch(1);
-            final CountDownLatch held = new CountDownLatch(1);
-            final ClientSession blocker = fixture.server.engine().openSession(() ->
-            {
-                held.countDown();
-                awaitQuietly(release);
-            });
-            assertEquals(Offer.PUBLISHED, fixture.server.engine().clientIngress(blocker, true).submit(ping()));
-            assertTrue(held.await(5, TimeUnit.SECONDS), "the matcher is held");
+            final CountDownLatch release = holdMatcher(fixture);
 
             final StringBuilder all = new StringBuilder();
             for (int i = 0; i < messages; i++)
@@ -213,6 +196,24 @@ class InboundBackpressureTest
             }
             subscriber.expectNothing();
         }
+    }
+
+    /**
+     * Holds the matcher until the returned latch is counted down: it wakes a session of its own at the end of a
+     * batch, and the wake-up waits for the test.
+     */
+    private static CountDownLatch holdMatcher(final ServerFixture fixture) throws Exception
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch held = new CountDownLatch(1);
+        final ClientSession blocker = fixture.server.engine().openSession(() ->
+        {
+            held.countDown();
+            awaitQuietly(release);
+        });
+        assertEquals(Offer.PUBLISHED, fixture.server.engine().clientIngress(blocker, true).submit(ping()));
+        assertTrue(held.await(5, TimeUnit.SECONDS), "the matcher is held");
+        return release;
     }
 
     private static void publish(final TestClient client, final String name, final int count, final boolean close)

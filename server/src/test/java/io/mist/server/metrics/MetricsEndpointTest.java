@@ -47,9 +47,7 @@ class MetricsEndpointTest
              Socket subscriber = connect(server);
              Socket publisher = connect(server))
         {
-            final BufferedReader in = reader(subscriber);
-            send(subscriber, "{\"command\":\"subscribe\",\"tags\":[\"m\"]}\n{\"command\":\"ping\"}\n");
-            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}", in.readLine());
+            final BufferedReader in = subscribed(subscriber, "m");
             final StringBuilder burst = new StringBuilder();
             for (int i = 0; i < MESSAGES; i++)
             {
@@ -101,9 +99,7 @@ class MetricsEndpointTest
              Socket subscriber = connect(server);
              Socket publisher = connect(server))
         {
-            final BufferedReader in = reader(subscriber);
-            send(subscriber, "{\"command\":\"subscribe\",\"tags\":[\"big\"]}\n{\"command\":\"ping\"}\n");
-            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}", in.readLine());
+            final BufferedReader in = subscribed(subscriber, "big");
             final String data = "y".repeat(16 * 1024);
             final int messages = 100;
             for (int i = 0; i < messages; i++)
@@ -204,6 +200,15 @@ class MetricsEndpointTest
         final Socket socket = new Socket(address.getAddress(), address.getPort());
         socket.setSoTimeout(10_000);
         return socket;
+    }
+
+    /** Subscribes {@code subscriber} to {@code tag}, waits until the server has it, and returns its reader. */
+    private static BufferedReader subscribed(final Socket subscriber, final String tag) throws Exception
+    {
+        final BufferedReader in = reader(subscriber);
+        send(subscriber, "{\"command\":\"subscribe\",\"tags\":[\"" + tag + "\"]}\n{\"command\":\"ping\"}\n");
+        assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}", in.readLine());
+        return in;
     }
 
     private static BufferedReader reader(final Socket socket) throws Exception
