@@ -163,13 +163,13 @@ public final class Engine implements AutoCloseable
         return counters;
     }
 
-    /** The data path's latency histograms. */
     /** The arrays the inbound ring's large payloads borrow. */
     public PayloadPool payloadPool()
     {
         return payloads;
     }
 
+    /** The data path's latency histograms. */
     public EngineMetrics metrics()
     {
         return metrics;

@@ -77,7 +77,10 @@ public final class InboundEvent
     /** {@code SUBSCRIBE_REPLAY}: the retention store's session slot. */
     public int replayStore = -1;
 
-    /** Called by the producer after claiming: an empty event of session {@code owner} (-1: not a client). */
+    /**
+     * Called by the producer after claiming, and again when a fill is refused or fails: an empty event of session
+     * {@code owner} (-1: not a client). An array it had borrowed for that fill goes back to the pool at once.
+     */
     public void reset(final int owner)
     {
         type = InboundEventType.NONE;
