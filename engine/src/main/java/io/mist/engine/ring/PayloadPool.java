@@ -1,6 +1,7 @@
 package io.mist.engine.ring;
 
 import io.mist.codec.ByteArrayPool;
+import org.agrona.BitUtil;
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,7 +49,8 @@ public final class PayloadPool implements ByteArrayPool
     @Override
     public byte[] acquire(final int minCapacity)
     {
-        final int shift = Math.max(SMALLEST_SHIFT, 32 - Integer.numberOfLeadingZeros(minCapacity - 1));
+        final int shift = Math.max(SMALLEST_SHIFT,
+            Integer.numberOfTrailingZeros(BitUtil.findNextPositivePowerOfTwo(minCapacity)));
         if (shift > LARGEST_SHIFT)
         {
             allocations.incrementAndGet();
@@ -70,7 +72,7 @@ public final class PayloadPool implements ByteArrayPool
     {
         final int length = array.length;
         lent.addAndGet(-length);
-        if (Integer.bitCount(length) != 1 || length < POOLED_FROM || length > 1 << LARGEST_SHIFT)
+        if (!BitUtil.isPowerOfTwo(length) || length < POOLED_FROM || length > 1 << LARGEST_SHIFT)
         {
             return;
         }
