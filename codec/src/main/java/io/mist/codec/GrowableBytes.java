@@ -101,6 +101,28 @@ public final class GrowableBytes
         }
     }
 
+    /** Whether the current array is borrowed from the pool (it has outgrown its own). */
+    public boolean isBorrowed()
+    {
+        return array != own;
+    }
+
+    /**
+     * Hands the borrowed array over to the caller, who now gives it back to the pool in its own time, and goes back to
+     * its own array, empty. Only while {@link #isBorrowed()}.
+     */
+    public byte[] takeBorrowed()
+    {
+        if (array == own)
+        {
+            throw new IllegalStateException("no borrowed array to hand over");
+        }
+        final byte[] borrowed = array;
+        array = own;
+        length = 0;
+        return borrowed;
+    }
+
     /** Appends a byte; callers on tight loops call {@link #ensureSpare(int)} once and use {@link #putUnchecked(byte)}. */
     public void put(final byte b)
     {

@@ -14,6 +14,7 @@ import io.mist.engine.ingress.RequestPolicy;
 import io.mist.engine.match.Matcher;
 import io.mist.engine.metrics.EngineMetrics;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.outbound.SharedFrames;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
@@ -41,6 +42,7 @@ public final class Engine implements AutoCloseable
     private final TagTable tagTable;
     private final EngineCounters counters = new EngineCounters();
     private final PayloadPool payloads = new PayloadPool(counters.inboundPayloadAllocations);
+    private final SharedFrames shared;
     private final EngineMetrics metrics;
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
@@ -57,6 +59,8 @@ public final class Engine implements AutoCloseable
         this.metrics = new EngineMetrics(config.latencyHistograms());
         this.matcher = new Matcher(tagTable, counters, metrics);
         matcher.limits(limits);
+        this.shared = new SharedFrames(payloads, config.inboundBufferSize());
+        matcher.share(shared);
         final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create();
         this.disruptor = new Disruptor<>(() -> new InboundEvent(payloads), config.ringSize(), runnable ->
         {
@@ -85,7 +89,7 @@ public final class Engine implements AutoCloseable
     public ClientSession openSession(final OutboundWakeup wakeup)
     {
         final long id = counters.connectionsOpened.incrementAndGet();
-        final ClientSession session = new ClientSession(id, new OutboundRing(config.clientBufferSize()), wakeup);
+        final ClientSession session = new ClientSession(id, new OutboundRing(config.clientBufferSize(), shared), wakeup);
         matcher.sessions().register(session);
         return session;
     }
@@ -97,7 +101,7 @@ public final class Engine implements AutoCloseable
      */
     public ClientSession openInternalSession(final OutboundWakeup wakeup, final int capacity)
     {
-        final ClientSession session = new ClientSession(0, new OutboundRing(capacity), wakeup, true);
+        final ClientSession session = new ClientSession(0, new OutboundRing(capacity, shared), wakeup, true);
         session.withIds(true);
         matcher.sessions().register(session);
         matcher.internal(session);
@@ -167,6 +171,12 @@ public final class Engine implements AutoCloseable
     public PayloadPool payloadPool()
     {
         return payloads;
+    }
+
+    /** Large messages held once for the clients they are queued to. */
+    public SharedFrames sharedFrames()
+    {
+        return shared;
     }
 
     /** The data path's latency histograms. */

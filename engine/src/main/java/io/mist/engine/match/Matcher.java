@@ -14,6 +14,7 @@ import io.mist.engine.metrics.LatencyStage;
 import io.mist.engine.outbound.Ids;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.outbound.ReplayMarker;
+import io.mist.engine.outbound.SharedFrames;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.session.ClientSession;
@@ -76,6 +77,13 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     private final GrowableBytes marker = new GrowableBytes(32);
     private ClientSession[] toWake = new ClientSession[64];
     private int toWakeCount;
+    /** Where large messages are held once for all their receivers; null: always copied. */
+    private SharedFrames shared;
+    /** The publish being matched is large (its payload array is borrowed): queued by reference if it can be. */
+    private boolean shareable;
+    /** Its slot in {@link #shared} once claimed, else {@link SharedFrames#NONE}; the references written to it. */
+    private int sharedSlot = SharedFrames.NONE;
+    private int sharedReferences;
 
     /** A matcher that records no latencies. */
     public Matcher(final TagTable tagTable, final EngineCounters counters)
@@ -157,10 +165,18 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
                     runPublishes++;
                     batchPublishes++;
                 }
-                index.match(event.tags, event.tagCount, session, this);
-                if (event.type == InboundEventType.PUBLISH)
+                shareable = shared != null && event.payload.isBorrowed();
+                try
                 {
-                    cluster.published(event);
+                    index.match(event.tags, event.tagCount, session, this);
+                    if (event.type == InboundEventType.PUBLISH)
+                    {
+                        cluster.published(event);
+                    }
+                }
+                finally
+                {
+                    settleShared(event);
                 }
                 break;
             case InboundEventType.CLUSTER:
@@ -248,6 +264,15 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
         index.anchorListener(port);
     }
 
+    /**
+     * Queues large messages (payloads in arrays borrowed from the pool) by reference to one copy in {@code frames},
+     * whose consumers are the rings of this engine's sessions. Before the first event.
+     */
+    public void share(final SharedFrames frames)
+    {
+        shared = frames;
+    }
+
     /** Limits subscriptions per client; a subscribe beyond it is answered with an error. Before the first event. */
     public void limits(final RequestLimits requestLimits)
     {
@@ -281,7 +306,7 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
     @Override
     public void onMatch(final ClientSession session)
     {
-        if (session.withIds() ? offerWithId(session) : offerFrame(session))
+        if (session.withIds() ? offerWithId(session) : shareable ? offerShared(session) : offerFrame(session))
         {
             counters.messagesDelivered.increment();
             session.delivered().increment();
@@ -403,9 +428,52 @@ public final class Matcher implements EventHandler<InboundEvent>, SubscriptionIn
             scheduleWake(session);
             return true;
         }
+        dropped(session);
+        return false;
+    }
+
+    private void dropped(final ClientSession session)
+    {
         session.dropped().increment();
         counters.clientDropped.increment();
+    }
+
+    /**
+     * Offers the large message being matched by reference: its payload array is claimed as a shared frame on the
+     * first receiver; if it cannot be (see {@link SharedFrames#claim}), this and the remaining receivers get copies.
+     */
+    private boolean offerShared(final ClientSession session)
+    {
+        if (sharedSlot == SharedFrames.NONE)
+        {
+            sharedSlot = shared.claim(frame.byteArray(), frameLength);
+            if (sharedSlot == SharedFrames.NONE)
+            {
+                shareable = false;
+                return offerFrame(session);
+            }
+        }
+        if (session.outbound().offerShared(sharedSlot, frameLength, stamp))
+        {
+            sharedReferences++;
+            scheduleWake(session);
+            return true;
+        }
+        dropped(session);
         return false;
+    }
+
+    /** The publish is matched: a claimed payload array now belongs to its shared frame, which counts its references. */
+    private void settleShared(final InboundEvent event)
+    {
+        shareable = false;
+        if (sharedSlot != SharedFrames.NONE)
+        {
+            event.payload.takeBorrowed();
+            shared.settle(sharedSlot, sharedReferences);
+            sharedSlot = SharedFrames.NONE;
+            sharedReferences = 0;
+        }
     }
 
     /** Queues a computed reply; one too large for the client's ring becomes an error reply rather than a drop. */

@@ -3,11 +3,14 @@ package io.mist.engine.outbound;
 import io.mist.engine.metrics.EnqueueStamp;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import static org.agrona.BitUtil.align;
@@ -26,6 +29,10 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  * The consumer empties each ring before it follows the link to the next one, so frames keep their order;
  * a ring, once outgrown, is never written again. While a stalled client's rings are still draining, it can hold up to
  * about twice the capacity. Growing allocates (a handful of times in a client's life), sending does not.
+ * <p>
+ * A large message can be queued by reference ({@link #offerShared}): a small record naming a {@link SharedFrames}
+ * slot, whose bytes count against the capacity as if they were queued here. {@link #drain} hands the consumer the
+ * frame's bytes in place of the record and gives the reference back, so consumers see frames only.
  */
 public final class OutboundRing
 {
@@ -82,7 +89,40 @@ public final class OutboundRing
         }
     }
 
+    private static final VarHandle REFERENCED_IN;
+    private static final VarHandle REFERENCED_OUT;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            REFERENCED_IN = lookup.findVarHandle(OutboundRing.class, "referencedIn", long.class);
+            REFERENCED_OUT = lookup.findVarHandle(OutboundRing.class, "referencedOut", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final int capacity;
+    /**
+     * Where reference records point; null for a ring that is never offered any, whose records are passed through as
+     * they are (whatever bytes they hold: the reference record is told apart by content, which only mist's frames
+     * guarantee never to share).
+     */
+    private final SharedFrames shared;
+    /** Bytes of shared frames queued so far; written by the producer only. */
+    @SuppressWarnings("unused") // through REFERENCED_IN
+    private long referencedIn;
+    /** Bytes of shared frames handed to the consumer (or discarded) so far; written by the consumer only. */
+    @SuppressWarnings("unused") // through REFERENCED_OUT
+    private long referencedOut;
+    /** The producer's reference record. */
+    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(SharedFrames.RECORD_LENGTH));
+    /** Puts shared frames in place of their records on the way to the consumer's handler; consumer only. */
+    private final Resolver resolver = new Resolver();
     /** The ring being written; producer only. */
     private Segment tail;
     /** The ring being read; written by the consumer only, read by anyone for {@link #size()}. */
@@ -91,7 +131,14 @@ public final class OutboundRing
     /** @param capacity the largest ring in bytes ({@code --client-buffer-size}), a power of two of at least 1 KiB. */
     public OutboundRing(final int capacity)
     {
+        this(capacity, null);
+    }
+
+    /** A ring that large messages can be queued to by reference, through {@code shared}. */
+    public OutboundRing(final int capacity, final SharedFrames shared)
+    {
         this.capacity = capacity;
+        this.shared = shared;
         this.tail = new Segment(Math.min(capacity, INITIAL_CAPACITY));
         this.head = tail;
     }
@@ -155,14 +202,44 @@ public final class OutboundRing
     }
 
     /**
-     * Hands queued records to {@code handler} in order, at most {@code limit}, from one ring: when the ring being read
-     * is empty and the producer has moved on, the next one is read. The buffer handed over is backed
-     * by a direct {@link java.nio.ByteBuffer} ({@code buffer.byteBuffer()}) whose position and limit the consumer may
-     * use. Consumer thread only.
+     * Enqueues a reference to the frame in {@code slot} of {@link SharedFrames} ({@code length} bytes), whole or not
+     * at all like {@link #offer}: refused when this client's queued shared bytes would exceed the capacity, or its
+     * rings lack room for the record. The caller counts the reference ({@link SharedFrames#settle}) when this returns
+     * true. Matcher thread only.
+     */
+    public boolean offerShared(final int slot, final int length, final int stamp)
+    {
+        final long queued = referencedIn - (long)REFERENCED_OUT.getAcquire(this);
+        if (queued + length > capacity)
+        {
+            return false;
+        }
+        // Counted before the record is written, so that a consumer that has read the record sees it counted.
+        REFERENCED_IN.setRelease(this, referencedIn + length);
+        SharedFrames.writeRecord(record, slot);
+        if (!offer(record, 0, SharedFrames.RECORD_LENGTH, stamp))
+        {
+            REFERENCED_IN.setRelease(this, referencedIn - length);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Hands queued frames' records to {@code handler} in order, at most {@code limit}, from one ring: when the ring
+     * being read is empty and the producer has moved on, the next one is read. A record is either part of a frame
+     * queued here, in a buffer backed by a direct {@link java.nio.ByteBuffer} ({@code buffer.byteBuffer()}) whose
+     * position and limit the consumer may use, or a whole shared frame, in a buffer over a heap array
+     * ({@code buffer.byteArray()}). Consumer thread only.
      */
     public int drain(final ControlledMessageHandler handler, final int limit)
     {
-        return readable().ring.controlledRead(handler, limit);
+        if (shared == null)
+        {
+            return readable().ring.controlledRead(handler, limit);
+        }
+        resolver.handler = handler;
+        return readable().ring.controlledRead(resolver, limit);
     }
 
     /**
@@ -187,10 +264,15 @@ public final class OutboundRing
         }
     }
 
-    /** Bytes queued, records and padding included, over every ring; approximate while the other side is active. */
+    /**
+     * Bytes queued, records and padding included, over every ring, and the shared frames queued by reference;
+     * approximate while the other side is active.
+     */
     public int size()
     {
-        int size = 0;
+        // In this order: what was handed out is never more than what was queued, seen from any thread.
+        final long out = (long)REFERENCED_OUT.getAcquire(this);
+        int size = (int)Math.max(0, (long)REFERENCED_IN.getAcquire(this) - out);
         for (Segment segment = head; segment != null; segment = segment.next)
         {
             size += segment.ring.size();
@@ -216,14 +298,22 @@ public final class OutboundRing
     }
 
     /**
-     * Returns the rings' memory now. Only once neither side can touch them again: the matcher calls it on the client's
-     * disconnect, the last event of that client, after its IO thread has stopped draining (the channel is inactive,
-     * and the drain checks that first).
+     * Gives back the references still queued and returns the rings' memory now. Only once neither side can touch them
+     * again: the matcher calls it on the client's disconnect, the last event of that client, after its IO thread has
+     * stopped draining (the channel is inactive, and the drain checks that first).
      */
     public void release()
     {
+        resolver.handler = DISCARD;
         for (Segment segment = head; segment != null; segment = segment.next)
         {
+            if (referencedIn != (long)REFERENCED_OUT.getAcquire(this))
+            {
+                while (segment.ring.controlledRead(resolver, Integer.MAX_VALUE) > 0)
+                {
+                    // every record read; the discarding handler takes them all
+                }
+            }
             BufferUtil.free(segment.memory);
         }
     }
@@ -236,4 +326,40 @@ public final class OutboundRing
     {
         return readable().maxRecord;
     }
+
+    /**
+     * Between a ring and the consumer's handler: passes the ring's records through, and in place of a reference record
+     * the shared frame it names, giving the reference back once the handler has taken it. Consumer thread only.
+     */
+    private final class Resolver implements ControlledMessageHandler
+    {
+        private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
+        ControlledMessageHandler handler;
+
+        @Override
+        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
+            final int length)
+        {
+            if (!SharedFrames.isRecord(buffer, index, length))
+            {
+                return handler.onMessage(msgTypeId, buffer, index, length);
+            }
+            final int slot = SharedFrames.slot(buffer, index);
+            final int frameLength = shared.length(slot);
+            frame.wrap(shared.array(slot), 0, frameLength);
+            final Action action = handler.onMessage(msgTypeId, frame, 0, frameLength);
+            if (action != Action.ABORT)
+            {
+                frame.wrap(EMPTY);
+                REFERENCED_OUT.setRelease(OutboundRing.this, (long)REFERENCED_OUT.get(OutboundRing.this) + frameLength);
+                shared.release(slot);
+            }
+            return action;
+        }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+    /** Takes every record and does nothing with it: {@link #release()} discarding what is left. */
+    private static final ControlledMessageHandler DISCARD = (type, buffer, index, length) ->
+        ControlledMessageHandler.Action.CONTINUE;
 }

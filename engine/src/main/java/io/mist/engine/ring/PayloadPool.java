@@ -27,6 +27,7 @@ public final class PayloadPool implements ByteArrayPool
     private final ManyToManyConcurrentArrayQueue<byte[]>[] idle;
     private final AtomicLong allocations;
     private final AtomicLong lent = new AtomicLong();
+    private final AtomicLong shared = new AtomicLong();
 
     public PayloadPool()
     {
@@ -70,8 +71,31 @@ public final class PayloadPool implements ByteArrayPool
     @Override
     public void release(final byte[] array)
     {
+        lent.addAndGet(-array.length);
+        keep(array);
+    }
+
+    /**
+     * A lent array becomes the one copy of a large message queued for its receivers
+     * ({@link io.mist.engine.outbound.SharedFrames}): it no longer counts as a request on its way to the matcher
+     * ({@link #lentBytes()}) but as {@link #sharedBytes()} until {@link #releaseShared}. Matcher thread.
+     */
+    public void share(final byte[] array)
+    {
+        shared.addAndGet(array.length);
+        lent.addAndGet(-array.length);
+    }
+
+    /** Gives back an array {@link #share shared} once its last receiver has it written. Any thread. */
+    public void releaseShared(final byte[] array)
+    {
+        shared.addAndGet(-array.length);
+        keep(array);
+    }
+
+    private void keep(final byte[] array)
+    {
         final int length = array.length;
-        lent.addAndGet(-length);
         if (!BitUtil.isPowerOfTwo(length) || length < POOLED_FROM || length > 1 << LARGEST_SHIFT)
         {
             return;
@@ -83,6 +107,12 @@ public final class PayloadPool implements ByteArrayPool
     public long lentBytes()
     {
         return lent.get();
+    }
+
+    /** Bytes in arrays {@link #share shared} now: large messages queued for their receivers. */
+    public long sharedBytes()
+    {
+        return shared.get();
     }
 
     /** Arrays allocated so far because none of the size was idle. */

@@ -111,7 +111,8 @@ class MetricsEndpointTest
                 final String line = in.readLine();
                 assertTrue(line.endsWith("\"data\":\"" + i + data + "\"}"), "message " + i + " whole");
             }
-            // Each 16 KiB publish borrowed a 32 KiB array while on its way to the matcher; all came back.
+            // Each 16 KiB publish borrowed a 32 KiB array on its way to the matcher, which then held it for the
+            // subscriber until written; all came back.
             // The last slot is released just after its message was enqueued, so allow a moment.
             Map<String, Double> samples = parse(get(server, "/metrics").body());
             for (int tries = 0; tries < 100 && samples.get("mist_inbound_payload_pool_bytes") !=
@@ -124,6 +125,7 @@ class MetricsEndpointTest
             assertTrue(allocated >= 1 && allocated <= messages, "allocated " + allocated);
             assertEquals(allocated * 32 * 1024, samples.get("mist_inbound_payload_pool_bytes"));
             assertEquals(0, samples.get("mist_inbound_payload_bytes"), "none lent out any more");
+            assertEquals(0, samples.get("mist_outbound_shared_bytes"), "none held for the subscriber any more");
             assertEquals(0, samples.get("mist_inbound_buffer_full_total"), "100 × 32 KiB stays within 64 MiB");
         }
     }

@@ -195,7 +195,8 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             {
                 break;
             }
-            // What is queued (records included) always holds the next record, so the buffer fits at least one.
+            // What is queued (records included) always holds the next record, so the buffer fits at least one (a
+            // shared frame larger than a batch grows it; see onMessage).
             batch = channel.alloc().directBuffer(Math.min(queued, Math.max(batchBytes, ring.maxRecord())));
             final int records = ring.drain(this, Integer.MAX_VALUE);
             final ByteBuf out = framing == null ? batch : frame(batch);
@@ -299,9 +300,18 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         }
         if (batch.writableBytes() < length)
         {
-            return Action.ABORT;
+            if (batch.isReadable())
+            {
+                return Action.ABORT; // written first; the next batch takes it
+            }
+            batch.ensureWritable(length); // a shared frame larger than a batch: a batch of its own
         }
-        if (batch.hasMemoryAddress())
+        if (buffer.byteArray() != null)
+        {
+            // A shared frame (see OutboundRing#offerShared): its one copy, in a heap array.
+            batch.writeBytes(buffer.byteArray(), buffer.wrapAdjustment() + index, length);
+        }
+        else if (batch.hasMemoryAddress())
         {
             // Address to address: the ring's memory is direct, and so is the batch (its room was checked above).
             final int at = batch.writerIndex();
