@@ -20,6 +20,13 @@ public final class MistFrame
     private int[] tagLengths = new int[INITIAL_TAGS];
     private int tagCount;
     private final GrowableBytes data = new GrowableBytes(64);
+    /**
+     * The data while it is only in the parsed bytes (a publish in mist's output form, see {@link #wireForm()}, which
+     * is delivered without it): copied into {@link #data} only if asked for. Null when {@link #data} holds it.
+     */
+    private byte[] dataSource;
+    private int dataSourceOffset;
+    private int dataSourceLength;
     /** The data is printable ASCII that mist's output writes as it is: no byte of it needs escaping. */
     private boolean dataPlain;
     private final GrowableBytes error = new GrowableBytes(16);
@@ -31,6 +38,7 @@ public final class MistFrame
     void reset()
     {
         wireForm = null;
+        dataSource = null;
         since = -1;
         id = -1;
         command = Command.UNKNOWN;
@@ -58,14 +66,14 @@ public final class MistFrame
 
     public void id(final long value)
     {
-        wireForm = null;
+        changed();
         id = value;
     }
 
     /** Sets {@link #since} (-1: none). */
     public void since(final long id)
     {
-        wireForm = null;
+        changed();
         since = id;
     }
 
@@ -89,7 +97,7 @@ public final class MistFrame
     /** Appends one tag given as UTF-8 bytes; ill-formed sequences become U+FFFD as in a JSON string. */
     public void addTag(final byte[] src, final int offset, final int length)
     {
-        wireForm = null;
+        changed();
         final int start = tagBytes.length();
         JsonStringDecoder.appendSanitized(src, offset, length, tagBytes);
         endTag(start);
@@ -99,6 +107,7 @@ public final class MistFrame
     public void setData(final byte[] src, final int offset, final int length)
     {
         wireForm = null;
+        dataSource = null;
         data.clear();
         dataPlain = false;
         JsonStringDecoder.appendSanitized(src, offset, length, data);
@@ -143,6 +152,7 @@ public final class MistFrame
 
     GrowableBytes dataSink()
     {
+        dataSource = null;
         return data;
     }
 
@@ -206,14 +216,47 @@ public final class MistFrame
         return tagLengths[index];
     }
 
+    /**
+     * The data's bytes ({@link #dataLength()} of them). For a publish parsed in mist's output form the data is copied
+     * out of the parsed bytes only here, so ask while they are valid (as for {@link #wireForm()}): before the parser's
+     * input is reused.
+     */
     public byte[] dataBytes()
     {
-        return data.array();
+        return data().array();
     }
 
     public int dataLength()
     {
-        return data.length();
+        return dataSource != null ? dataSourceLength : data.length();
+    }
+
+    /** The parser found the data at {@code src[offset, offset + length)}, valid as long as {@link #wireForm()}. */
+    void dataInPlace(final byte[] src, final int offset, final int length)
+    {
+        data.clear();
+        dataSource = src;
+        dataSourceOffset = offset;
+        dataSourceLength = length;
+    }
+
+    /** The data, copied out of the parsed bytes first if it is still only there. */
+    private GrowableBytes data()
+    {
+        if (dataSource != null)
+        {
+            data.clear();
+            data.put(dataSource, dataSourceOffset, dataSourceLength);
+            dataSource = null;
+        }
+        return data;
+    }
+
+    /** The frame is no longer what it was parsed from: its data is copied out while the parsed bytes are valid. */
+    private void changed()
+    {
+        data();
+        wireForm = null;
     }
 
     /**
@@ -261,6 +304,7 @@ public final class MistFrame
     public void trim(final int retainLimit)
     {
         wireForm = null;
+        dataSource = null;
         tagBytes.shrinkIfLargerThan(retainLimit, 64);
         data.shrinkIfLargerThan(retainLimit, 64);
         dataPlain = false;

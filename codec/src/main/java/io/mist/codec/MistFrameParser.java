@@ -169,7 +169,7 @@ public final class MistFrameParser
             return -1; // empty data is left out of a delivery
         }
         out.publish(PUBLISH);
-        out.dataSink().put(frame, data, i - data);
+        out.dataInPlace(frame, data, i - data); // delivered as the wire form: copied only if someone asks
         out.dataPlain(true);
         out.wireForm(frame, offset, i + 2 - offset);
         return i + 2;
