@@ -112,8 +112,8 @@ public final class MistCommand implements Callable<Integer>
     @Option(names = "--inbound-buffer-size", paramLabel = "BYTES", defaultValue = "64m",
         description = "Most bytes that requests of 4 KiB or more may hold on their way to the matcher; beyond it, " +
             "connections with more to send stop reading until the matcher has caught up, which bounds the heap " +
-            "under a flood of large messages. The same amount bounds the one copy of each such message kept for " +
-            "its subscribers. Default: ${DEFAULT-VALUE}.")
+            "under a flood of large messages. The one copy of such a message kept for all its subscribers counts " +
+            "against it too (beyond it, messages are copied per subscriber). Default: ${DEFAULT-VALUE}.")
     String inboundBufferSize;
 
     @Option(names = "--ring-size", paramLabel = "EVENTS", defaultValue = "16384",

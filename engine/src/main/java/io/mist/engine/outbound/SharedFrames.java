@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * The matcher {@linkplain #claim claims} a slot on a publish's first receiver and {@linkplain #settle settles} it with
  * the number of references written once the publish is matched; consumers (IO threads, the retention store)
  * {@linkplain #release release} one reference each, possibly before the settle: a claimed slot counts an unsettled
- * bias, so it cannot reach its end early. Shared arrays are held within {@code budget} bytes; beyond it, or with
- * every slot in use, {@link #claim} refuses and the matcher copies as it does for small messages. Lock-free; nothing
- * allocated per message.
+ * bias, so it cannot reach its end early. A frame is shared only while the pool's arrays in use (requests on their way
+ * to the matcher and frames shared) stay within {@code budget} bytes; beyond it, or with every slot in use,
+ * {@link #claim} refuses and the matcher copies as it does for small messages. Lock-free; nothing allocated per
+ * message.
  */
 public final class SharedFrames
 {
@@ -45,7 +46,7 @@ public final class SharedFrames
     /** Where the next claim starts looking; matcher thread only. */
     private int cursor;
 
-    /** @param budget the most bytes of arrays held at once ({@code --inbound-buffer-size}). */
+    /** @param budget the most bytes of the pool's arrays in use at once ({@code --inbound-buffer-size}). */
     public SharedFrames(final PayloadPool pool, final long budget)
     {
         this.pool = pool;
@@ -57,11 +58,13 @@ public final class SharedFrames
      * as shared, and the caller hands the array over (and {@link #settle settles} the slot) once the message is
      * matched. Matcher thread.
      *
-     * @return the slot, or {@link #NONE} when the budget is spent or no slot is free: copy the frame instead.
+     * @return the slot, or {@link #NONE} when the budget is spent (by shared frames and requests on their way to the
+     *     matcher) or no slot is free: copy the frame instead.
      */
     public int claim(final byte[] array, final int length)
     {
-        if (pool.sharedBytes() + array.length > budget)
+        // The array is still lent (counted in lentBytes) until it is shared below.
+        if (pool.lentBytes() + pool.sharedBytes() > budget)
         {
             return NONE;
         }

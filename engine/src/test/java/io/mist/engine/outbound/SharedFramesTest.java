@@ -90,9 +90,21 @@ class SharedFramesTest
         final int second = small.claim(borrowed(5000, 'b'), 5000);
         assertNotEquals(SharedFrames.NONE, first);
         assertNotEquals(SharedFrames.NONE, second);
-        assertEquals(SharedFrames.NONE, small.claim(borrowed(5000, 'c'), 5000), "a third 8 KiB array exceeds 20,000");
+        final byte[] third = borrowed(5000, 'c');
+        assertEquals(SharedFrames.NONE, small.claim(third, 5000), "a third 8 KiB array exceeds 20,000");
+        pool.release(third); // copied instead, and given back with its slot
         small.settle(first, 0);
         assertNotEquals(SharedFrames.NONE, small.claim(borrowed(5000, 'c'), 5000), "room again");
+    }
+
+    @Test
+    void requestsOnTheirWayToTheMatcherCountAgainstTheSameBudget()
+    {
+        final SharedFrames small = new SharedFrames(pool, 20_000);
+        final byte[] inFlight = pool.acquire(16_000); // a request of 16,000 bytes being read: a 16 KiB array
+        assertEquals(SharedFrames.NONE, small.claim(borrowed(5000, 'a'), 5000), "16 KiB + 8 KiB exceed 20,000");
+        pool.release(inFlight);
+        assertNotEquals(SharedFrames.NONE, small.claim(borrowed(5000, 'b'), 5000));
     }
 
     @Test

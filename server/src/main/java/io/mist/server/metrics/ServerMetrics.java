@@ -170,8 +170,8 @@ public final class ServerMetrics
         gauge(out, "mist_inbound_payload_pool_bytes", "Bytes of payload arrays idle in the pool, ready for large " +
             "requests (at most 8 MiB per power-of-two size from 4 KiB to 1 MiB).", engine.payloadPool().idleBytes());
         gauge(out, "mist_outbound_shared_bytes", "Bytes of arrays that messages of 4 KiB or more hold, one copy " +
-            "for all their subscribers, until each has them written (at most --inbound-buffer-size; beyond it they " +
-            "are copied into each subscriber's ring).", engine.payloadPool().sharedBytes());
+            "for all their subscribers, until each has them written (made while these and mist_inbound_payload_bytes " +
+            "stay within --inbound-buffer-size; beyond it messages are copied into each subscriber's ring).", engine.payloadPool().sharedBytes());
         counter(out, "mist_connections_opened_total", "Client connections opened since start.",
             counters.connectionsOpened.get());
         counter(out, "mist_connection_errors_total",
