@@ -120,7 +120,7 @@ public final class OutboundRing
     @SuppressWarnings("unused") // through REFERENCED_OUT
     private long referencedOut;
     /** The producer's reference record. */
-    private final UnsafeBuffer record = new UnsafeBuffer(ByteBuffer.allocateDirect(SharedFrames.RECORD_LENGTH));
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[SharedFrames.RECORD_LENGTH]);
     /** Puts shared frames in place of their records on the way to the consumer's handler; consumer only. */
     private final Resolver resolver = new Resolver();
     /** The ring being written; producer only. */
