@@ -90,6 +90,42 @@ public final class MistFrameParser
         java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] WIRE_DATA = ",\"data\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] PUBLISH = "publish".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** A byte array read eight bytes at a time, for comparing the fixed parts of the output form. */
+    private static final java.lang.invoke.VarHandle WORDS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long[] WIRE_PREFIX_WORDS = words(WIRE_PREFIX);
+    private static final long[] WIRE_DATA_WORDS = words(WIRE_DATA);
+
+    /** {@code pattern} (8 bytes or more) as the words {@link #startsWith} compares: every 8 bytes, then the last 8. */
+    private static long[] words(final byte[] pattern)
+    {
+        final int full = (pattern.length - 1) / 8;
+        final long[] words = new long[full + 1];
+        for (int k = 0; k < full; k++)
+        {
+            words[k] = (long)WORDS.get(pattern, k * 8);
+        }
+        words[full] = (long)WORDS.get(pattern, pattern.length - 8);
+        return words;
+    }
+
+    /**
+     * Whether {@code bytes[at, at + length)} holds the pattern of {@code length} bytes that {@code words} were made of
+     * ({@link #words}); the caller has checked that the bytes are there. A few word comparisons: cheaper than
+     * {@code Arrays.equals} on a range for these 30 and 9 bytes, which the one-pass reader compares on every publish.
+     */
+    private static boolean startsWith(final byte[] bytes, final int at, final long[] words, final int length)
+    {
+        final int last = words.length - 1;
+        for (int k = 0; k < last; k++)
+        {
+            if ((long)WORDS.get(bytes, at + k * 8) != words[k])
+            {
+                return false;
+            }
+        }
+        return (long)WORDS.get(bytes, at + length - 8) == words[last];
+    }
 
     /**
      * A line at {@code bytes[offset]} that is a publish in mist's output form, read in one pass (see
@@ -121,7 +157,7 @@ public final class MistFrameParser
     private static int wireFormPublish(final byte[] frame, final int offset, final int limit, final MistFrame out)
     {
         if (limit - offset <= WIRE_PREFIX.length ||
-            !java.util.Arrays.equals(frame, offset, offset + WIRE_PREFIX.length, WIRE_PREFIX, 0, WIRE_PREFIX.length))
+            !startsWith(frame, offset, WIRE_PREFIX_WORDS, WIRE_PREFIX.length))
         {
             return -1;
         }
@@ -157,7 +193,7 @@ public final class MistFrameParser
         }
         i++;
         if (limit - i < WIRE_DATA.length + 3 ||
-            !java.util.Arrays.equals(frame, i, i + WIRE_DATA.length, WIRE_DATA, 0, WIRE_DATA.length))
+            !startsWith(frame, i, WIRE_DATA_WORDS, WIRE_DATA.length))
         {
             return -1;
         }
