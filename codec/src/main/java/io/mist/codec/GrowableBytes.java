@@ -92,13 +92,11 @@ public final class GrowableBytes
     /** Empties it and gives a borrowed array back to the pool: the caller must hold no view of it any more. */
     public void recycle()
     {
-        length = 0;
-        if (array != own)
+        if (isBorrowed())
         {
-            final byte[] borrowed = array;
-            array = own;
-            pool.release(borrowed);
+            pool.release(takeBorrowed());
         }
+        length = 0;
     }
 
     /** Whether the current array is borrowed from the pool (it has outgrown its own). */

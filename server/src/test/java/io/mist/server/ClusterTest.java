@@ -55,15 +55,7 @@ class ClusterTest
 
     private static void await(final String what, final LongSupplier value, final long expected) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (value.getAsLong() != expected)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new AssertionError(what + ": expected " + expected + ", still " + value.getAsLong());
-            }
-            Thread.sleep(10);
-        }
+        Eventually.await(what, value, expected, 15);
     }
 
     private static io.mist.cluster.ClusterCounters counters(final ServerFixture node)

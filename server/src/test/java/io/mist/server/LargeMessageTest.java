@@ -7,11 +7,8 @@ import io.mist.transport.TransportConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +59,8 @@ class LargeMessageTest
             }
             final Engine engine = fixture.server.engine();
             assertEquals(0, engine.counters().clientDropped.get());
-            awaitZero(() -> engine.payloadPool().sharedBytes(), "shared bytes once every receiver wrote them");
+            Eventually.await("shared bytes once every receiver wrote them", () -> engine.payloadPool().sharedBytes(),
+                0, 5);
             assertEquals(0, engine.sharedFrames().inUse());
         }
     }
@@ -94,18 +92,9 @@ class LargeMessageTest
             assertTrue(held > 0 && held <= 2 << 20, held + " bytes held for it");
 
             stalled.close();
-            awaitZero(() -> engine.payloadPool().sharedBytes(), "shared bytes once the stalled receiver is gone");
+            Eventually.await("shared bytes once the stalled receiver is gone",
+                () -> engine.payloadPool().sharedBytes(), 0, 5);
             assertEquals(0, engine.sharedFrames().inUse());
         }
-    }
-
-    private static void awaitZero(final LongSupplier value, final String what) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (value.getAsLong() != 0 && System.nanoTime() < deadline)
-        {
-            Thread.sleep(5);
-        }
-        assertEquals(0, value.getAsLong(), what);
     }
 }
