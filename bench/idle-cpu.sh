@@ -15,7 +15,7 @@ port=14990
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for strategy in "${strategies[@]}"; do
   port=$((port + 1))
-  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -jar "$jar" --server --wait-strategy "$strategy" \
+  java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-modules jdk.incubator.vector -jar "$jar" --server --wait-strategy "$strategy" \
     --listeners "tcp://127.0.0.1:$port" > /dev/null 2>&1 &
   pid=$!
   sleep 3

@@ -15,12 +15,14 @@ public final class MistJsonWriter
     private static final byte[] DATA_MEMBER = ",\"data\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ERROR_MEMBER = ",\"error\":".getBytes(StandardCharsets.US_ASCII);
     private static final boolean[] ESCAPED = new boolean[256];
-    /** Bytes written as they are and that a JSON string holds as they are: printable ASCII but {@code " \ < > &}. */
+    /** Bytes written as they are and that a JSON string holds as they are: ASCII from 0x20 but {@code " \ < > &}. */
     private static final boolean[] PLAIN = new boolean[256];
+    /** Bytes per test of {@link #plainRun}: a vector's ({@link VectorPlainRun}) or 1. */
+    private static final int PLAIN_RUN_LANES = vectorLanes();
 
     static
     {
-        for (int b = 0x20; b < 0x7F; b++)
+        for (int b = 0x20; b <= 0x7F; b++)
         {
             PLAIN[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&';
         }
@@ -114,11 +116,20 @@ public final class MistJsonWriter
     }
 
     /**
-     * The end of the run of {@link #PLAIN} bytes starting at {@code from} (at most {@code limit}). A table lookup per
-     * byte: measured faster here than word-at-a-time tests for the eight bytes this set needs (3.5 µs against 6.3 µs
-     * for 16 KiB).
+     * The end of the run of {@link #PLAIN} bytes starting at {@code from} (at most {@code limit}): the first byte that
+     * ends a JSON string or that Go would escape. A vector at a time when the JVM has the Vector API
+     * ({@link #plainRunLanes()}), else a table lookup per byte.
      */
     public static int plainRun(final byte[] src, final int from, final int limit)
+    {
+        return PLAIN_RUN_LANES > 1 ? VectorPlainRun.plainRun(src, from, limit) : scalarPlainRun(src, from, limit);
+    }
+
+    /**
+     * {@link #plainRun} a byte at a time: a table lookup per byte, measured faster here than word-at-a-time tests for
+     * the bytes this set needs (3.5 µs against 6.3 µs for 16 KiB).
+     */
+    static int scalarPlainRun(final byte[] src, final int from, final int limit)
     {
         int i = from;
         while (i < limit && PLAIN[src[i] & 0xFF])
@@ -126,6 +137,32 @@ public final class MistJsonWriter
             i++;
         }
         return i;
+    }
+
+    /**
+     * Bytes {@link #plainRun} tests at once: 16 to 64 when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} on a CPU with vectors, else 1 (a table lookup per byte).
+     */
+    public static int plainRunLanes()
+    {
+        return PLAIN_RUN_LANES;
+    }
+
+    private static int vectorLanes()
+    {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+        {
+            return 1;
+        }
+        try
+        {
+            final int lanes = VectorPlainRun.lanes();
+            return lanes >= 16 ? lanes : 1;
+        }
+        catch (final LinkageError ex)
+        {
+            return 1;
+        }
     }
 
     public static void error(final GrowableBytes out, final String message)

@@ -1,5 +1,6 @@
 package io.mist.server;
 
+import io.mist.codec.MistJsonWriter;
 import io.mist.engine.Engine;
 import io.mist.auth.AccessControl;
 import io.mist.auth.AuthUrl;
@@ -154,8 +155,15 @@ public final class MistServer implements AutoCloseable
             close();
             throw ex;
         }
-        LOG.info("mist started ({} IO, matcher wait strategy {}, ring {}, client buffer {} bytes)", loops.kind(),
-            config.engine().waitStrategy(), config.engine().ringSize(), config.engine().clientBufferSize());
+        LOG.info("mist started ({} IO, matcher wait strategy {}, ring {}, client buffer {} bytes, JSON scanned {} at "
+            + "a time)", loops.kind(), config.engine().waitStrategy(), config.engine().ringSize(),
+            config.engine().clientBufferSize(),
+            MistJsonWriter.plainRunLanes() == 1 ? "a byte" : MistJsonWriter.plainRunLanes() + " bytes");
+        if (MistJsonWriter.plainRunLanes() == 1)
+        {
+            LOG.info("JSON strings are scanned a byte at a time: start java with --add-modules jdk.incubator.vector "
+                + "(as the mist launcher does) to scan them a vector at a time");
+        }
         return this;
     }
 

@@ -69,6 +69,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         this.access = access;
         this.maxFrameSize = maxFrameSize;
         this.scanner = new JsonFrameScanner(maxFrameSize);
+        // A read usually ends inside a frame, so the input buffer is rarely emptied: compacted after every read (a
+        // copy of the unread tail, once at least half of it has been read), it does not grow read after read by
+        // reallocation (a copy of everything read so far) until Netty's default of every 16th read compacts it.
+        setDiscardAfterReads(1);
     }
 
     @Override
