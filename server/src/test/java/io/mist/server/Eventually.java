@@ -14,12 +14,27 @@ final class Eventually
     static void await(final String what, final LongSupplier value, final long expected, final int seconds)
         throws InterruptedException
     {
+        awaitBetween(what, value, expected, expected, seconds);
+    }
+
+    /** Waits up to {@code seconds} for {@code value} to read at least {@code least}; fails naming {@code what}. */
+    static void awaitAtLeast(final String what, final LongSupplier value, final long least, final int seconds)
+        throws InterruptedException
+    {
+        awaitBetween(what, value, least, Long.MAX_VALUE, seconds);
+    }
+
+    private static void awaitBetween(final String what, final LongSupplier value, final long least, final long most,
+        final int seconds) throws InterruptedException
+    {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (value.getAsLong() != expected)
+        long now;
+        while ((now = value.getAsLong()) < least || now > most)
         {
             if (System.nanoTime() > deadline)
             {
-                throw new AssertionError(what + ": expected " + expected + ", still " + value.getAsLong());
+                throw new AssertionError(what + ": expected " + (least == most ? least : "at least " + least) +
+                    ", still " + now);
             }
             Thread.sleep(10);
         }

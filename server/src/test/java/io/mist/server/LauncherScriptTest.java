@@ -48,11 +48,23 @@ class LauncherScriptTest
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), output);
-        assertEquals(List.of("<-Xmx64m>", "<-Dmist.a=x y>", "<-Dmist.b=its>", "<-Dmist.c=$(touch>",
+        assertEquals(List.of("<--add-modules>", "<jdk.incubator.vector>", "<-Xmx64m>", "<-Dmist.a=x y>", "<-Dmist.b=its>", "<-Dmist.c=$(touch>",
             "<" + marker + ")>",
             "<-jar>", "<" + checkout.toRealPath().resolve("server/target/mist.jar") + ">", "<--server>",
             "<--token-file>", "<t f>"), output.lines().toList());
         assertFalse(Files.exists(marker), "nothing in MIST_JAVA_OPTS was run");
+
+        // The client commands and --version run without the Vector API module (the JDK would print a note about it).
+        for (final String command : List.of("mist ping --host 127.0.0.1:1", "mist --version", "mist -h"))
+        {
+            builder.command("bash", "-c", command);
+            builder.environment().remove("MIST_JAVA_OPTS");
+            final Process client = builder.start();
+            assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+            final List<String> args = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines().toList();
+            assertEquals("<-jar>", args.get(0), command + ": " + args);
+        }
     }
 
     private static void executable(final Path file) throws Exception
