@@ -97,7 +97,8 @@ public final class Reports
         field(out.append(' '), "cores", Runtime.getRuntime().availableProcessors()).append(", ");
         field(out, "cpu", Machine.cpuModel()).append(", ");
         field(out, "jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version")).append(", ");
-        field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version")).append(" },\n");
+        field(out, "os", System.getProperty("os.name") + " " + System.getProperty("os.version")).append(", ");
+        field(out, "harnessLineSearchBytes", ThinClient.searchLanes()).append(" },\n");
         out.append("  \"parameters\": {");
         field(out.append(' '), "scenario", spec.scenario().label()).append(", ");
         field(out, "mode", spec.mode().label()).append(", ");

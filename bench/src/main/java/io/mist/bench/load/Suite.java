@@ -59,6 +59,7 @@ final class Suite implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        BenchCommand.noteLineSearch();
         final List<Broker> brokers = endpoints.brokers();
         try (AutoCloseable pinned = endpoints.pinning(brokers))
         {
@@ -229,7 +230,8 @@ final class Suite implements Callable<Integer>
             "for every broker); latency runs send at a fixed rate and measure from each message's intended send " +
             "time (coordinated-omission corrected). Every broker is driven by the same kind of thin raw-socket " +
             "client (mist's JSON, NATS' text protocol, RESP): one reader thread per connection with a 1 MiB buffer, " +
-            "writes through a 64 KiB buffer. Broker CPU is read from /proc/PID/stat over the measured window: % " +
+            "line ends found " + (ThinClient.searchLanes() > Long.BYTES ? "a vector at a time" : "8 bytes at a time") +
+            ", writes through a 64 KiB buffer. Broker CPU is read from /proc/PID/stat over the measured window: % " +
             "of one core, and µs of broker CPU per delivered message.\n\n");
         out.append("| scenario |");
         for (final Broker broker : brokers)

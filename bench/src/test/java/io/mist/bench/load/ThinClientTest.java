@@ -9,16 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ThinClientTest
 {
     @Test
-    void wordAtATimeSearchFindsWhatAByteLoopFinds()
+    void vectorAndWordAtATimeSearchesFindWhatAByteLoopFinds()
     {
+        // The test JVM has the Vector API (the parent pom's argLine), as bench/run-all gives the harness.
+        assertEquals(true, ThinClient.searchLanes() >= 16, "lanes: " + ThinClient.searchLanes());
         final Random random = new Random(5);
-        for (int round = 0; round < 2_000; round++)
+        for (int round = 0; round < 20_000; round++)
         {
-            final byte[] buffer = new byte[1 + random.nextInt(100)];
+            final byte[] buffer = new byte[1 + random.nextInt(round % 2 == 0 ? 100 : 400)];
+            final int sparseness = 4 + random.nextInt(round % 3 == 0 ? 20 : 2_000);
             for (int i = 0; i < buffer.length; i++)
             {
                 // mostly payload-like bytes, some newlines, some bytes just above and below '\n' and with the top bit
-                final int pick = random.nextInt(20);
+                final int pick = random.nextInt(sparseness);
                 buffer[i] = (byte)(pick == 0 ? '\n' : pick == 1 ? 0x0B : pick == 2 ? 0x8A : pick == 3 ? 0x09 : 'x');
             }
             final int from = random.nextInt(buffer.length);
@@ -33,6 +36,7 @@ class ThinClientTest
                 }
             }
             assertEquals(expected, ThinClient.indexOf(buffer, from, to, (byte)'\n'), "round " + round);
+            assertEquals(expected, ThinClient.wordIndexOf(buffer, from, to, (byte)'\n'), "words, round " + round);
         }
     }
 
