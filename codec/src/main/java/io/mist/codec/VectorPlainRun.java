@@ -13,26 +13,23 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorPlainRun
 {
-    private static final VectorSpecies<Byte> WIDE = ByteVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> NARROW = ByteVector.SPECIES_128;
-    /** Bytes tested with narrow vectors before wide ones: most tags and small payloads end within them. */
-    private static final int SHORT = 32;
+    private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED;
 
     private VectorPlainRun()
     {
     }
 
-    /** Bytes per widest vector; fewer than 16 means the CPU has no vectors worth using (the table loop is kept). */
+    /** Bytes per vector; fewer than 16 means the CPU has no vectors worth using (the table loop is then kept). */
     static int lanes()
     {
-        return WIDE.length();
+        return SPECIES.length();
     }
 
     /**
-     * The end of the run of plain bytes starting at {@code from}. Narrow (16-byte) vectors test the first bytes, where
-     * most strings end (a wide vector costs more to start than it saves there), then the widest vectors the rest.
-     * The last vector of each kind ends at the limit, overlapping bytes already found plain. Fewer than 16 bytes are
-     * left to the table loop.
+     * The end of the run of plain bytes starting at {@code from}: the widest vectors the CPU has, the last one ending
+     * at the limit and so overlapping bytes already found plain; fewer bytes than a vector are left to the table loop.
+     * (Narrow vectors for a string's first bytes, or the table for them, measured slower on 128-byte and longer data
+     * and gained a few nanoseconds only on 16-byte data.)
      * <p>
      * The vectors are made and tested in this one method, never passed to or returned from another: C2 keeps them in
      * registers only where it sees all their uses (a helper it declines to inline boxes every one of them).
@@ -41,20 +38,16 @@ final class VectorPlainRun
      */
     static int plainRun(final byte[] src, final int from, final int limit)
     {
-        final int narrow = NARROW.length();
-        final int narrowLast = limit - narrow;
-        if (narrowLast < from)
+        final int lanes = SPECIES.length();
+        final int last = limit - lanes;
+        if (last < from)
         {
             return MistJsonWriter.scalarPlainRun(src, from, limit);
         }
-        final int wide = WIDE.length();
-        final int wideLast = limit - wide;
-        // Narrow vectors to the limit when a wide one does not fit in the run.
-        final int narrowUntil = wideLast < from ? limit : from + SHORT;
         int i = from;
         while (true)
         {
-            final ByteVector bytes = ByteVector.fromArray(NARROW, src, i);
+            final ByteVector bytes = ByteVector.fromArray(SPECIES, src, i);
             final VectorMask<Byte> stop = bytes.compare(VectorOperators.LT, (byte)0x20)
                 .or(bytes.compare(VectorOperators.EQ, (byte)'\\'))
                 .or(bytes.or((byte)0x02).compare(VectorOperators.EQ, (byte)'>'))
@@ -63,33 +56,11 @@ final class VectorPlainRun
             {
                 return i + stop.firstTrue();
             }
-            if (i == narrowLast)
+            if (i == last)
             {
                 return limit;
             }
-            i = Math.min(i + narrow, narrowLast);
-            if (i >= narrowUntil)
-            {
-                break;
-            }
-        }
-        i = Math.min(i, wideLast);
-        while (true)
-        {
-            final ByteVector bytes = ByteVector.fromArray(WIDE, src, i);
-            final VectorMask<Byte> stop = bytes.compare(VectorOperators.LT, (byte)0x20)
-                .or(bytes.compare(VectorOperators.EQ, (byte)'\\'))
-                .or(bytes.or((byte)0x02).compare(VectorOperators.EQ, (byte)'>'))
-                .or(bytes.or((byte)0x04).compare(VectorOperators.EQ, (byte)'&'));
-            if (stop.anyTrue())
-            {
-                return i + stop.firstTrue();
-            }
-            if (i == wideLast)
-            {
-                return limit;
-            }
-            i = Math.min(i + wide, wideLast);
+            i = Math.min(i + lanes, last);
         }
     }
 }
