@@ -140,6 +140,57 @@ class TcpProtocolTest
     }
 
     @Test
+    void aPublishCutOffInsideItsDataIsDeliveredWholeOnceTheRestArrives() throws Exception
+    {
+        try (ServerFixture big = new ServerFixture(1 << 20, 256 * 1024); TestClient r = big.connect();
+            TestClient s = big.connect())
+        {
+            r.send("{\"command\":\"subscribe\",\"tags\":[\"pieces\"]}");
+            r.sync();
+            final String data = "p".repeat(20_000);
+            final String line = "{\"command\":\"publish\",\"tags\":[\"pieces\"],\"data\":\"" + data + "\"}";
+            // Cut inside the data, more data without its quote, then the rest: each piece a read of its own.
+            final int first = line.indexOf(data) + 100;
+            final int second = line.indexOf(data) + 15_000;
+            s.sendRaw(line.substring(0, first));
+            Thread.sleep(50);
+            s.sendRaw(line.substring(first, second));
+            Thread.sleep(50);
+            s.sendRaw(line.substring(second) + "\n");
+            r.expect(line);
+
+            // Without a newline after it (the next request follows on the same line), it is delivered all the same.
+            s.sendRaw(line.substring(0, first));
+            Thread.sleep(50);
+            s.sendRaw(line.substring(first) + "{\"command\":\"ping\"}");
+            s.expect(PONG);
+            r.expect(line);
+
+            // Data that turns out to need the general parser (an escape in the second piece) is delivered too.
+            s.sendRaw(line.substring(0, first));
+            Thread.sleep(50);
+            s.sendRaw("\\u0041" + line.substring(first) + "\n");
+            r.expect(line.substring(0, first) + "A" + line.substring(first));
+            s.sync();
+        }
+    }
+
+    @Test
+    void aPublishCutOffInsideItsDataIsRefusedOnceItPassesTheFrameLimit() throws Exception
+    {
+        try (TestClient c = fixture.connect())
+        {
+            // The limit here is 4096 bytes: the data never closes, yet the refusal comes without waiting for it.
+            c.sendRaw("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"" + "x".repeat(1000));
+            Thread.sleep(50);
+            c.sendRaw("x".repeat(5000));
+            c.expect("{\"command\":\"\",\"error\":\"frame exceeds the maximum frame size of 4096 bytes\"}");
+            c.sendRaw("\"}\n");
+            c.sync();
+        }
+    }
+
+    @Test
     void badJsonGetsAnErrorReplyAndTheStreamResynchronisesAtTheNextNewline() throws IOException
     {
         try (TestClient c = fixture.connect())
