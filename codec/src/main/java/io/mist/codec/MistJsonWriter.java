@@ -150,7 +150,7 @@ public final class MistJsonWriter
 
     private static int vectorLanes()
     {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+        if (!VectorApi.present())
         {
             return 1;
         }

@@ -1,5 +1,7 @@
 package io.mist.bench.load;
 
+import io.mist.codec.VectorApi;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,7 +172,7 @@ abstract class ThinClient implements Runnable, AutoCloseable
 
     private static int vectorLanes()
     {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty())
+        if (!VectorApi.present())
         {
             return Long.BYTES;
         }
