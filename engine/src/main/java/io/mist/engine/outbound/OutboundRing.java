@@ -12,6 +12,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 import static org.agrona.BitUtil.align;
 import static org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT;
@@ -243,6 +244,31 @@ public final class OutboundRing
     }
 
     /**
+     * Within a {@link #drain}'s handler, given a shared frame: the copy of it that a consumer (possibly this one,
+     * for another client) {@linkplain #keepSharedCopy kept}, else null. Consumer thread only.
+     */
+    public Object sharedCopy()
+    {
+        return resolver.slot == SharedFrames.NONE ? null : shared.copy(resolver.slot);
+    }
+
+    /**
+     * Within a {@link #drain}'s handler, given a shared frame: keeps {@code copy} of it for the frame's other
+     * receivers ({@link SharedFrames#keepCopy}). Consumer thread only.
+     *
+     * @return the copy kept: {@code copy}, or one kept first (then {@code copy} remains the caller's).
+     * @throws IllegalStateException when the handler is not being given a shared frame.
+     */
+    public Object keepSharedCopy(final Object copy, final Consumer<Object> release)
+    {
+        if (resolver.slot == SharedFrames.NONE)
+        {
+            throw new IllegalStateException("not within a drain's handler given a shared frame");
+        }
+        return shared.keepCopy(resolver.slot, copy, release);
+    }
+
+    /**
      * The ring the next {@link #drain} reads: the current one, or the next once the current one is empty and
      * outgrown. Consumer thread only.
      */
@@ -335,6 +361,8 @@ public final class OutboundRing
     {
         private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
         ControlledMessageHandler handler;
+        /** The slot of the shared frame the handler is being given, else {@link SharedFrames#NONE}. */
+        int slot = SharedFrames.NONE;
 
         @Override
         public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index,
@@ -347,7 +375,16 @@ public final class OutboundRing
             final int slot = SharedFrames.slot(buffer, index);
             final int frameLength = shared.length(slot);
             frame.wrap(shared.array(slot), 0, frameLength);
-            final Action action = handler.onMessage(msgTypeId, frame, 0, frameLength);
+            this.slot = slot;
+            final Action action;
+            try
+            {
+                action = handler.onMessage(msgTypeId, frame, 0, frameLength);
+            }
+            finally
+            {
+                this.slot = SharedFrames.NONE;
+            }
             if (action != Action.ABORT)
             {
                 frame.wrap(EMPTY);

@@ -5,6 +5,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 /**
  * Large messages held once for all their receivers: the matcher thread keeps a publish's payload array (borrowed from
@@ -21,6 +23,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * to the matcher and frames shared) stay within {@code budget} bytes; beyond it, or with every slot in use,
  * {@link #claim} refuses and the matcher copies as it does for small messages. Lock-free; nothing allocated per
  * message.
+ * <p>
+ * A consumer may {@linkplain #keepCopy keep a copy} of a slot's frame in another form (a socket writer's direct
+ * buffer) for the slot's other consumers to use instead of making their own; it is released with the slot.
  */
 public final class SharedFrames
 {
@@ -41,6 +46,9 @@ public final class SharedFrames
     private final byte[][] arrays = new byte[SLOTS][];
     private final int[] lengths = new int[SLOTS];
     private final AtomicIntegerArray counts = new AtomicIntegerArray(SLOTS);
+    private final AtomicReferenceArray<Object> copies = new AtomicReferenceArray<>(SLOTS);
+    /** How each slot's copy is released; written by the consumer that kept the copy, before the copy. */
+    private final AtomicReferenceArray<Consumer<Object>> copyReleases = new AtomicReferenceArray<>(SLOTS);
     private final PayloadPool pool;
     private final long budget;
     /** Where the next claim starts looking; matcher thread only. */
@@ -107,8 +115,41 @@ public final class SharedFrames
     {
         final byte[] array = arrays[slot];
         arrays[slot] = null; // not kept reachable from here once the pool has let it go
-        counts.set(slot, 0); // after the array is taken: the matcher may claim the slot from here on
+        final Object copy = copies.getAndSet(slot, null);
+        final Consumer<Object> release = copyReleases.getAndSet(slot, null);
+        counts.set(slot, 0); // after the array and the copy are taken: the matcher may claim the slot from here on
         pool.releaseShared(array);
+        if (copy != null)
+        {
+            release.accept(copy);
+        }
+    }
+
+    /**
+     * The copy of {@code slot}'s frame that a consumer {@linkplain #keepCopy kept}, or null. Valid while the caller
+     * holds a reference to the slot (before its {@link #release}).
+     */
+    public Object copy(final int slot)
+    {
+        return copies.get(slot);
+    }
+
+    /**
+     * Keeps {@code copy} of {@code slot}'s frame for the slot's other consumers, unless one kept a copy first; the
+     * kept copy is handed to {@code release} when the slot ends. The caller must hold a reference to the slot; every
+     * consumer of a slot must make its copies alike, as they use each other's. Any consumer thread.
+     *
+     * @return the copy kept: {@code copy}, or the one kept first, in which case {@code copy} remains the caller's.
+     */
+    public Object keepCopy(final int slot, final Object copy, final Consumer<Object> release)
+    {
+        final Object kept = copies.get(slot);
+        if (kept != null)
+        {
+            return kept;
+        }
+        copyReleases.compareAndSet(slot, null, release); // the same releaser from every consumer that races here
+        return copies.compareAndSet(slot, null, copy) ? copy : copies.get(slot);
     }
 
     /** The array a reference points to; valid until the reference is released. */

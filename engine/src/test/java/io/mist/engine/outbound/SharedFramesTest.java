@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +73,63 @@ class SharedFramesTest
         assertEquals(0, shared.inUse());
         assertEquals(8192, pool.idleBytes(), "back in the pool");
         assertSame(array, pool.acquire(5000), "and lent again");
+    }
+
+    @Test
+    void aCopyKeptByOneConsumerServesTheOthersAndIsReleasedOnceWithTheSlot()
+    {
+        final OutboundRing first = new OutboundRing(1 << 20, shared);
+        final OutboundRing second = new OutboundRing(1 << 20, shared);
+        final int slot = shared.claim(borrowed(5000, 'a'), 5000);
+        assertTrue(first.offerShared(slot, 5000, 1));
+        assertTrue(second.offerShared(slot, 5000, 1));
+        shared.settle(slot, 2);
+        final java.util.List<Object> released = new java.util.ArrayList<>();
+        final java.util.function.Consumer<Object> release = released::add;
+        final Object mine = new Object();
+        final Object theirs = new Object();
+        final Object[] seen = new Object[4];
+
+        assertEquals(1, first.drain((type, buffer, index, length) ->
+        {
+            seen[0] = first.sharedCopy();
+            seen[1] = first.keepSharedCopy(mine, release);
+            return Action.CONTINUE;
+        }, Integer.MAX_VALUE));
+        assertNull(seen[0], "no copy before the first consumer keeps one");
+        assertSame(mine, seen[1]);
+        assertEquals(java.util.List.of(), released, "kept while the second reference is queued");
+
+        assertEquals(1, second.drain((type, buffer, index, length) ->
+        {
+            seen[2] = second.sharedCopy();
+            seen[3] = second.keepSharedCopy(theirs, release);
+            return Action.CONTINUE;
+        }, Integer.MAX_VALUE));
+        assertSame(mine, seen[2], "the second consumer finds the first one's copy");
+        assertSame(mine, seen[3], "and cannot replace it");
+        assertEquals(java.util.List.of(mine), released, "released once, with the last reference");
+        assertEquals(0, shared.inUse());
+
+        final int next = shared.claim(borrowed(5000, 'b'), 5000);
+        assertNull(shared.copy(next), "a slot's next frame starts without a copy");
+        shared.settle(next, 0);
+    }
+
+    @Test
+    void onlyAHandlerGivenASharedFrameCanKeepACopy()
+    {
+        final OutboundRing ring = new OutboundRing(1 << 20, shared);
+        final byte[] small = "{\"d\":1}\n".getBytes(StandardCharsets.US_ASCII);
+        assertTrue(ring.offer(new UnsafeBuffer(small), 0, small.length));
+        final Object[] copy = new Object[1];
+        ring.drain((type, buffer, index, length) ->
+        {
+            copy[0] = ring.sharedCopy();
+            assertThrows(IllegalStateException.class, () -> ring.keepSharedCopy(new Object(), o -> { }));
+            return Action.CONTINUE;
+        }, Integer.MAX_VALUE);
+        assertNull(copy[0]);
     }
 
     @Test

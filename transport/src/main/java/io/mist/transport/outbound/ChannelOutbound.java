@@ -8,6 +8,8 @@ import io.mist.engine.session.ClientSession;
 import io.mist.engine.session.OutboundWakeup;
 import io.mist.transport.SocketTuning;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,11 +21,14 @@ import io.mist.engine.outbound.ReplayMarker;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Moves one client's outbound ring to its socket on the channel's event loop: each drain copies queued frames into
  * pooled buffers, writes them and flushes once. Without an {@link OutboundFraming} the ring's bytes go out as they are
- * (mist's TCP stream); with one, each frame is rewritten (WebSocket, legacy text) on the way. The matcher's
+ * (mist's TCP stream), a large message queued once for all its receivers ({@link OutboundRing#offerShared}) as a view
+ * of one direct copy that they share; with a framing, each frame is rewritten (WebSocket, legacy text) on the way. The
+ * matcher's
  * {@link #wake()} schedules at most one pending drain (a flag and a reusable task: nothing allocated per message).
  * While the socket is not writable the drain stops and the ring fills, so the matcher drops for this client only;
  * {@link #resume()} restarts it.
@@ -32,6 +37,13 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
 {
     /** Batches per drain before yielding the event loop to other channels. */
     private static final int BATCHES_PER_DRAIN = 16;
+    /**
+     * Where the shared copies of large messages come from: its buffers' views ({@link ByteBuf#retainedDuplicate}) are
+     * recycled, where the default allocator's are allocated per view.
+     */
+    private static final ByteBufAllocator COPIES = PooledByteBufAllocator.DEFAULT;
+    /** How a shared copy is given back when the last receiver has taken its view. */
+    private static final Consumer<Object> RELEASE_COPY = copy -> ((ByteBuf)copy).release();
 
     private final Channel channel;
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -39,9 +51,20 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     private OutboundFraming framing;
     /** Raw mode: the write buffer. Framed mode: the ring's bytes, up to the end of the last whole frame. */
     private ByteBuf batch;
+    /** The ring being drained; event loop only, during a drain. */
+    private OutboundRing ring;
+    /**
+     * Raw mode: views of shared copies taken in the current round, written before its batch once the ring read ends
+     * (a round's shared frames all precede its batch's: a shared frame after a batched one ends the round).
+     */
+    private final java.util.ArrayList<ByteBuf> views = new java.util.ArrayList<>();
+    /** Raw mode: bytes of {@link #views}. */
+    private int viewBytes;
     /** Framed mode: bytes of a frame whose remaining records are still in the ring. */
     private ByteBuf partial;
     private boolean closing;
+    /** A drain is running: a write within it must not start another (an embedded channel runs tasks on write). */
+    private boolean draining;
     /** The IO thread's recorder of enqueue → written latencies; null when latency histograms are off. */
     private final SingleWriterRecorder written;
     /** Bytes per write, unless one ring record is larger. */
@@ -177,11 +200,24 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
 
     private void drain()
     {
-        if (!channel.isActive() || closing || session == null || holding >= 0)
+        if (!channel.isActive() || closing || session == null || holding >= 0 || draining)
         {
-            return;
+            return; // a drain already running (re-entered through a write) finishes the work and reschedules
         }
-        final OutboundRing ring = session.outbound();
+        draining = true;
+        try
+        {
+            drainRounds();
+        }
+        finally
+        {
+            draining = false;
+        }
+    }
+
+    private void drainRounds()
+    {
+        ring = session.outbound();
         if (written != null)
         {
             drainStamp = EnqueueStamp.of(System.nanoTime());
@@ -199,6 +235,16 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             // shared frame larger than a batch grows it; see onMessage).
             batch = channel.alloc().directBuffer(Math.min(queued, Math.max(batchBytes, ring.maxRecord())));
             final int records = ring.drain(this, Integer.MAX_VALUE);
+            if (!views.isEmpty())
+            {
+                for (int i = 0; i < views.size(); i++)
+                {
+                    channel.write(views.get(i), channel.voidPromise());
+                }
+                views.clear();
+                viewBytes = 0;
+                wrote = true;
+            }
             final ByteBuf out = framing == null ? batch : frame(batch);
             batch = null;
             if (out != null && out.isReadable())
@@ -298,6 +344,10 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             markerReached = ReplayMarker.id(buffer, index, length);
             return Action.BREAK;
         }
+        if (framing == null && buffer.byteArray() != null)
+        {
+            return writeShared(msgTypeId, buffer, index, length);
+        }
         if (batch.writableBytes() < length)
         {
             if (batch.isReadable())
@@ -308,7 +358,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         }
         if (buffer.byteArray() != null)
         {
-            // A shared frame (see OutboundRing#offerShared): its one copy, in a heap array.
+            // A shared frame (see OutboundRing#offerShared) on its way to be framed: its one copy, in a heap array.
             batch.writeBytes(buffer.byteArray(), buffer.wrapAdjustment() + index, length);
         }
         else if (batch.hasMemoryAddress())
@@ -325,17 +375,52 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
             memory.clear().position(index).limit(index + length);
             batch.writeBytes(memory);
         }
+        countFrame(msgTypeId, buffer, index, length);
+        return Action.CONTINUE;
+    }
+
+    /**
+     * Raw mode, a shared frame (a heap array, see {@link OutboundRing#offerShared}): taken as a view of the direct copy
+     * that all its receivers share, made by the first of them to get here, instead of a copy for each. A frame after
+     * batched ones waits for the next round, so that they are written first; a round ends once it holds a batch's
+     * worth of views.
+     */
+    private Action writeShared(final int stamp, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (batch.isReadable())
+        {
+            return Action.ABORT; // the frames before it go first; the next batch starts with this one
+        }
+        ByteBuf kept = (ByteBuf)ring.sharedCopy();
+        if (kept == null)
+        {
+            final ByteBuf made = COPIES.directBuffer(length, length);
+            made.writeBytes(buffer.byteArray(), buffer.wrapAdjustment() + index, length);
+            kept = (ByteBuf)ring.keepSharedCopy(made, RELEASE_COPY);
+            if (kept != made)
+            {
+                made.release(); // another receiver kept its copy first
+            }
+        }
+        // A view for this write: the kept copy's own indexes stay untouched for the other receivers' views.
+        views.add(kept.retainedDuplicate());
+        viewBytes += length;
+        countFrame(stamp, buffer, index, length);
+        return viewBytes >= batchBytes ? Action.BREAK : Action.CONTINUE;
+    }
+
+    /** If the record ends a frame, counts the frame once for the latency histogram, from its enqueue to this drain. */
+    private void countFrame(final int stamp, final MutableDirectBuffer buffer, final int index, final int length)
+    {
         if (written != null && length > 0 && buffer.getByte(index + length - 1) == '\n')
         {
-            // The record ends a frame: count the frame once, from its enqueue until this drain.
-            if (runFrames > 0 && msgTypeId != runStamp)
+            if (runFrames > 0 && stamp != runStamp)
             {
                 recordRun();
             }
-            runStamp = msgTypeId;
+            runStamp = stamp;
             runFrames++;
         }
-        return Action.CONTINUE;
     }
 
     /** Records the frames of the current run of equal enqueue stamps, if any. */
