@@ -27,11 +27,10 @@ import java.util.function.Consumer;
  * Moves one client's outbound ring to its socket on the channel's event loop: each drain copies queued frames into
  * pooled buffers, writes them and flushes once. Without an {@link OutboundFraming} the ring's bytes go out as they are
  * (mist's TCP stream), a large message queued once for all its receivers ({@link OutboundRing#offerShared}) as a view
- * of one direct copy that they share; with a framing, each frame is rewritten (WebSocket, legacy text) on the way. The
- * matcher's
- * {@link #wake()} schedules at most one pending drain (a flag and a reusable task: nothing allocated per message).
- * While the socket is not writable the drain stops and the ring fills, so the matcher drops for this client only;
- * {@link #resume()} restarts it.
+ * of one direct copy that they share; with a framing, each frame is rewritten (WebSocket, legacy text) on the way.
+ * The matcher's {@link #wake()} schedules at most one pending drain (a flag and a reusable task: nothing allocated per
+ * message). While the socket is not writable the drain stops and the ring fills, so the matcher drops for this client
+ * only; {@link #resume()} restarts it.
  */
 public final class ChannelOutbound implements OutboundWakeup, Runnable, ControlledMessageHandler
 {
@@ -346,7 +345,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         }
         if (framing == null && buffer.byteArray() != null)
         {
-            return writeShared(msgTypeId, buffer, index, length);
+            return takeShared(msgTypeId, buffer, index, length);
         }
         if (batch.writableBytes() < length)
         {
@@ -385,7 +384,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
      * batched ones waits for the next round, so that they are written first; a round ends once it holds a batch's
      * worth of views.
      */
-    private Action writeShared(final int stamp, final MutableDirectBuffer buffer, final int index, final int length)
+    private Action takeShared(final int stamp, final MutableDirectBuffer buffer, final int index, final int length)
     {
         if (batch.isReadable())
         {
