@@ -50,8 +50,6 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
     private OutboundFraming framing;
     /** Raw mode: the write buffer. Framed mode: the ring's bytes, up to the end of the last whole frame. */
     private ByteBuf batch;
-    /** The ring being drained; event loop only, during a drain. */
-    private OutboundRing ring;
     /**
      * Raw mode: views of shared copies taken in the current round, written before its batch once the ring read ends
      * (a round's shared frames all precede its batch's: a shared frame after a batched one ends the round).
@@ -216,7 +214,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
 
     private void drainRounds()
     {
-        ring = session.outbound();
+        final OutboundRing ring = session.outbound();
         if (written != null)
         {
             drainStamp = EnqueueStamp.of(System.nanoTime());
@@ -390,6 +388,7 @@ public final class ChannelOutbound implements OutboundWakeup, Runnable, Controll
         {
             return Action.ABORT; // the frames before it go first; the next batch starts with this one
         }
+        final OutboundRing ring = session.outbound();
         ByteBuf kept = (ByteBuf)ring.sharedCopy();
         if (kept == null)
         {
