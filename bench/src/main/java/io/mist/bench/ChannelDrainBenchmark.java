@@ -1,6 +1,9 @@
 package io.mist.bench;
 
+import io.mist.engine.metrics.EnqueueStamp;
 import io.mist.engine.outbound.OutboundRing;
+import io.mist.engine.outbound.SharedFrames;
+import io.mist.engine.ring.PayloadPool;
 import io.mist.engine.session.ClientSession;
 import io.mist.transport.legacy.LegacyTextFraming;
 import io.mist.transport.outbound.ChannelOutbound;
@@ -22,7 +25,11 @@ import java.nio.charset.StandardCharsets;
  * A client's IO-thread drain, from its outbound ring to the channel, per transport: TCP (bytes as they are),
  * WebSocket (a text-frame header per delivery, written into the drain buffer) and legacy text (each JSON delivery
  * rewritten as a line). 64 deliveries queued, then one drain into an embedded channel whose written buffers are
- * released. Reports deliveries per second; with {@code -prof gc}, bytes allocated per delivery.
+ * released. {@code frame=shared16k} queues 16 KiB messages by reference instead, as the matcher does for large ones
+ * ({@link SharedFrames}), to one receiver of each (so every drain makes the message's direct copy). Reports deliveries
+ * per second; with {@code -prof gc}, bytes allocated per delivery. For {@code shared16k} that figure is not the
+ * server's: Netty 4.2 recycles buffer views and outbound entries, and caches pooled memory, only on its own
+ * (FastThreadLocal) threads, which the server's IO threads are and JMH's are not (see perf-results, seventh session).
  */
 @State(Scope.Thread)
 public class ChannelDrainBenchmark extends DataPathBenchmark
@@ -35,17 +42,25 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
     @Param({ "tcp", "websocket", "legacy" })
     public String transport;
 
+    @Param({ "small", "shared16k" })
+    public String frame;
+
     private EmbeddedChannel channel;
     private ClientSession session;
     private ChannelOutbound outbound;
-    private final UnsafeBuffer frame = new UnsafeBuffer(DELIVERY);
+    private final UnsafeBuffer delivery = new UnsafeBuffer(DELIVERY);
+    private final PayloadPool pool = new PayloadPool();
+    private final SharedFrames shared = new SharedFrames(pool, 64 << 20);
+    private byte[] large;
 
     @Setup
     public void setUp()
     {
         channel = new EmbeddedChannel();
         outbound = new ChannelOutbound(channel);
-        session = new ClientSession(1, new OutboundRing(1 << 20), outbound);
+        session = new ClientSession(1, new OutboundRing(4 << 20, shared), outbound);
+        final String head = "{\"command\":\"publish\",\"tags\":[\"large\"],\"data\":\"";
+        large = (head + "x".repeat(16 * 1024 - head.length() - 3) + "\"}\n").getBytes(StandardCharsets.UTF_8);
         outbound.attach(session);
         if (transport.equals("websocket"))
         {
@@ -70,15 +85,32 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
     {
         for (int i = 0; i < BATCH; i++)
         {
-            session.outbound().offer(frame, 0, DELIVERY.length);
+            if (frame.equals("small"))
+            {
+                session.outbound().offer(delivery, 0, DELIVERY.length);
+            }
+            else
+            {
+                // As the matcher shares a large publish: a pooled array, a slot, one reference, the settle.
+                final byte[] array = pool.acquire(large.length);
+                System.arraycopy(large, 0, array, 0, large.length);
+                final int slot = shared.claim(array, large.length);
+                shared.settle(slot, session.outbound().offerShared(slot, large.length, EnqueueStamp.NONE) ? 1 : 0);
+            }
         }
-        outbound.resume();
         int bytes = 0;
-        for (ByteBuf written = channel.readOutbound(); written != null; written = channel.readOutbound())
+        do
         {
-            bytes += written.readableBytes();
-            written.release();
+            // A drain stops when the channel's outbound buffer passes its high-water mark (1 MiB of large frames
+            // does); what it wrote is taken, and the next drain goes on.
+            outbound.resume();
+            for (ByteBuf written = channel.readOutbound(); written != null; written = channel.readOutbound())
+            {
+                bytes += written.readableBytes();
+                written.release();
+            }
         }
+        while (session.outbound().size() > 0);
         return bytes;
     }
 }
