@@ -128,16 +128,27 @@ public final class MistFrameParser
     }
 
     /**
+     * {@link #parseWireLine}'s answer when the bytes up to {@code limit} are a publish in mist's output form cut short
+     * before its closing brace: once more input has arrived, the same line may be read in one pass.
+     */
+    public static final int INCOMPLETE = -2;
+
+    /**
      * A line at {@code bytes[offset]} that is a publish in mist's output form, read in one pass (see
      * {@link #wireFormPublish}), when a newline follows it before {@code limit}.
      *
-     * @return the frame's length (without the newline), with {@code out} filled; or -1, {@code out} undefined, when the
-     *     line is anything else (the general path decides).
+     * @return the frame's length (without the newline), with {@code out} filled; {@link #INCOMPLETE} when the bytes
+     *     end inside such a publish; or -1, {@code out} undefined, when the line is anything else (the general path
+     *     decides, as it does for a publish complete at {@code limit} with no newline after it yet).
      */
     public int parseWireLine(final byte[] bytes, final int offset, final int limit, final MistFrame out)
     {
         out.reset();
         final int end = wireFormPublish(bytes, offset, limit, out);
+        if (end == INCOMPLETE)
+        {
+            return INCOMPLETE;
+        }
         if (end < 0 || end >= limit || bytes[end] != '\n')
         {
             return -1;
@@ -151,13 +162,17 @@ public final class MistFrameParser
      * tag and the data made of bytes that need neither decoding nor escaping, tags in delivery order, data not empty.
      * Fills {@code out} as the general path would, and marks the bytes as the frame's {@link MistFrame#wireForm()}.
      *
-     * @return the index just after the closing brace; -1 at the first byte that differs ({@code out} then holds part
+     * @return the index just after the closing brace; {@link #INCOMPLETE} when {@code limit} comes first and every
+     *     byte before it is as the output form has it; -1 at the first byte that differs ({@code out} then holds part
      *     of the frame: the caller resets it before the general path decides).
      */
     private static int wireFormPublish(final byte[] frame, final int offset, final int limit, final MistFrame out)
     {
-        if (limit - offset <= WIRE_PREFIX.length ||
-            !startsWith(frame, offset, WIRE_PREFIX_WORDS, WIRE_PREFIX.length))
+        if (limit - offset <= WIRE_PREFIX.length)
+        {
+            return cutShort(frame, offset, limit, WIRE_PREFIX);
+        }
+        if (!startsWith(frame, offset, WIRE_PREFIX_WORDS, WIRE_PREFIX.length))
         {
             return -1;
         }
@@ -168,7 +183,11 @@ public final class MistFrameParser
         {
             final int start = i;
             i = MistJsonWriter.plainRun(frame, i, limit);
-            if (i + 1 >= limit || frame[i] != '"')
+            if (i + 1 >= limit)
+            {
+                return i == limit || frame[i] == '"' ? INCOMPLETE : -1;
+            }
+            if (frame[i] != '"')
             {
                 return -1;
             }
@@ -185,22 +204,37 @@ public final class MistFrameParser
             {
                 break;
             }
-            if (frame[i] != ',' || i + 1 >= limit || frame[i + 1] != '"')
+            if (frame[i] != ',')
+            {
+                return -1;
+            }
+            if (i + 1 >= limit)
+            {
+                return INCOMPLETE;
+            }
+            if (frame[i + 1] != '"')
             {
                 return -1;
             }
             i += 2;
         }
         i++;
-        if (limit - i < WIRE_DATA.length + 3 ||
-            !startsWith(frame, i, WIRE_DATA_WORDS, WIRE_DATA.length))
+        if (limit - i < WIRE_DATA.length + 3)
+        {
+            return cutShort(frame, i, limit, WIRE_DATA);
+        }
+        if (!startsWith(frame, i, WIRE_DATA_WORDS, WIRE_DATA.length))
         {
             return -1;
         }
         i += WIRE_DATA.length;
         final int data = i;
         i = MistJsonWriter.plainRun(frame, i, limit);
-        if (i == data || i + 1 >= limit || frame[i] != '"' || frame[i + 1] != '}')
+        if (i + 1 >= limit)
+        {
+            return i == limit || (frame[i] == '"' && i > data) ? INCOMPLETE : -1;
+        }
+        if (i == data || frame[i] != '"' || frame[i + 1] != '}')
         {
             return -1; // empty data is left out of a delivery
         }
@@ -209,6 +243,17 @@ public final class MistFrameParser
         out.dataPlain(true);
         out.wireForm(frame, offset, i + 2 - offset);
         return i + 2;
+    }
+
+    /**
+     * Input that ends at {@code limit} before a fixed part of the output form ({@code pattern}, from {@code at}) is
+     * complete: {@link #INCOMPLETE} if the bytes there are its beginning (or the pattern whole, with the rest of the
+     * frame still to come), else -1.
+     */
+    private static int cutShort(final byte[] frame, final int at, final int limit, final byte[] pattern)
+    {
+        final int length = Math.min(limit - at, pattern.length);
+        return java.util.Arrays.equals(frame, at, at + length, pattern, 0, length) ? INCOMPLETE : -1;
     }
 
     private void requireEnd() throws FrameException

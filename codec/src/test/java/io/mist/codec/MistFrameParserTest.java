@@ -156,6 +156,50 @@ class MistFrameParserTest
         assertNull(changed.wireForm(), "a frame changed after parsing is encoded again");
     }
 
+    @Test
+    void aLineCutShortInsideAPublishInMistsOutputFormIsIncompleteAndAnythingElseIsNot()
+    {
+        final MistFrameParser parser = new MistFrameParser();
+        final MistFrame frame = new MistFrame();
+        for (final String json : new String[] {
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"hello\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\",\"b\",\"ba\"],\"data\":\"" + "x".repeat(300) + "\"}",
+            "{\"command\":\"publish\",\"tags\":[\"\",\"z\"],\"data\":\"1\"}",
+        })
+        {
+            final byte[] line = (" " + json + "\n").getBytes(StandardCharsets.UTF_8);
+            final int end = line.length - 1;
+            for (int limit = 1; limit < end; limit++)
+            {
+                assertEquals(MistFrameParser.INCOMPLETE, parser.parseWireLine(line, 1, limit, frame),
+                    json + " cut at " + limit);
+            }
+            assertEquals(-1, parser.parseWireLine(line, 1, end, frame), "whole, no newline yet: the general path's");
+            assertEquals(end - 1, parser.parseWireLine(line, 1, line.length, frame), json);
+        }
+        // Once a byte differs from the output form, no longer input makes the line incomplete again.
+        for (final String json : new String[] {
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\" ],\"data\":\"x\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"tab\\there\"}",
+            "{\"command\":\"publish\",\"tags\":[\"a\"],\"Data\":\"x\"}",
+            "{\"command\":\"publish\",\"tags\":[\"b\",\"a\"],\"data\":\"x\"}",
+            "{\"command\":\"ping\"}",
+            "{\"command\" : \"publish\",\"tags\":[\"a\"],\"data\":\"x\"}",
+        })
+        {
+            final byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
+            boolean differed = false;
+            for (int limit = 1; limit <= line.length; limit++)
+            {
+                final int result = parser.parseWireLine(line, 0, limit, frame);
+                assertTrue(result == -1 || result == MistFrameParser.INCOMPLETE && !differed, json + " at " + limit);
+                differed |= result == -1;
+            }
+            assertTrue(differed, json);
+        }
+    }
+
     private static void assertSameAsGeneralPath(final String json, final MistFrame frame) throws FrameException
     {
         final MistFrame general = parse(" " + json);

@@ -16,5 +16,10 @@ public enum FrameOutcome
      * The inbound ring had no room: the frame was not taken. The handler keeps it (and everything after it), stops
      * reading, and offers it again when {@link ClientConnection} calls its resume action.
      */
-    BLOCKED
+    BLOCKED,
+    /**
+     * Not a frame yet: the input ends inside a frame the one-pass reader takes ({@link FrameReader#readWireLine}).
+     * Nothing was consumed; the handler decodes again when more input arrives.
+     */
+    INCOMPLETE
 }

@@ -61,8 +61,9 @@ public final class FrameReader
      * once per pass (one per IO thread), instead of a search for the newline and a copy per line.
      *
      * @param maxFrameSize the longest frame taken: a longer line is left for the general path, which refuses it.
-     * @return the outcome (the reader index moved past the frame unless {@link FrameOutcome#BLOCKED}), or null when
-     *     the line at the reader index is anything else (nothing was consumed or handled).
+     * @return the outcome (the reader index moved past the frame unless {@link FrameOutcome#BLOCKED}); or
+     *     {@link FrameOutcome#INCOMPLETE} when the input ends inside such a publish; or null when the line at the
+     *     reader index is anything else (nothing was consumed or handled in either case).
      */
     public FrameOutcome readWireLine(final ByteBuf in, final int maxFrameSize, final ClientConnection connection)
     {
@@ -70,25 +71,47 @@ public final class FrameReader
         Window held = window;
         if (held == null || held.owner != this || start < windowStart || start >= windowEnd)
         {
-            held = WINDOWS.get();
-            final int length = Math.min(in.writerIndex() - start, WINDOW_BYTES);
-            held.bytes.clear();
-            held.bytes.ensureSpare(length);
-            in.getBytes(start, held.bytes.array(), 0, length);
-            held.owner = this;
-            window = held;
-            windowStart = start;
-            windowEnd = start + length;
+            held = fillWindow(in, start);
         }
-        final int offset = start - windowStart;
-        // The newline must come within the frame limit, as the general path's search for it is bounded.
-        final int limit = (int)Math.min(windowEnd - windowStart, offset + (long)maxFrameSize + 1);
-        final int length = parser.parseWireLine(held.bytes.array(), offset, limit, frame);
-        if (length < 0)
+        while (true)
         {
-            return null;
+            final int offset = start - windowStart;
+            // The newline must come within the frame limit, as the general path's search for it is bounded.
+            final int limit = (int)Math.min(windowEnd - windowStart, offset + (long)maxFrameSize + 1);
+            final int length = parser.parseWireLine(held.bytes.array(), offset, limit, frame);
+            if (length >= 0)
+            {
+                return done(in, length, connection.handle(frame));
+            }
+            if (length != MistFrameParser.INCOMPLETE || limit < windowEnd - windowStart)
+            {
+                return null; // another kind of line, or one longer than the frame limit
+            }
+            if (windowEnd == in.writerIndex())
+            {
+                return FrameOutcome.INCOMPLETE; // cut short by the end of the input
+            }
+            if (offset == 0)
+            {
+                return null; // longer than the window
+            }
+            held = fillWindow(in, start); // cut short by the end of the window: once more from the frame's start
         }
-        return done(in, length, connection.handle(frame));
+    }
+
+    /** Copies up to {@link #WINDOW_BYTES} of the input from {@code start} into the thread's window, now this reader's. */
+    private Window fillWindow(final ByteBuf in, final int start)
+    {
+        final Window held = WINDOWS.get();
+        final int length = Math.min(in.writerIndex() - start, WINDOW_BYTES);
+        held.bytes.clear();
+        held.bytes.ensureSpare(length);
+        in.getBytes(start, held.bytes.array(), 0, length);
+        held.owner = this;
+        window = held;
+        windowStart = start;
+        windowEnd = start + length;
+        return held;
     }
 
     /**

@@ -46,6 +46,13 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
     private boolean closing;
     /** The line being read is not one message: the scanner's path reads it to its end. */
     private boolean scannerLine;
+    /**
+     * Passes in a row that found the input ending inside the same publish in mist's output form: each rereads it from
+     * its start, so a frame that trickles in is left to the scanner after {@link #INCOMPLETE_PASSES}.
+     */
+    private int incompletePasses;
+    /** Passes a frame that arrives in pieces waits for its rest at most (a large frame usually takes two reads). */
+    private static final int INCOMPLETE_PASSES = 2;
     /** Whether the first non-blank byte has chosen the protocol yet. */
     private boolean protocolKnown;
     /** The first byte of a TLS handshake record: a TLS client at this plain port. */
@@ -301,6 +308,10 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
                     return;
                 }
                 final FrameOutcome line = scannerLine ? null : readLine(in);
+                if (line == FrameOutcome.INCOMPLETE)
+                {
+                    return; // read again in one pass once more of it has arrived
+                }
                 if (line == FrameOutcome.BLOCKED)
                 {
                     blocked(ctx, in);
@@ -371,11 +382,21 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         discarded = 0;
     }
 
-    /** The line at the reader index as one message, if it is one ({@link FrameReader#readLine}); else null. */
+    /**
+     * The line at the reader index as one message, if it is one ({@link FrameReader#readLine}); else null. A publish
+     * in mist's output form that the input ends inside waits for the rest ({@link FrameOutcome#INCOMPLETE}) to be read
+     * in one pass, at most {@link #INCOMPLETE_PASSES} times; then, as every other unfinished line, it is left to the
+     * scanner, which reads it once however many reads it takes to arrive.
+     */
     private FrameOutcome readLine(final ByteBuf in)
     {
         final FrameOutcome wireForm = reader.readWireLine(in, maxFrameSize, connection);
-        if (wireForm != null)
+        if (wireForm == FrameOutcome.INCOMPLETE && ++incompletePasses <= INCOMPLETE_PASSES)
+        {
+            return wireForm;
+        }
+        incompletePasses = 0;
+        if (wireForm != null && wireForm != FrameOutcome.INCOMPLETE)
         {
             return wireForm;
         }
