@@ -80,6 +80,8 @@ public final class TcpFrameHandler extends ByteToMessageDecoder
         // copy of the unread tail, once at least half of it has been read), it does not grow read after read by
         // reallocation (a copy of everything read so far) until Netty's default of every 16th read compacts it.
         setDiscardAfterReads(1);
+        // A large read is joined to the leftover by reference, not copied behind it (see InputCumulator).
+        setCumulator(InputCumulator.INSTANCE);
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.mist.transport.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.ByteToMessageDecoder;
+
+/**
+ * How a TCP connection's unread input and the next read are put together (the decoder's {@link
+ * ByteToMessageDecoder.Cumulator}). A read mostly ends inside a frame, so the next one is joined to the part left
+ * over. Netty's default copies every read behind the leftover (and the leftover again whenever the buffer grows);
+ * here a read of {@link #LARGE} bytes or more is appended by reference instead (a {@link CompositeByteBuf} of the
+ * reads' own buffers; the decoder copies the input once, into the frame reader's window, wherever it lies). A small
+ * read is copied as before: copying it is cheap, and a composite of many small pieces would be slow to read and hold
+ * many buffers. So the composite's pieces are few: at most {@link #MAX_PIECES}, each of them large but perhaps the
+ * first (the decoder releases the pieces read through after every read). Owned by the connection's event loop.
+ */
+final class InputCumulator implements ByteToMessageDecoder.Cumulator
+{
+    /** Reads of this many bytes or more are appended by reference. */
+    static final int LARGE = 4 * 1024;
+    /** Pieces a composite may hold before it is merged into one buffer. */
+    static final int MAX_PIECES = 64;
+
+    static final InputCumulator INSTANCE = new InputCumulator();
+
+    private InputCumulator()
+    {
+    }
+
+    @Override
+    public ByteBuf cumulate(final ByteBufAllocator alloc, final ByteBuf cumulation, final ByteBuf in)
+    {
+        if (cumulation == in)
+        {
+            in.release();
+            return cumulation;
+        }
+        if (!cumulation.isReadable() || in.readableBytes() < LARGE)
+        {
+            if (!(cumulation instanceof CompositeByteBuf) || !cumulation.isReadable())
+            {
+                return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+            }
+            // A small read behind large ones: one contiguous buffer again, to which further small reads are copied.
+            return merged(alloc, cumulation, in);
+        }
+        if (cumulation instanceof CompositeByteBuf && cumulation.refCnt() == 1 &&
+            ((CompositeByteBuf)cumulation).numComponents() < MAX_PIECES)
+        {
+            final CompositeByteBuf composite = (CompositeByteBuf)cumulation;
+            if (composite.writerIndex() != composite.capacity())
+            {
+                composite.capacity(composite.writerIndex()); // pieces are appended at the writer index
+            }
+            composite.addFlattenedComponents(true, in);
+            return composite;
+        }
+        if (cumulation instanceof CompositeByteBuf)
+        {
+            return merged(alloc, cumulation, in); // too many pieces (or shared): one buffer again
+        }
+        return ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
+    }
+
+    /** The unread input and {@code in} copied into one new buffer; {@code in} is given back, and so is the old input
+     * once copied. */
+    private static ByteBuf merged(final ByteBufAllocator alloc, final ByteBuf cumulation, final ByteBuf in)
+    {
+        try
+        {
+            final ByteBuf merged = alloc.ioBuffer(cumulation.readableBytes() + in.readableBytes());
+            merged.writeBytes(cumulation, cumulation.readerIndex(), cumulation.readableBytes());
+            merged.writeBytes(in, in.readerIndex(), in.readableBytes());
+            cumulation.release();
+            return merged;
+        }
+        finally
+        {
+            in.release();
+        }
+    }
+}
