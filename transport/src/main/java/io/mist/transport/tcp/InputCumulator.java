@@ -9,16 +9,22 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * How a TCP connection's unread input and the next read are put together (the decoder's {@link
  * ByteToMessageDecoder.Cumulator}). A read mostly ends inside a frame, so the next one is joined to the part left
  * over. Netty's default copies every read behind the leftover (and the leftover again whenever the buffer grows);
- * here a read of {@link #LARGE} bytes or more is appended by reference instead (a {@link CompositeByteBuf} of the
- * reads' own buffers; the decoder copies the input once, into the frame reader's window, wherever it lies). A small
- * read is copied as before: copying it is cheap, and a composite of many small pieces would be slow to read and hold
- * many buffers. So the composite's pieces are few: at most {@link #MAX_PIECES}, each of them large but perhaps the
+ * here a read of {@link #LARGE} bytes or more behind a leftover of {@link #LARGE_LEFTOVER} or more (a large frame
+ * that the last read ended inside) is appended by reference instead: a {@link CompositeByteBuf} of the reads' own
+ * buffers, which the frame reader copies once, into its window, wherever the bytes lie. Other reads are copied as
+ * before: a small read is cheap to copy, and a composite of many small pieces would be slow to read and hold many
+ * buffers; small frames leave short leftovers, and there a composite per read would be an allocation per read. So the composite's pieces are few: at most {@link #MAX_PIECES}, each of them large but perhaps the
  * first (the decoder releases the pieces read through after every read). Owned by the connection's event loop.
  */
 final class InputCumulator implements ByteToMessageDecoder.Cumulator
 {
-    /** Reads of this many bytes or more are appended by reference. */
+    /** Reads of this many bytes or more are appended by reference, ... */
     static final int LARGE = 4 * 1024;
+    /**
+     * ... to a leftover of this many bytes or more (part of a large frame). Behind a shorter one (small frames) the
+     * read is copied as before: no composite is made per read there, and reading one gained nothing measurable.
+     */
+    static final int LARGE_LEFTOVER = 1024;
     /** Pieces a composite may hold before it is merged into one buffer. */
     static final int MAX_PIECES = 64;
 
@@ -36,7 +42,8 @@ final class InputCumulator implements ByteToMessageDecoder.Cumulator
             in.release();
             return cumulation;
         }
-        if (!cumulation.isReadable() || in.readableBytes() < LARGE)
+        if (!cumulation.isReadable() || in.readableBytes() < LARGE ||
+            !(cumulation instanceof CompositeByteBuf) && cumulation.readableBytes() < LARGE_LEFTOVER)
         {
             if (!(cumulation instanceof CompositeByteBuf) || !cumulation.isReadable())
             {

@@ -43,23 +43,35 @@ class InputCumulatorTest
     @Test
     void aLargeReadIsJoinedToTheLeftoverByReferenceNotCopied()
     {
-        final ByteBuf leftover = read(100);
+        final ByteBuf leftover = read(InputCumulator.LARGE_LEFTOVER);
         final ByteBuf large = read(InputCumulator.LARGE);
         final ByteBuf joined = InputCumulator.INSTANCE.cumulate(alloc, leftover, large);
         assertTrue(joined instanceof CompositeByteBuf, "a large read is appended, not copied");
         assertArrayEquals(expected.toByteArray(), readable(joined));
         // The read's own memory is part of the input: a change to it shows through (a copy would not).
         large.setByte(0, 42);
-        assertEquals(42, joined.getByte(100));
+        assertEquals(42, joined.getByte(InputCumulator.LARGE_LEFTOVER));
         joined.release();
         assertEquals(0, large.refCnt());
         assertEquals(0, leftover.refCnt());
     }
 
     @Test
+    void aLargeReadBehindTheEndOfSmallFramesIsCopied()
+    {
+        final ByteBuf leftover = read(InputCumulator.LARGE_LEFTOVER - 1);
+        final ByteBuf large = read(InputCumulator.LARGE * 4);
+        final ByteBuf joined = InputCumulator.INSTANCE.cumulate(alloc, leftover, large);
+        assertFalse(joined instanceof CompositeByteBuf, "no composite per read for small frames");
+        assertArrayEquals(expected.toByteArray(), readable(joined));
+        assertEquals(0, large.refCnt());
+        joined.release();
+    }
+
+    @Test
     void aSmallReadIsCopiedBehindTheLeftover()
     {
-        final ByteBuf leftover = read(100);
+        final ByteBuf leftover = read(InputCumulator.LARGE_LEFTOVER);
         final ByteBuf small = read(InputCumulator.LARGE - 1);
         final ByteBuf joined = InputCumulator.INSTANCE.cumulate(alloc, leftover, small);
         assertFalse(joined instanceof CompositeByteBuf);
@@ -71,7 +83,9 @@ class InputCumulatorTest
     @Test
     void aSmallReadAfterLargeOnesMakesOneBufferAgain()
     {
-        ByteBuf input = InputCumulator.INSTANCE.cumulate(alloc, read(10), read(InputCumulator.LARGE));
+        ByteBuf input = InputCumulator.INSTANCE.cumulate(alloc, read(InputCumulator.LARGE_LEFTOVER),
+            read(InputCumulator.LARGE));
+        assertTrue(input instanceof CompositeByteBuf);
         final ByteBuf composite = input;
         input = InputCumulator.INSTANCE.cumulate(alloc, input, read(3));
         assertFalse(input instanceof CompositeByteBuf, "small reads are not kept as pieces");
@@ -113,12 +127,13 @@ class InputCumulatorTest
     @Test
     void theReadersPositionInTheLeftoverIsKept()
     {
-        final ByteBuf leftover = read(50);
+        final ByteBuf leftover = read(InputCumulator.LARGE_LEFTOVER + 20);
         leftover.skipBytes(20);
         final byte[] all = expected.toByteArray();
         expected.reset();
-        expected.write(all, 20, 30);
+        expected.write(all, 20, InputCumulator.LARGE_LEFTOVER);
         final ByteBuf joined = InputCumulator.INSTANCE.cumulate(alloc, leftover, read(InputCumulator.LARGE * 2));
+        assertTrue(joined instanceof CompositeByteBuf);
         assertArrayEquals(expected.toByteArray(), readable(joined));
         final ByteBuf again = InputCumulator.INSTANCE.cumulate(alloc, joined, read(7));
         assertArrayEquals(expected.toByteArray(), readable(again));
