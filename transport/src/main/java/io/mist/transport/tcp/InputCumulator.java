@@ -13,8 +13,9 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  * that the last read ended inside) is appended by reference instead: a {@link CompositeByteBuf} of the reads' own
  * buffers, which the frame reader copies once, into its window, wherever the bytes lie. Other reads are copied as
  * before: a small read is cheap to copy, and a composite of many small pieces would be slow to read and hold many
- * buffers; small frames leave short leftovers, and there a composite per read would be an allocation per read. So the composite's pieces are few: at most {@link #MAX_PIECES}, each of them large but perhaps the
- * first (the decoder releases the pieces read through after every read). Owned by the connection's event loop.
+ * buffers; small frames leave short leftovers, and there a composite per read would be an allocation per read. So
+ * the composite's pieces are few: at most {@link #MAX_PIECES}, each of them large but perhaps the first (the
+ * decoder releases the pieces read through after every read). Owned by the connection's event loop.
  */
 final class InputCumulator implements ByteToMessageDecoder.Cumulator
 {
@@ -42,32 +43,28 @@ final class InputCumulator implements ByteToMessageDecoder.Cumulator
             in.release();
             return cumulation;
         }
-        if (!cumulation.isReadable() || in.readableBytes() < LARGE ||
-            !(cumulation instanceof CompositeByteBuf) && cumulation.readableBytes() < LARGE_LEFTOVER)
+        final boolean joined = cumulation instanceof CompositeByteBuf;
+        if (!cumulation.isReadable() ||
+            !joined && (in.readableBytes() < LARGE || cumulation.readableBytes() < LARGE_LEFTOVER))
         {
-            if (!(cumulation instanceof CompositeByteBuf) || !cumulation.isReadable())
-            {
-                return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
-            }
-            // A small read behind large ones: one contiguous buffer again, to which further small reads are copied.
-            return merged(alloc, cumulation, in);
+            return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(alloc, cumulation, in); // copied, as Netty does
         }
-        if (cumulation instanceof CompositeByteBuf && cumulation.refCnt() == 1 &&
-            ((CompositeByteBuf)cumulation).numComponents() < MAX_PIECES)
+        if (!joined)
         {
-            final CompositeByteBuf composite = (CompositeByteBuf)cumulation;
-            if (composite.writerIndex() != composite.capacity())
-            {
-                composite.capacity(composite.writerIndex()); // pieces are appended at the writer index
-            }
-            composite.addFlattenedComponents(true, in);
-            return composite;
+            return ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in); // the first join
         }
-        if (cumulation instanceof CompositeByteBuf)
+        final CompositeByteBuf composite = (CompositeByteBuf)cumulation;
+        if (in.readableBytes() < LARGE || composite.refCnt() != 1 || composite.numComponents() >= MAX_PIECES)
         {
-            return merged(alloc, cumulation, in); // too many pieces (or shared): one buffer again
+            // A small read behind large ones, too many pieces, or a shared input: one contiguous buffer again.
+            return merged(alloc, composite, in);
         }
-        return ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(alloc, cumulation, in);
+        if (composite.writerIndex() != composite.capacity())
+        {
+            composite.capacity(composite.writerIndex()); // pieces are appended at the writer index
+        }
+        composite.addFlattenedComponents(true, in);
+        return composite;
     }
 
     /** The unread input and {@code in} copied into one new buffer; {@code in} is given back, and so is the old input
