@@ -40,6 +40,10 @@ public class IngressBenchmark extends DataPathBenchmark
     @org.openjdk.jmh.annotations.Param({ "64", "16384" })
     public int size;
 
+    /** Tags per publish: 1 (as the load harness publishes) or 3. */
+    @org.openjdk.jmh.annotations.Param({ "3" })
+    public int tagCount;
+
     private final MistFrame frame = new MistFrame();
     private ClientIngress ingress;
     private RingBuffer<InboundEvent> ring;
@@ -53,13 +57,15 @@ public class IngressBenchmark extends DataPathBenchmark
             Workload.intern(tags, tag);
         }
         final PayloadPool payloads = new PayloadPool();
-        ring = RingBuffer.createMultiProducer(() -> new InboundEvent(payloads), 1024);
+        // The server's wait strategy: a producer finds no parked matcher and wakes nothing.
+        ring = RingBuffer.createMultiProducer(() -> new InboundEvent(payloads), 1024,
+            new io.mist.engine.ring.ParkingWaitStrategy());
         final ClientSession session = Workload.clients(1)[0];
         ingress = new ClientIngress(new InboundRing(ring, new java.util.concurrent.atomic.AtomicLong(), payloads,
             EngineConfig.DEFAULT_INBOUND_BUFFER_SIZE, new java.util.concurrent.atomic.AtomicLong()), session,
             new RequestEncoder(tags, new RequestPolicy(RequestLimits.DEFAULTS, 1 << 20), false), true);
-        final String order = form.equals("delivery") ? "\"eu-west\",\"orders\",\"priority\"" :
-            "\"priority\",\"orders\",\"eu-west\"";
+        final String order = tagCount == 1 ? "\"orders\"" : form.equals("delivery") ?
+            "\"eu-west\",\"orders\",\"priority\"" : "\"priority\",\"orders\",\"eu-west\"";
         final byte[] json = ("{\"command\":\"publish\",\"tags\":[" + order + "],\"data\":\"" + "p".repeat(size) + "\"}")
             .getBytes(StandardCharsets.UTF_8);
         new MistFrameParser().parse(json, json.length, frame);

@@ -88,11 +88,12 @@ public final class RequestEncoder
         event.type = InboundEventType.PUBLISH;
         event.decodedNanos = decodeTime();
         final int n = frame.tagCount();
-        final int[] order = tagOrder.sort(frame);
+        final byte[] wireForm = frame.wireForm();
+        // A publish read in the output form has its tags in delivery order already (the parser checked): not sorted.
+        final int[] order = wireForm == null ? tagOrder.sort(frame) : null;
         final int[] ids = event.tagCapacity(n);
         final byte[] bytes = frame.tagBytes();
         final GrowableBytes out = event.payload;
-        final byte[] wireForm = frame.wireForm();
         if (wireForm == null)
         {
             MistJsonWriter.openCommand(out, Command.PUBLISH);
@@ -103,14 +104,14 @@ public final class RequestEncoder
         boolean unknownTag = false;
         for (int i = 0; i < n; i++)
         {
-            final int tag = order[i];
+            final int tag = order == null ? i : order[i];
             final int offset = frame.tagOffset(tag);
             final int length = frame.tagLength(tag);
             if (wireForm == null)
             {
                 MistJsonWriter.arrayElement(out, i == 0, bytes, offset, length);
             }
-            if (previous >= 0 && TagOrder.compare(frame, previous, tag) == 0)
+            if (previous >= 0 && frame.tagLength(previous) == length && TagOrder.compare(frame, previous, tag) == 0)
             {
                 continue; // delivered tags keep duplicates; matching uses each tag once
             }
@@ -180,7 +181,8 @@ public final class RequestEncoder
         for (int i = 0; i < n; i++)
         {
             final int tag = order[i];
-            if (previous >= 0 && TagOrder.compare(frame, previous, tag) == 0)
+            if (previous >= 0 && frame.tagLength(previous) == frame.tagLength(tag) &&
+                TagOrder.compare(frame, previous, tag) == 0)
             {
                 continue; // set semantics: [a,a] is [a]
             }
