@@ -226,6 +226,21 @@ public final class MistFrame
         return data().array();
     }
 
+    /**
+     * The array the data's bytes are in now, from {@link #dataOffset()}: the parsed bytes while the data was left
+     * there (valid as {@link #dataBytes()} says), else the frame's own copy. Copies nothing.
+     */
+    public byte[] dataArray()
+    {
+        return dataSource != null ? dataSource : data.array();
+    }
+
+    /** Where in {@link #dataArray()} the data begins. */
+    public int dataOffset()
+    {
+        return dataSource != null ? dataSourceOffset : 0;
+    }
+
     public int dataLength()
     {
         return dataSource != null ? dataSourceLength : data.length();

@@ -153,14 +153,15 @@ public final class MistFrameParser
         {
             return -1;
         }
-        out.wireForm(bytes, offset, end - offset);
         return end - offset;
     }
 
     /**
-     * The common case in one pass: a publish exactly in mist's output form (as mist's clients send it), with every
-     * tag and the data made of bytes that need neither decoding nor escaping, tags in delivery order, data not empty.
-     * Fills {@code out} as the general path would, and marks the bytes as the frame's {@link MistFrame#wireForm()}.
+     * The common case in one pass: a publish laid out as mist's output form (as mist's clients send it), with every
+     * tag and the data made of bytes that need neither decoding nor escaping, data not empty. Fills {@code out} as the
+     * general path would, the data left in place; when the tags are in delivery order (byte-wise, as mist sorts
+     * them) the bytes are exactly what mist delivers and become the frame's {@link MistFrame#wireForm()}. Tags in
+     * another order (as clients send a publish's tags in their own order) are encoded again, sorted, by the engine.
      *
      * @return the index just after the closing brace; {@link #INCOMPLETE} when {@code limit} comes first and every
      *     byte before it is as the output form has it; -1 at the first byte that differs ({@code out} then holds part
@@ -179,6 +180,7 @@ public final class MistFrameParser
         final GrowableBytes tags = out.tagSink();
         int i = offset + WIRE_PREFIX.length;
         int previous = -1;
+        boolean sorted = true;
         while (true)
         {
             final int start = i;
@@ -194,9 +196,10 @@ public final class MistFrameParser
             final int at = tags.length();
             tags.put(frame, start, i - start);
             out.endTag(at);
-            if (previous >= 0 && java.util.Arrays.compareUnsigned(frame, previous, start - 3, frame, start, i) > 0)
+            if (sorted && previous >= 0 &&
+                java.util.Arrays.compareUnsigned(frame, previous, start - 3, frame, start, i) > 0)
             {
-                return -1; // delivered tags are in order; these are not yet
+                sorted = false; // delivered tags are in order; these are not yet
             }
             previous = start;
             i++;
@@ -239,9 +242,12 @@ public final class MistFrameParser
             return -1; // empty data is left out of a delivery
         }
         out.publish(PUBLISH);
-        out.dataInPlace(frame, data, i - data); // delivered as the wire form: copied only if someone asks
+        out.dataInPlace(frame, data, i - data); // copied only if someone asks, or as part of the wire form
         out.dataPlain(true);
-        out.wireForm(frame, offset, i + 2 - offset);
+        if (sorted)
+        {
+            out.wireForm(frame, offset, i + 2 - offset);
+        }
         return i + 2;
     }
 

@@ -183,6 +183,10 @@ class TcpSubscriptionTest
             r.sync();
             s.send(publish("hello", "z", "sb", "sa", "sb"));
             r.expect(delivery("hello", "sa", "sb", "sb", "z"));
+            // Larger than a read, and than the 4 KiB from which payloads borrow pooled arrays.
+            final String large = "0123456789abcdef".repeat(5000);
+            s.send(publish(large, "z", "sa"));
+            r.expect(delivery(large, "sa", "z"));
             s.send("{\"command\":\"publish\",\"tags\":[\"sa\"]}");
             r.expect("{\"command\":\"publish\",\"tags\":[\"sa\"]}");
         }

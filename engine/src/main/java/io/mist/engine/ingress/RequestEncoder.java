@@ -136,11 +136,12 @@ public final class RequestEncoder
             MistJsonWriter.closeArray(out);
             if (frame.dataLength() > 0 && frame.dataPlain())
             {
-                MistJsonWriter.plainData(out, frame.dataBytes(), 0, frame.dataLength()); // one copy, nothing to escape
+                // One copy, from where the parser found it, nothing to escape.
+                MistJsonWriter.plainData(out, frame.dataArray(), frame.dataOffset(), frame.dataLength());
             }
             else if (frame.dataLength() > 0)
             {
-                MistJsonWriter.data(out, frame.dataBytes(), 0, frame.dataLength());
+                MistJsonWriter.data(out, frame.dataArray(), frame.dataOffset(), frame.dataLength());
             }
             MistJsonWriter.close(out);
         }
