@@ -176,14 +176,19 @@ public final class MistClient implements AutoCloseable
             throw new IOException("cannot connect to " + address.getHostString() + ":" + address.getPort() + " - " +
                 describe(connecting.cause()), connecting.cause());
         }
-        final SslHandler handler = connecting.channel().pipeline().get(SslHandler.class);
-        if (handler != null)
+        if (tls != null)
         {
-            final io.netty.util.concurrent.Future<Channel> handshake = handler.handshakeFuture().awaitUninterruptibly();
-            if (!handshake.isSuccess())
+            // No handler when the connection closed before this look (its pipeline is emptied then): a server that
+            // hung up on the handshake, as a plain listener does, when this thread was slow to get here.
+            final SslHandler handler = connecting.channel().pipeline().get(SslHandler.class);
+            final io.netty.util.concurrent.Future<Channel> handshake = handler == null ? null :
+                handler.handshakeFuture().awaitUninterruptibly();
+            if (handshake == null || !handshake.isSuccess())
             {
                 connecting.channel().close();
-                throw new IOException(handshakeFailure(handshake.cause()), handshake.cause());
+                final Throwable cause = handshake == null ? new java.nio.channels.ClosedChannelException() :
+                    handshake.cause();
+                throw new IOException(handshakeFailure(cause), cause);
             }
         }
         attach(connecting.channel());
@@ -533,7 +538,14 @@ public final class MistClient implements AutoCloseable
             {
                 final SslHandler handler = connecting.isSuccess() ? connecting.channel().pipeline()
                     .get(SslHandler.class) : null;
-                if (handler != null && !closed)
+                if (connecting.isSuccess() && tls != null && handler == null && !closed)
+                {
+                    // Closed before this look (see open): a failed handshake, not a plain connection.
+                    options.errorListener.accept(new IOException(handshakeFailure(
+                        new java.nio.channels.ClosedChannelException())));
+                    scheduleReconnect();
+                }
+                else if (handler != null && !closed)
                 {
                     handler.handshakeFuture().addListener(handshake ->
                     {
