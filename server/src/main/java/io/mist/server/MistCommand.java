@@ -189,6 +189,11 @@ public final class MistCommand implements Callable<Integer>
             "to 16 writes). Default: ${DEFAULT-VALUE}.")
     String writeBatchSize;
 
+    @Option(names = "--read-size", paramLabel = "BYTES", defaultValue = "256k",
+        description = "Most bytes one read from a client socket takes (reads grow to it while they fill up). " +
+            "Default: ${DEFAULT-VALUE}.")
+    String readSize;
+
     @Option(names = "--latency-histograms", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Record the data path's latency histograms (/metrics, stats line); --no-latency-histograms " +
             "saves reading the clock per message. Default: on.")
@@ -320,7 +325,8 @@ public final class MistCommand implements Callable<Integer>
                     .withSocketTuning(new SocketTuning(tcpNoDelay,
                         ByteSize.parseOrZero("--socket-send-buffer", socketSendBuffer),
                         ByteSize.parseOrZero("--socket-receive-buffer", socketReceiveBuffer),
-                        ByteSize.parse("--write-batch-size", writeBatchSize)))
+                        ByteSize.parse("--write-batch-size", writeBatchSize),
+                        ByteSize.parse("--read-size", readSize)))
                     .withConnectionLimits(new ConnectionLimits(maxConnections, maxConnectionsPerIp,
                         Durations.parse("--handshake-timeout", handshakeTimeout),
                         Durations.parse("--idle-timeout", idleTimeout)));

@@ -359,6 +359,8 @@ public final class MistServer implements AutoCloseable
                 String.valueOf(config.engine().inboundBufferSize())},
             {"--max-frame-size", String.valueOf(next.transport().maxFrameSize()),
                 String.valueOf(config.transport().maxFrameSize())},
+            {"--tcp-nodelay/--socket-send-buffer/--socket-receive-buffer/--write-batch-size/--read-size",
+                String.valueOf(next.transport().socketTuning()), String.valueOf(config.transport().socketTuning())},
             {"--stats-interval", String.valueOf(next.statsInterval()), String.valueOf(config.statsInterval())},
             {"--cluster", String.valueOf(next.cluster()), String.valueOf(config.cluster())}})
         {

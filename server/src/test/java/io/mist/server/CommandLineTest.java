@@ -124,12 +124,13 @@ class CommandLineTest
 
         final ServerConfig config = parse("--server", "--no-latency-histograms", "--matcher-cpu", "1",
             "--stats-interval", "30s", "--no-tcp-nodelay", "--socket-send-buffer", "1m", "--socket-receive-buffer",
-            "512k", "--write-batch-size", "256k").toConfig();
+            "512k", "--write-batch-size", "256k", "--read-size", "1m").toConfig();
         assertEquals(false, config.engine().latencyHistograms());
         assertEquals(1, config.engine().matcherCpu());
         assertEquals(java.time.Duration.ofSeconds(30), config.statsInterval());
-        assertEquals(new io.mist.transport.SocketTuning(false, 1 << 20, 512 << 10, 256 << 10),
+        assertEquals(new io.mist.transport.SocketTuning(false, 1 << 20, 512 << 10, 256 << 10, 1 << 20),
             config.transport().socketTuning());
+        assertEquals(io.mist.transport.SocketTuning.DEFAULTS, parse("--server").toConfig().transport().socketTuning());
         assertEquals(java.time.Duration.ofMinutes(2), parse("--server", "--stats-interval", "2m").toConfig()
             .statsInterval());
     }
@@ -142,6 +143,8 @@ class CommandLineTest
         assertBad("--stats-interval must be 0 (off) or at least 1s, got 200ms", "--server", "--stats-interval",
             "200ms");
         assertBad("--write-batch-size must be between", "--server", "--write-batch-size", "1k");
+        assertBad("--read-size must be between 4k and 16m, got 1024", "--server", "--read-size", "1k");
+        assertBad("--read-size: invalid size", "--server", "--read-size", "big");
         assertBad("--socket-send-buffer: invalid size", "--server", "--socket-send-buffer", "-5");
         assertBad("--matcher-cpu must be a CPU number", "--server", "--matcher-cpu", "-2");
         assertBad("--max-tags, --max-tag-length, --max-subscriptions and --max-distinct-tags must be at least 1",

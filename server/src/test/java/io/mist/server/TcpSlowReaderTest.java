@@ -35,7 +35,7 @@ class TcpSlowReaderTest
             final ServerConfig config = new ServerConfig(List.of(ListenerUri.parse("tcp://127.0.0.1:0")), LogLevel.INFO,
                 new EngineConfig(1024, EngineConfig.DEFAULT_WAIT_STRATEGY, 16 << 20),
                 new TransportConfig(128 << 10, 2).withSocketTuning(new SocketTuning(true, 8192, 0,
-                    SocketTuning.DEFAULT_WRITE_BATCH)));
+                    SocketTuning.DEFAULT_WRITE_BATCH, SocketTuning.DEFAULT_READ_SIZE)));
             try (ServerFixture fixture = new ServerFixture(new MistServer(config).start());
                 Socket subscriber = new Socket();
                 TestClient publisher = fixture.connect())

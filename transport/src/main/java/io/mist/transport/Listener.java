@@ -93,6 +93,9 @@ public final class Listener implements AutoCloseable
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, tuning.tcpNoDelay())
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            // Netty's default reads at most 64 KiB; its own initial size and smallest step are kept.
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 2048, tuning.readSize()))
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
