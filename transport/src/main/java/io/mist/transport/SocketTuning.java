@@ -14,8 +14,8 @@ import io.netty.util.AttributeKey;
  * @param receiveBuffer {@code SO_RCVBUF} in bytes, 0 for the OS default.
  * @param writeBatch bytes per write when draining, 4 KiB to 16 MiB; default 64 KiB.
  * @param readSize the most bytes one read from a socket takes (reads start small and grow while they fill their
- *     buffer), 4 KiB to 16 MiB; default 256 KiB: on 16 KiB fan-out a quarter of the reads of Netty's 64 KiB, and
- *     about a sixth less broker CPU per delivery (perf-results, 2026-11-29).
+ *     buffer), 4 KiB to 16 MiB; default 256 KiB: on 16 KiB fan-out fewer reads than with Netty's 64 KiB, and
+ *     about an eighth less broker CPU per delivery (perf-results, 2026-11-29).
  */
 public record SocketTuning(boolean tcpNoDelay, int sendBuffer, int receiveBuffer, int writeBatch, int readSize)
 {
