@@ -41,7 +41,7 @@ public class IngressBenchmark extends DataPathBenchmark
     public int size;
 
     /** Tags per publish: 1 (as the load harness publishes) or 3. */
-    @org.openjdk.jmh.annotations.Param({ "3" })
+    @org.openjdk.jmh.annotations.Param({ "1", "3" })
     public int tagCount;
 
     private final MistFrame frame = new MistFrame();
