@@ -44,13 +44,15 @@ public record SocketTuning(boolean tcpNoDelay, int sendBuffer, int receiveBuffer
             throw new IllegalArgumentException("--socket-send-buffer and --socket-receive-buffer must be 0 (the OS " +
                 "default) or a size in bytes, got " + (sendBuffer < 0 ? sendBuffer : receiveBuffer));
         }
-        if (writeBatch < 4096 || writeBatch > 16 * 1024 * 1024)
+        requireBetween4kAnd16m("--write-batch-size", writeBatch);
+        requireBetween4kAnd16m("--read-size", readSize);
+    }
+
+    private static void requireBetween4kAnd16m(final String flag, final int bytes)
+    {
+        if (bytes < 4096 || bytes > 16 * 1024 * 1024)
         {
-            throw new IllegalArgumentException("--write-batch-size must be between 4k and 16m, got " + writeBatch);
-        }
-        if (readSize < 4096 || readSize > 16 * 1024 * 1024)
-        {
-            throw new IllegalArgumentException("--read-size must be between 4k and 16m, got " + readSize);
+            throw new IllegalArgumentException(flag + " must be between 4k and 16m, got " + bytes);
         }
     }
 }

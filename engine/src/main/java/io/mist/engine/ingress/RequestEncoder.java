@@ -111,7 +111,7 @@ public final class RequestEncoder
             {
                 MistJsonWriter.arrayElement(out, i == 0, bytes, offset, length);
             }
-            if (previous >= 0 && frame.tagLength(previous) == length && TagOrder.compare(frame, previous, tag) == 0)
+            if (previous >= 0 && TagOrder.same(frame, previous, tag))
             {
                 continue; // delivered tags keep duplicates; matching uses each tag once
             }
@@ -182,8 +182,7 @@ public final class RequestEncoder
         for (int i = 0; i < n; i++)
         {
             final int tag = order[i];
-            if (previous >= 0 && frame.tagLength(previous) == frame.tagLength(tag) &&
-                TagOrder.compare(frame, previous, tag) == 0)
+            if (previous >= 0 && TagOrder.same(frame, previous, tag))
             {
                 continue; // set semantics: [a,a] is [a]
             }

@@ -89,6 +89,15 @@ final class TagOrder
         }
     }
 
+    /** Whether two tags of the frame are the same bytes (lengths compared first). */
+    static boolean same(final MistFrame frame, final int x, final int y)
+    {
+        final byte[] bytes = frame.tagBytes();
+        final int xo = frame.tagOffset(x);
+        final int yo = frame.tagOffset(y);
+        return Arrays.equals(bytes, xo, xo + frame.tagLength(x), bytes, yo, yo + frame.tagLength(y));
+    }
+
     /** Byte-wise (unsigned) comparison of two tags of the frame, as Go compares strings. */
     static int compare(final MistFrame frame, final int x, final int y)
     {
