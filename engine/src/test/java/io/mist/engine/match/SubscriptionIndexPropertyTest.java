@@ -32,18 +32,50 @@ class SubscriptionIndexPropertyTest
         }
     }
 
+    /**
+     * Hundreds of tags, so ids share bits of the 128-bit key filters, and a few hot tags in most subscriptions, so
+     * their anchor lists grow past the size where a removal stops rebuilding the filter, then shrink back.
+     */
+    @Test
+    void agreesWithNaiveModelWhenKeyFiltersCollideAndListsGrowLarge()
+    {
+        for (int seed = 1; seed <= 12; seed++)
+        {
+            final Random random = new Random(seed);
+            final String[] vocabulary = new String[300 + random.nextInt(300)];
+            for (int i = 0; i < vocabulary.length; i++)
+            {
+                vocabulary[i] = "t" + i;
+            }
+            final String[] hot = { vocabulary[0], vocabulary[1], vocabulary[2] };
+            // Nine draws in ten are a hot tag.
+            final String[] skewed = new String[vocabulary.length * 10];
+            for (int i = 0; i < skewed.length; i++)
+            {
+                skewed[i] = i < vocabulary.length ? vocabulary[i] : hot[i % hot.length];
+            }
+            runCase(seed, random, skewed, 500, 10_000);
+        }
+    }
+
     private static void runCase(final long seed)
     {
         final Random random = new Random(seed);
-        final IndexHarness h = new IndexHarness();
         final String[] vocabulary = new String[2 + random.nextInt(12)];
         for (int i = 0; i < vocabulary.length; i++)
         {
             vocabulary[i] = random.nextInt(10) == 0 ? "" + i + "\u00e9" : "t" + i;
         }
+        runCase(seed, random, vocabulary, 1 + random.nextInt(8), OPERATIONS);
+    }
+
+    /** Random operations by {@code clientCount} clients over tags drawn from {@code vocabulary}, checked each step. */
+    private static void runCase(final long seed, final Random random, final String[] vocabulary,
+        final int clientCount, final int operations)
+    {
+        final IndexHarness h = new IndexHarness();
         final List<ClientSession> clients = new ArrayList<>();
         final Map<ClientSession, Set<Set<String>>> model = new HashMap<>();
-        final int clientCount = 1 + random.nextInt(8);
         for (int i = 0; i < clientCount; i++)
         {
             final ClientSession client = h.client();
@@ -51,7 +83,7 @@ class SubscriptionIndexPropertyTest
             model.put(client, new HashSet<>());
         }
 
-        for (int op = 0; op < OPERATIONS; op++)
+        for (int op = 0; op < operations; op++)
         {
             final ClientSession client = clients.get(random.nextInt(clients.size()));
             final int kind = random.nextInt(10);
@@ -76,7 +108,8 @@ class SubscriptionIndexPropertyTest
             }
             else
             {
-                final String[] message = draw(random, vocabulary, 1 + random.nextInt(10));
+                final String[] message = message(random, model.get(clients.get(random.nextInt(clients.size()))),
+                    vocabulary);
                 final ClientSession publisher = random.nextBoolean() ? client : null;
                 assertEquals(expected(model, publisher, message), h.publish(publisher, message), context + " publish");
             }
@@ -111,6 +144,22 @@ class SubscriptionIndexPropertyTest
             return tags.toArray(new String[0]);
         }
         return draw(random, vocabulary, 1 + random.nextInt(4));
+    }
+
+    /**
+     * Half the time a held subscription's tags and a few more (so subscriptions of several tags are matched often
+     * even among hundreds of tags), else 1–10 drawn tags.
+     */
+    private static String[] message(final Random random, final Set<Set<String>> held, final String[] vocabulary)
+    {
+        if (!held.isEmpty() && random.nextBoolean())
+        {
+            final List<String> tags = new ArrayList<>(new ArrayList<>(held).get(random.nextInt(held.size())));
+            tags.addAll(List.of(draw(random, vocabulary, random.nextInt(4))));
+            java.util.Collections.shuffle(tags, random);
+            return tags.toArray(new String[0]);
+        }
+        return draw(random, vocabulary, 1 + random.nextInt(10));
     }
 
     /** Tags drawn with repetition, so messages and subscriptions may name a tag twice. */
