@@ -178,20 +178,27 @@ public final class MistClient implements AutoCloseable
         }
         if (tls != null)
         {
-            // No handler when the connection closed before this look (its pipeline is emptied then): a server that
-            // hung up on the handshake, as a plain listener does, when this thread was slow to get here.
-            final SslHandler handler = connecting.channel().pipeline().get(SslHandler.class);
-            final io.netty.util.concurrent.Future<Channel> handshake = handler == null ? null :
-                handler.handshakeFuture().awaitUninterruptibly();
-            if (handshake == null || !handshake.isSuccess())
+            final io.netty.util.concurrent.Future<Channel> handshake = handshake(connecting.channel())
+                .awaitUninterruptibly();
+            if (!handshake.isSuccess())
             {
                 connecting.channel().close();
-                final Throwable cause = handshake == null ? new java.nio.channels.ClosedChannelException() :
-                    handshake.cause();
-                throw new IOException(handshakeFailure(cause), cause);
+                throw new IOException(handshakeFailure(handshake.cause()), handshake.cause());
             }
         }
         attach(connecting.channel());
+    }
+
+    /**
+     * The TLS handshake of a connected channel. Failed with {@link java.nio.channels.ClosedChannelException} when the
+     * channel closed before this look (its pipeline is emptied then, the handler gone): a server that hung up on the
+     * handshake, as a plain listener does, before this thread got here.
+     */
+    private static io.netty.util.concurrent.Future<Channel> handshake(final Channel channel)
+    {
+        final SslHandler handler = channel.pipeline().get(SslHandler.class);
+        return handler != null ? handler.handshakeFuture() :
+            channel.eventLoop().newFailedFuture(new java.nio.channels.ClosedChannelException());
     }
 
     /** A new connection: authenticate (mist never answers auth) and take back every subscription. */
@@ -536,18 +543,9 @@ public final class MistClient implements AutoCloseable
             }
             bootstrap.connect(address).addListener((ChannelFuture connecting) ->
             {
-                final SslHandler handler = connecting.isSuccess() ? connecting.channel().pipeline()
-                    .get(SslHandler.class) : null;
-                if (connecting.isSuccess() && tls != null && handler == null && !closed)
+                if (connecting.isSuccess() && tls != null && !closed)
                 {
-                    // Closed before this look (see open): a failed handshake, not a plain connection.
-                    options.errorListener.accept(new IOException(handshakeFailure(
-                        new java.nio.channels.ClosedChannelException())));
-                    scheduleReconnect();
-                }
-                else if (handler != null && !closed)
-                {
-                    handler.handshakeFuture().addListener(handshake ->
+                    handshake(connecting.channel()).addListener(handshake ->
                     {
                         if (handshake.isSuccess() && !closed)
                         {
