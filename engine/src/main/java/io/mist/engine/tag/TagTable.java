@@ -16,17 +16,30 @@ public final class TagTable
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * An interned tag. Its first and last eight bytes ({@link #head}, {@link #tail}) are kept beside it, so a lookup
+     * compares a tag of up to 16 bytes without reading the array (and a longer one reads only its middle).
+     */
     private static final class Entry
     {
         final byte[] bytes;
         final int hash;
         final int id;
+        final long head;
+        final long tail;
 
         Entry(final byte[] bytes, final int hash, final int id)
         {
             this.bytes = bytes;
             this.hash = hash;
             this.id = id;
+            this.head = head(bytes, 0, bytes.length);
+            this.tail = tail(bytes, 0, bytes.length);
+        }
+
+        boolean holds(final byte[] src, final int offset, final int length, final long head, final long tail)
+        {
+            return same(bytes, this.head, this.tail, src, offset, length, head, tail);
         }
     }
 
@@ -136,6 +149,8 @@ public final class TagTable
 
     private static int find(final Entry[] table, final byte[] src, final int offset, final int length, final int hash)
     {
+        final long head = head(src, offset, length);
+        final long tail = tail(src, offset, length);
         final int mask = table.length - 1;
         int i = hash & mask;
         while (true)
@@ -145,7 +160,7 @@ public final class TagTable
             {
                 return -1;
             }
-            if (e.hash == hash && Arrays.equals(e.bytes, 0, e.bytes.length, src, offset, offset + length))
+            if (e.hash == hash && e.holds(src, offset, length, head, tail))
             {
                 return e.id;
             }
@@ -175,6 +190,57 @@ public final class TagTable
             }
         }
         return table;
+    }
+
+    /**
+     * Whether {@code interned} (with its {@link #head} and {@link #tail}) holds the same bytes as {@code src[offset,
+     * offset + length)} (with its own head and tail).
+     */
+    static boolean same(final byte[] interned, final long internedHead, final long internedTail, final byte[] src,
+        final int offset, final int length, final long head, final long tail)
+    {
+        if (interned.length != length || internedHead != head || internedTail != tail)
+        {
+            return false;
+        }
+        // Head and tail cover 16 bytes; the words in between, if any, from the arrays.
+        for (int i = Long.BYTES; i < length - Long.BYTES; i += Long.BYTES)
+        {
+            if ((long)LONGS.get(interned, i) != (long)LONGS.get(src, offset + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A tag's first eight bytes as a little-endian word; a shorter tag's bytes all (four to seven: two overlapping
+     * ints; fewer: one per byte), so that with its length it is the whole tag.
+     */
+    static long head(final byte[] src, final int offset, final int length)
+    {
+        if (length >= Long.BYTES)
+        {
+            return (long)LONGS.get(src, offset);
+        }
+        if (length >= Integer.BYTES)
+        {
+            return ((int)INTS.get(src, offset) & 0xFFFF_FFFFL) |
+                (long)(int)INTS.get(src, offset + length - Integer.BYTES) << 32;
+        }
+        long bytes = 0;
+        for (int k = offset, end = offset + length; k < end; k++)
+        {
+            bytes = bytes << 8 | (src[k] & 0xFF);
+        }
+        return bytes;
+    }
+
+    /** A tag's last eight bytes (overlapping its {@link #head} when shorter than 16); 0 for a tag shorter than 8. */
+    static long tail(final byte[] src, final int offset, final int length)
+    {
+        return length >= Long.BYTES ? (long)LONGS.get(src, offset + length - Long.BYTES) : 0;
     }
 
     /**

@@ -97,6 +97,42 @@ class TagTableTest
     }
 
     @Test
+    void comparesTagsByHeadTailAndMiddleWordsExactly()
+    {
+        // A lookup compares a probe with a slot's tag only when their hashes agree, so near tags seldom reach the
+        // comparison through the table: it is checked directly, every pair of tags that differ in one byte (and
+        // every tag with itself), at every length around the 8- and 16-byte words, from an offset in a buffer.
+        for (int length = 0; length <= 40; length++)
+        {
+            final List<byte[]> near = new ArrayList<>();
+            near.add(b("x".repeat(length)));
+            for (int position = 0; position < length; position++)
+            {
+                final byte[] tag = b("x".repeat(length));
+                tag[position] = 'y';
+                near.add(tag);
+            }
+            for (final byte[] interned : near)
+            {
+                for (final byte[] tag : near)
+                {
+                    final byte[] framed = new byte[tag.length + 11];
+                    System.arraycopy(tag, 0, framed, 5, tag.length);
+                    assertEquals(java.util.Arrays.equals(interned, tag),
+                        TagTable.same(interned, TagTable.head(interned, 0, interned.length),
+                            TagTable.tail(interned, 0, interned.length), framed, 5, tag.length,
+                            TagTable.head(framed, 5, tag.length), TagTable.tail(framed, 5, tag.length)),
+                        new String(interned, StandardCharsets.UTF_8) + " vs " + new String(tag, StandardCharsets.UTF_8));
+                }
+            }
+            final byte[] longer = b("x".repeat(length + 1));
+            assertTrue(!TagTable.same(near.get(0), TagTable.head(near.get(0), 0, length),
+                TagTable.tail(near.get(0), 0, length), longer, 0, length + 1, TagTable.head(longer, 0, length + 1),
+                TagTable.tail(longer, 0, length + 1)), "lengths " + length + " and " + (length + 1));
+        }
+    }
+
+    @Test
     void similarTagsSpreadOverTheTable()
     {
         // Counter-like tags differ in a few bytes: a hash that mixes them poorly piles them into a few runs of
