@@ -57,6 +57,29 @@ public record RunSpec(Scenario scenario, Mode mode, int connections, int payload
         }
     }
 
+    /** Connections of a {@link #primer()} run at most. */
+    static final int PRIMER_CONNECTIONS = 2;
+    /** How long a {@link #primer()} run sends at most. */
+    static final Duration PRIMER_LENGTH = Duration.ofSeconds(1);
+
+    /**
+     * A short unmeasured run before the measured ones: the same traffic on at most {@link #PRIMER_CONNECTIONS}
+     * connections (a match run keeps its subscriptions per connection), for up to {@link #PRIMER_LENGTH}, so that the
+     * harness's own client code is compiled while few of its threads compete with the JIT compiler. With one reader
+     * thread per connection, 100 of them left the compiler so little CPU that a run's first seconds were read by
+     * interpreted clients burning both cores while the broker idled.
+     */
+    public RunSpec primer()
+    {
+        final int primed = Math.min(connections, PRIMER_CONNECTIONS);
+        final int primedSubscriptions = scenario == Scenario.MATCH ?
+            (int)Math.max(1, (long)subscriptions * primed / connections) : subscriptions;
+        final Duration length = warmup.plus(duration).compareTo(PRIMER_LENGTH) < 0 ? warmup.plus(duration) :
+            PRIMER_LENGTH;
+        return new RunSpec(scenario, mode, primed, payload, Duration.ZERO, length, rate, primedSubscriptions,
+            vocabulary, window, seed);
+    }
+
     /** The window per subscriber connection in deliveries. */
     public int effectiveWindow()
     {

@@ -66,6 +66,74 @@ class LoadRunTest
     }
 
     @Test
+    void aPrimerRunsTheSameTrafficOnFewConnectionsUnmeasuredAndShort()
+    {
+        final RunSpec many = new RunSpec(Scenario.MATCH, RunSpec.Mode.LATENCY, 100, 256, Duration.ofSeconds(2),
+            Duration.ofSeconds(8), 20_000, 10_000, 500, 64, 9);
+        final RunSpec primer = many.primer();
+        assertEquals(new RunSpec(Scenario.MATCH, RunSpec.Mode.LATENCY, 2, 256, Duration.ZERO, Duration.ofSeconds(1),
+            20_000, 200, 500, 64, 9), primer, "2 connections of 100 subscriptions each, as in the run");
+        final RunSpec short1 = spec(Scenario.FANIN, RunSpec.Mode.THROUGHPUT, 1, 0).primer();
+        assertEquals(1, short1.connections());
+        assertEquals(Duration.ofSeconds(1), short1.duration(), "no longer than the run's own 200 + 800 ms");
+        assertEquals(Duration.ZERO, short1.warmup());
+    }
+
+    @Test
+    void runAllPrimesEachBrokerBeforeItsMeasuredRounds() throws Exception
+    {
+        final java.util.List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        final Broker counted = new Broker()
+        {
+            @Override
+            public String name()
+            {
+                return mist.name();
+            }
+
+            @Override
+            public InetSocketAddress address()
+            {
+                return mist.address();
+            }
+
+            @Override
+            public boolean supportsSubsetMatching()
+            {
+                return true;
+            }
+
+            @Override
+            public Subscriber subscriber(final DeliverySink sink) throws Exception
+            {
+                calls.add("subscriber");
+                return mist.subscriber(sink);
+            }
+
+            @Override
+            public Publisher publisher() throws Exception
+            {
+                calls.add("publisher");
+                return mist.publisher();
+            }
+
+            @Override
+            public void ready() throws Exception
+            {
+                mist.ready();
+            }
+        };
+        final List<RunResult> results = BenchCommand.runAll(List.of(counted),
+            spec(Scenario.FANOUT, RunSpec.Mode.THROUGHPUT, 5, 0), 2);
+        assertEquals(List.of("subscriber", "subscriber", "publisher",
+            "subscriber", "subscriber", "subscriber", "subscriber", "subscriber", "publisher",
+            "subscriber", "subscriber", "subscriber", "subscriber", "subscriber", "publisher"), calls,
+            "a primer of 2 connections, then 2 rounds of 5");
+        assertEquals(0, results.get(0).lost(), "the primer's traffic is not counted in the rounds");
+        assertTrue(results.get(0).ran());
+    }
+
+    @Test
     void aScenarioTheServerRefusesStopsTheRunWithTheServersReason() throws Exception
     {
         try (MistServer limited = new MistServer(new ServerConfig(
