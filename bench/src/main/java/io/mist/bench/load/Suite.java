@@ -222,7 +222,8 @@ final class Suite implements Callable<Integer>
         out.append("- Machine: ").append(Machine.describe()).append(".\n");
         out.append("- Command: `").append(command).append("` (each run: ").append(trim(warmup))
             .append(" s warm-up, ").append(trim(duration)).append(" s measured; ").append(endpoints.rounds)
-            .append(" rounds, the brokers alternating, medians").append(endpoints.pin ?
+            .append(" rounds, the brokers alternating, medians; each broker first primed with up to 1 s unmeasured " +
+                "on at most 2 connections").append(endpoints.pin ?
                 "; brokers pinned to CPU 0, harness to the others" : "; brokers and harness share the cores")
             .append("). Files: `").append(date)
             .append("-<scenario>-<mode>-<connections>c-<payload>b.{json,svg}` and `.hgrm` per broker for latency.\n");
