@@ -28,8 +28,11 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  * ten thousand full-size buffers. When a frame does not fit, the producer moves on to a new ring of twice the size,
  * up to the capacity given ({@code --client-buffer-size}); only when the largest ring is full are frames dropped.
  * The consumer empties each ring before it follows the link to the next one, so frames keep their order;
- * a ring, once outgrown, is never written again. While a stalled client's rings are still draining, it can hold up to
- * about twice the capacity. Growing allocates (a handful of times in a client's life), sending does not.
+ * a ring, once outgrown, is never written again, and the consumer frees it as soon as it has emptied it (not the
+ * garbage collector, which a data path that allocates nothing may not run for hours, while direct memory fills). A
+ * thread summing sizes ({@link #size}, {@link #allocated}) announces itself, and a ring it may be reading is freed
+ * after it is done. While a stalled client's rings are still draining, it can hold up to about twice the capacity.
+ * Growing allocates (a handful of times in a client's life), sending does not.
  * <p>
  * A large message can be queued by reference ({@link #offerShared}): a small record naming a {@link SharedFrames}
  * slot, whose bytes count against the capacity as if they were queued here. {@link #drain} hands the consumer the
@@ -48,6 +51,8 @@ public final class OutboundRing
         final int capacity;
         final int maxRecord;
         volatile Segment next;
+        /** In the consumer's list of outgrown rings waiting to be freed ({@link #retire}). */
+        Segment retiredNext;
 
         Segment(final int capacity)
         {
@@ -92,6 +97,7 @@ public final class OutboundRing
 
     private static final VarHandle REFERENCED_IN;
     private static final VarHandle REFERENCED_OUT;
+    private static final VarHandle READERS;
 
     static
     {
@@ -100,6 +106,7 @@ public final class OutboundRing
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             REFERENCED_IN = lookup.findVarHandle(OutboundRing.class, "referencedIn", long.class);
             REFERENCED_OUT = lookup.findVarHandle(OutboundRing.class, "referencedOut", long.class);
+            READERS = lookup.findVarHandle(OutboundRing.class, "readers", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -128,6 +135,13 @@ public final class OutboundRing
     private Segment tail;
     /** The ring being read; written by the consumer only, read by anyone for {@link #size()}. */
     private volatile Segment head;
+    /** Threads walking the rings from {@link #head} now ({@link #size}, {@link #allocated}). */
+    @SuppressWarnings("unused") // through READERS
+    private volatile int readers;
+    /** Outgrown rings the consumer moved past while a reader was walking them, freed later; consumer only. */
+    private Segment retired;
+    /** Set by {@link #release()}: the rings are freed, and readers no longer walk them. */
+    private volatile boolean released;
 
     /** @param capacity the largest ring in bytes ({@code --client-buffer-size}), a power of two of at least 1 KiB. */
     public OutboundRing(final int capacity)
@@ -281,13 +295,49 @@ public final class OutboundRing
             final Segment next = current.next;
             if (next == null || current.ring.size() > 0)
             {
+                if (retired != null)
+                {
+                    freeRetired();
+                }
                 return current;
             }
-            // Not freed here: another thread may be summing sizes over it (size()); once nothing refers to
-            // it, the garbage collector returns its memory (and does so before direct memory runs out).
             head = next;
+            current.retiredNext = retired;
+            retired = current;
+            freeRetired();
             current = next;
         }
+    }
+
+    /** A thread other than the consumer is about to walk the rings: none it can reach is freed until it exits. */
+    void enterReader()
+    {
+        READERS.getAndAdd(this, 1);
+    }
+
+    /** Ends {@link #enterReader()}. */
+    void exitReader()
+    {
+        READERS.getAndAdd(this, -1);
+    }
+
+    /**
+     * Frees the outgrown rings unless a reader is walking the chain: one that announced itself before the consumer
+     * looked may hold a ring it moved past; one that announces itself later starts from the new {@link #head}
+     * (Dekker-style: each side writes, fences, then reads the other's). Consumer thread only.
+     */
+    private void freeRetired()
+    {
+        VarHandle.fullFence();
+        if ((int)READERS.getVolatile(this) != 0)
+        {
+            return; // freed after a later drain
+        }
+        for (Segment segment = retired; segment != null; segment = segment.retiredNext)
+        {
+            BufferUtil.free(segment.memory);
+        }
+        retired = null;
     }
 
     /**
@@ -299,9 +349,17 @@ public final class OutboundRing
         // In this order: what was handed out is never more than what was queued, seen from any thread.
         final long out = (long)REFERENCED_OUT.getAcquire(this);
         int size = (int)Math.max(0, (long)REFERENCED_IN.getAcquire(this) - out);
-        for (Segment segment = head; segment != null; segment = segment.next)
+        enterReader();
+        try
         {
-            size += segment.ring.size();
+            for (Segment segment = released ? null : head; segment != null; segment = segment.next)
+            {
+                size += segment.ring.size();
+            }
+        }
+        finally
+        {
+            exitReader();
         }
         return size;
     }
@@ -316,15 +374,24 @@ public final class OutboundRing
     public int allocated()
     {
         int allocated = 0;
-        for (Segment segment = head; segment != null; segment = segment.next)
+        enterReader();
+        try
         {
-            allocated += segment.capacity;
+            for (Segment segment = released ? null : head; segment != null; segment = segment.next)
+            {
+                allocated += segment.capacity;
+            }
+        }
+        finally
+        {
+            exitReader();
         }
         return allocated;
     }
 
     /**
-     * Gives back the references still queued and returns the rings' memory now. Only once neither side can touch them
+     * Gives back the references still queued and returns the rings' memory now (waiting out a {@link #size} or
+     * {@link #allocated} under way on another thread; later ones walk no ring). Only once neither side can touch them
      * again: the matcher calls it on the client's disconnect, the last event of that client, after its IO thread has
      * stopped draining (the channel is inactive, and the drain checks that first).
      */
@@ -340,8 +407,22 @@ public final class OutboundRing
                     // every record read; the discarding handler takes them all
                 }
             }
+        }
+        released = true;
+        VarHandle.fullFence();
+        while ((int)READERS.getVolatile(this) != 0)
+        {
+            Thread.onSpinWait(); // a reader that came in before walks a few rings; later ones see released
+        }
+        for (Segment segment = head; segment != null; segment = segment.next)
+        {
             BufferUtil.free(segment.memory);
         }
+        for (Segment segment = retired; segment != null; segment = segment.retiredNext)
+        {
+            BufferUtil.free(segment.memory);
+        }
+        retired = null;
     }
 
     /**

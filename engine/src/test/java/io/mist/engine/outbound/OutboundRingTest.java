@@ -167,8 +167,74 @@ class OutboundRingTest
         assertTrue(ring.allocated() <= 2 << 20, "allocated " + ring.allocated());
         assertArrayEquals(expected.toByteArray(), drainAll(ring));
         assertEquals(0, ring.size());
-        assertEquals(1 << 20, ring.allocated(), "drained rings are left behind; the largest stays");
+        assertEquals(1 << 20, ring.allocated(), "drained rings are let go; the largest stays");
         assertTrue(offer(ring, frame(1000, 7)), "accepts again once drained");
+    }
+
+    private static long directMemoryUsed()
+    {
+        for (final java.lang.management.BufferPoolMXBean pool :
+            java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+        {
+            if (pool.getName().equals("direct"))
+            {
+                return pool.getMemoryUsed();
+            }
+        }
+        throw new IllegalStateException("no direct buffer pool");
+    }
+
+    @Test
+    void outgrownRingsAreFreedOnceDrainedNotLeftToTheCollector()
+    {
+        // 16 KiB, 32 KiB, ... 16 MiB: the outgrown rings are 16 MiB together. A data path that allocates nothing may
+        // not see a garbage collection for hours, so rings left to the collector stayed in direct memory.
+        final int capacity = 16 << 20;
+        final long before = directMemoryUsed();
+        final OutboundRing ring = new OutboundRing(capacity);
+        final byte[] f = frame(1000, 3);
+        int frames = 0;
+        for (; frames * f.length < 9 << 20; frames++)
+        {
+            assertTrue(offer(ring, f));
+        }
+        // 16 KiB + 32 KiB + ... + 8 MiB hold the 9 MiB: the last ring is half of what is allocated.
+        final long allocated = ring.allocated();
+        assertEquals((8 << 20) * 2 - OutboundRing.INITIAL_CAPACITY, allocated, "every ring holds frames");
+        final long grown = directMemoryUsed() - before;
+        assertTrue(grown >= allocated, "grown " + grown);
+        assertEquals(frames * f.length, drainAll(ring).length, "all drained");
+        final long held = directMemoryUsed() - before;
+        assertTrue(held < allocated / 2 + (1 << 20), "held after draining: " + held + " bytes (the last ring is " +
+            (8 << 20) + ")");
+        ring.release();
+        assertTrue(directMemoryUsed() - before < 1 << 20, "released: " + (directMemoryUsed() - before));
+    }
+
+    @Test
+    void aRingOutgrownWhileAnotherThreadWalksTheRingsIsFreedAfterIt()
+    {
+        final long before = directMemoryUsed();
+        final OutboundRing ring = new OutboundRing(16 << 20);
+        final byte[] f = frame(1000, 4);
+        for (int queued = 0; queued < 9 << 20; queued += f.length)
+        {
+            assertTrue(offer(ring, f));
+        }
+        final long allocated = ring.allocated();
+        ring.enterReader(); // as size() and allocated() do, from the metrics or connections listing thread
+        drainAll(ring);
+        assertTrue(directMemoryUsed() - before >= allocated, "nothing freed under the reader: " +
+            (directMemoryUsed() - before));
+        ring.exitReader();
+        assertTrue(offer(ring, f));
+        drainAll(ring);
+        assertTrue(directMemoryUsed() - before < allocated / 2 + (1 << 20), "freed at the next drain: " +
+            (directMemoryUsed() - before));
+        ring.release();
+        assertEquals(0, ring.allocated(), "a released ring's rings are not walked");
+        assertEquals(0, ring.size());
+        assertTrue(directMemoryUsed() - before < 1 << 20, "released: " + (directMemoryUsed() - before));
     }
 
     @Test
