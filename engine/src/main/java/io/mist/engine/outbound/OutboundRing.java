@@ -115,6 +115,8 @@ public final class OutboundRing
     }
 
     private final int capacity;
+    /** Whether growing into a larger ring may take more direct memory now. */
+    private final DirectMemoryBudget budget;
     /**
      * Where reference records point; null for a ring that is never offered any, whose records are passed through as
      * they are (whatever bytes they hold: the reference record is told apart by content, which only mist's frames
@@ -152,8 +154,15 @@ public final class OutboundRing
     /** A ring that large messages can be queued to by reference, through {@code shared}. */
     public OutboundRing(final int capacity, final SharedFrames shared)
     {
+        this(capacity, shared, DirectMemoryBudget.JVM);
+    }
+
+    /** A ring that grows only while {@code budget} allows. */
+    OutboundRing(final int capacity, final SharedFrames shared, final DirectMemoryBudget budget)
+    {
         this.capacity = capacity;
         this.shared = shared;
+        this.budget = budget;
         this.tail = new Segment(Math.min(capacity, INITIAL_CAPACITY));
         this.head = tail;
     }
@@ -198,16 +207,23 @@ public final class OutboundRing
         {
             grown <<= 1;
         }
+        final int size = Math.min(grown, capacity);
+        if (!budget.mayTake(size + RingBufferDescriptor.TRAILER_LENGTH))
+        {
+            // Direct memory is nearly all taken: this client's newest message is dropped, as when its largest ring
+            // is full, without the JDK's slow refusal (a full collection and up to half a second asleep). Growing is
+            // tried again with its next message.
+            return false;
+        }
         final Segment next;
         try
         {
-            next = new Segment(Math.min(grown, capacity));
+            next = new Segment(size);
         }
         catch (final OutOfMemoryError directMemoryExhausted)
         {
-            // -XX:MaxDirectMemorySize is reached (checked before anything is allocated, so the JVM is fine): this
-            // client cannot grow now, and its newest message is dropped, as when its largest ring is full. Growing
-            // is tried again with its next message.
+            // -XX:MaxDirectMemorySize reached all the same (another thread took the memory after the budget was
+            // asked; checked before anything is allocated, so the JVM is fine): dropped as above.
             return false;
         }
         final Segment previous = tail;

@@ -238,6 +238,36 @@ class OutboundRingTest
     }
 
     @Test
+    void aRingDoesNotGrowPastTheDirectMemoryBudgetAndDropsInstead()
+    {
+        // A 64 MiB limit keeps 16 MiB of headroom: rings may take the JVM's direct memory up to 48 MiB.
+        final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong(48L << 20);
+        final OutboundRing ring = new OutboundRing(1 << 20, null, new DirectMemoryBudget(64L << 20, used::get));
+        final byte[] f = frame(1000, 6);
+        int accepted = 0;
+        while (offer(ring, f))
+        {
+            accepted++;
+        }
+        assertTrue(accepted * f.length < OutboundRing.INITIAL_CAPACITY, "only the first ring filled: " + accepted);
+        assertEquals(OutboundRing.INITIAL_CAPACITY, ring.allocated(), "no larger ring was allocated");
+        used.set(0);
+        assertTrue(offer(ring, f), "grows once the memory is there");
+        assertEquals(OutboundRing.INITIAL_CAPACITY * 3, ring.allocated());
+        ring.release();
+    }
+
+    @Test
+    void theBudgetKeepsAQuarterOfTheLimitUpTo32MiBForSocketBuffers()
+    {
+        assertTrue(new DirectMemoryBudget(16L << 20, () -> 0).mayTake(12L << 20));
+        assertFalse(new DirectMemoryBudget(16L << 20, () -> 0).mayTake((12L << 20) + 1));
+        assertTrue(new DirectMemoryBudget(1L << 30, () -> (1L << 30) - (33L << 20)).mayTake(1L << 20));
+        assertFalse(new DirectMemoryBudget(1L << 30, () -> (1L << 30) - (33L << 20)).mayTake((1L << 20) + 1));
+        assertTrue(DirectMemoryBudget.JVM.mayTake(OutboundRing.INITIAL_CAPACITY), "this JVM has room for a ring");
+    }
+
+    @Test
     void aFrameTooLargeForTheCurrentRingGoesIntoALargerOne()
     {
         final OutboundRing ring = new OutboundRing(1 << 20);

@@ -1,0 +1,74 @@
+package io.mist.engine.outbound;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.function.LongSupplier;
+
+/**
+ * Whether a client's ring may grow into more direct memory: the JVM's direct memory in use plus the new ring must stay
+ * below {@code -XX:MaxDirectMemorySize} less a headroom kept for Netty's socket buffers. Asked by the matcher before it
+ * allocates: the JDK's own refusal is not quick (when the limit is reached, {@code ByteBuffer.allocateDirect} runs a
+ * full garbage collection and sleeps for up to half a second before it gives up), and a matcher that paid that per
+ * message for a client that could not grow stalled every client. Any thread; reads two counters.
+ */
+public final class DirectMemoryBudget
+{
+    /** The headroom: a quarter of the limit, at most 32 MiB. */
+    private static final long MOST_HEADROOM = 32L << 20;
+
+    /** This JVM's limit and use. */
+    public static final DirectMemoryBudget JVM = new DirectMemoryBudget(jvmLimit(), directPool()::getMemoryUsed);
+
+    private final long ringsLimit;
+    private final LongSupplier used;
+
+    /**
+     * @param limit the direct memory limit in bytes.
+     * @param used the direct memory in use now.
+     */
+    DirectMemoryBudget(final long limit, final LongSupplier used)
+    {
+        this.ringsLimit = limit - Math.min(limit / 4, MOST_HEADROOM);
+        this.used = used;
+    }
+
+    /** Whether a ring of {@code bytes} may be allocated now. */
+    public boolean mayTake(final long bytes)
+    {
+        return used.getAsLong() + bytes <= ringsLimit;
+    }
+
+    /** {@code -XX:MaxDirectMemorySize}, or the JDK's default for it: the maximum heap. */
+    private static long jvmLimit()
+    {
+        try
+        {
+            final String value = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                .getVMOption("MaxDirectMemorySize").getValue();
+            final long limit = Long.parseLong(value);
+            if (limit > 0)
+            {
+                return limit;
+            }
+        }
+        catch (final RuntimeException notHotSpot)
+        {
+            // another JVM: the JDK's default below
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    private static BufferPoolMXBean directPool()
+    {
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if (pool.getName().equals("direct"))
+            {
+                return pool;
+            }
+        }
+        throw new IllegalStateException("the JVM reports no direct buffer pool");
+    }
+}
