@@ -51,7 +51,7 @@ public final class OutboundRing
         final int capacity;
         final int maxRecord;
         volatile Segment next;
-        /** In the consumer's list of outgrown rings waiting to be freed ({@link #retire}). */
+        /** Next in the consumer's list of outgrown rings waiting to be freed ({@code retired}). */
         Segment retiredNext;
 
         Segment(final int capacity)
