@@ -259,25 +259,8 @@ public final class TagTable
         }
         if (i < end)
         {
-            final long tail;
-            if (length >= Long.BYTES)
-            {
-                tail = (long)LONGS.get(src, end - Long.BYTES); // overlaps bytes already mixed in
-            }
-            else if (length >= Integer.BYTES)
-            {
-                tail = ((int)INTS.get(src, offset) & 0xFFFF_FFFFL) | (long)(int)INTS.get(src, end - Integer.BYTES) << 32;
-            }
-            else
-            {
-                long bytes = 0;
-                for (int k = offset; k < end; k++)
-                {
-                    bytes = bytes << 8 | (src[k] & 0xFF);
-                }
-                tail = bytes;
-            }
-            h = mix(h, tail);
+            // The last word overlaps bytes already mixed in; a tag under eight bytes is all in its head.
+            h = mix(h, length >= Long.BYTES ? tail(src, offset, length) : head(src, offset, length));
         }
         // MurmurHash3's finalizer: every input bit reaches the low bits the table indexes by.
         h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
