@@ -60,7 +60,8 @@ public final class DirectMemoryBudget
         return Runtime.getRuntime().maxMemory();
     }
 
-    private static BufferPoolMXBean directPool()
+    /** The JVM's pool of direct buffers, whose memory in use the budget reads. */
+    static BufferPoolMXBean directPool()
     {
         for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
         {

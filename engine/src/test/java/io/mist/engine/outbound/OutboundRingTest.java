@@ -173,15 +173,7 @@ class OutboundRingTest
 
     private static long directMemoryUsed()
     {
-        for (final java.lang.management.BufferPoolMXBean pool :
-            java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
-        {
-            if (pool.getName().equals("direct"))
-            {
-                return pool.getMemoryUsed();
-            }
-        }
-        throw new IllegalStateException("no direct buffer pool");
+        return DirectMemoryBudget.directPool().getMemoryUsed();
     }
 
     @Test
