@@ -34,10 +34,17 @@ final class ServerProcess implements AutoCloseable
     /** Starts {@code mist} with {@code args}, its standard error merged into its output. */
     static ServerProcess start(final String... args) throws IOException
     {
+        return start(List.of(), args);
+    }
+
+    /** Starts {@code mist} with {@code args} in a JVM given {@code jvmOptions} too ({@code -XX:...}). */
+    static ServerProcess start(final List<String> jvmOptions, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(List.of(
             Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }

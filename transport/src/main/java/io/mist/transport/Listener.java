@@ -2,6 +2,7 @@ package io.mist.transport;
 
 import io.mist.codec.Command;
 import io.mist.codec.ReplyEncoder;
+import io.mist.engine.outbound.DirectMemoryBudget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -194,6 +195,16 @@ public final class Listener implements AutoCloseable
         if (limits.maxConnections() > 0 && connections.size() >= limits.maxConnections())
         {
             return "Too many connections - the limit is " + limits.maxConnections() + " (--max-connections)";
+        }
+        if (!http)
+        {
+            // A client connection's first ring; an HTTP listener checks at a WebSocket upgrade (WebSocketUpgrade), so
+            // that /metrics and /health still answer.
+            final String memory = DirectMemoryBudget.JVM.newClientRefusal();
+            if (memory != null)
+            {
+                return memory;
+            }
         }
         if (limits.maxConnectionsPerIp() > 0 && channel.remoteAddress() != null)
         {

@@ -21,6 +21,7 @@ public final class DirectMemoryBudget
     /** This JVM's limit and use. */
     public static final DirectMemoryBudget JVM = new DirectMemoryBudget(jvmLimit(), directPool()::getMemoryUsed);
 
+    private final long limit;
     private final long ringsLimit;
     private final LongSupplier used;
 
@@ -30,6 +31,7 @@ public final class DirectMemoryBudget
      */
     DirectMemoryBudget(final long limit, final LongSupplier used)
     {
+        this.limit = limit;
         this.ringsLimit = limit - Math.min(limit / 4, MOST_HEADROOM);
         this.used = used;
     }
@@ -38,6 +40,28 @@ public final class DirectMemoryBudget
     public boolean mayTake(final long bytes)
     {
         return used.getAsLong() + bytes <= ringsLimit;
+    }
+
+    /**
+     * Why a new client cannot be taken on now, or null when it can: its first ring would not fit in the budget. A
+     * listener refuses the connection with this reason rather than let its session wait on the JDK's refusal (a full
+     * collection and up to half a second's sleep on the IO thread, then an {@code OutOfMemoryError}).
+     */
+    public String newClientRefusal()
+    {
+        final long inUse = used.getAsLong();
+        if (inUse + OutboundRing.INITIAL_CAPACITY <= ringsLimit)
+        {
+            return null;
+        }
+        return "Out of memory for client buffers - " + mebibytes(inUse) + " of direct memory in use, " +
+            mebibytes(ringsLimit) + " available to clients of the " + mebibytes(limit) +
+            " limit (-XX:MaxDirectMemorySize; lower --client-buffer-size to hold more busy clients)";
+    }
+
+    private static String mebibytes(final long bytes)
+    {
+        return (bytes >> 20) + " MiB";
     }
 
     /** {@code -XX:MaxDirectMemorySize}, or the JDK's default for it: the maximum heap. */

@@ -10,6 +10,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -257,6 +258,18 @@ class OutboundRingTest
         assertTrue(new DirectMemoryBudget(1L << 30, () -> (1L << 30) - (33L << 20)).mayTake(1L << 20));
         assertFalse(new DirectMemoryBudget(1L << 30, () -> (1L << 30) - (33L << 20)).mayTake((1L << 20) + 1));
         assertTrue(DirectMemoryBudget.JVM.mayTake(OutboundRing.INITIAL_CAPACITY), "this JVM has room for a ring");
+    }
+
+    @Test
+    void aNewClientIsRefusedWhenItsFirstRingWouldNotFitTheBudget()
+    {
+        final long limit = 64L << 20;
+        final long rings = 48L << 20;
+        assertNull(new DirectMemoryBudget(limit, () -> rings - OutboundRing.INITIAL_CAPACITY).newClientRefusal());
+        assertEquals("Out of memory for client buffers - 47 MiB of direct memory in use, 48 MiB available to " +
+            "clients of the 64 MiB limit (-XX:MaxDirectMemorySize; lower --client-buffer-size to hold more busy " +
+            "clients)", new DirectMemoryBudget(limit, () -> rings - OutboundRing.INITIAL_CAPACITY + 1)
+            .newClientRefusal());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mist.transport.http;
 
+import io.mist.engine.outbound.DirectMemoryBudget;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +31,8 @@ public final class WebSocketUpgrade
 
     /**
      * Upgrades {@code request}, or answers it: an unsupported version as Netty does, a malformed upgrade request with
-     * {@code 400} and {@code malformed}'s text.
+     * {@code 400} and {@code malformed}'s text, and with {@code 503} when direct memory has no room for another
+     * client's ring.
      *
      * @param router the handler that routed the request (taken out after the handshake).
      * @param handlers the handlers that take the connection's frames, in pipeline order, given the handshaker.
@@ -39,6 +41,14 @@ public final class WebSocketUpgrade
         final int maxFrameSize, final ChannelHandler router, final Function<RuntimeException, String> malformed,
         final Function<WebSocketServerHandshaker, ChannelHandler[]> handlers)
     {
+        final String memory = DirectMemoryBudget.JVM.newClientRefusal();
+        if (memory != null)
+        {
+            LOG.warn("Refused a WebSocket upgrade from {}: {}", ctx.channel().remoteAddress(), memory);
+            HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "503 Service Unavailable: " + memory + "\n");
+            return;
+        }
         final String location = (ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://") +
             request.headers().get(HttpHeaderNames.HOST, "localhost") + path;
         final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null,
