@@ -140,7 +140,7 @@ public final class MistJsonWriter
     }
 
     /**
-     * Bytes {@link #plainRun} tests at once: 16 to 64 when the JVM was started with
+     * Bytes {@link #plainRun} tests at once: 16 or 32 when the JVM was started with
      * {@code --add-modules jdk.incubator.vector} on a CPU with vectors, else 1 (a table lookup per byte).
      */
     public static int plainRunLanes()
