@@ -116,7 +116,7 @@ public final class MistCommand implements Callable<Integer>
             "against it too (beyond it, messages are copied per subscriber). Default: ${DEFAULT-VALUE}.")
     String inboundBufferSize;
 
-    @Option(names = "--ring-size", paramLabel = "EVENTS", defaultValue = "16384",
+    @Option(names = "--ring-size", paramLabel = "EVENTS", defaultValue = "4096",
         description = "Slots in the inbound ring between IO threads and the matcher (power of two). Default: ${DEFAULT-VALUE}.")
     int ringSize;
 

@@ -80,6 +80,9 @@ class CommandLineTest
         assertEquals(List.of("tcp://127.0.0.1:1445", "http://127.0.0.1:8080", "ws://127.0.0.1:8888"),
             config.listeners().stream().map(ListenerUri::toString).toList());
         assertEquals(LogLevel.INFO, config.logLevel());
+        assertEquals(io.mist.engine.EngineConfig.DEFAULT_RING_SIZE, config.engine().ringSize(),
+            "--ring-size's default is the engine's");
+        assertEquals(4096, config.engine().ringSize());
     }
 
     @Test
