@@ -10,6 +10,15 @@ public final class EngineCounters
 {
     /** Connections ever opened (mist's "Lifetime connections"); IO threads. */
     public final AtomicLong connectionsOpened = new AtomicLong();
+    /** New connections refused for {@code --max-connections}; IO threads. */
+    public final AtomicLong refusedOverConnectionLimit = new AtomicLong();
+    /** New connections refused for {@code --max-connections-per-ip}; IO threads. */
+    public final AtomicLong refusedOverAddressLimit = new AtomicLong();
+    /**
+     * New connections (and WebSocket upgrades) refused because direct memory had no room for their first ring; IO
+     * threads.
+     */
+    public final AtomicLong refusedOutOfMemory = new AtomicLong();
     /** Connections closed because their handler threw something that is not the client's doing (a bug); IO threads. */
     public final AtomicLong connectionErrors = new AtomicLong();
     /**

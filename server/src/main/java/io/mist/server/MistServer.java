@@ -211,7 +211,7 @@ public final class MistServer implements AutoCloseable
         final boolean secure = scheme.equals("tls") || scheme.equals("https") || scheme.equals("wss");
         final Listener listener = new Listener("mist-" + scheme, loops, uri.socketAddress(),
             secure ? tls().context() : null, pipeline, config.transport().socketTuning(),
-            config.transport().connectionLimits(), !scheme.equals("tcp") && !scheme.equals("tls"));
+            config.transport().connectionLimits(), engine.counters(), !scheme.equals("tcp") && !scheme.equals("tls"));
         try
         {
             final InetSocketAddress address = listener.bind();

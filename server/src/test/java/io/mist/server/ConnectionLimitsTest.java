@@ -48,6 +48,8 @@ class ConnectionLimitsTest
                     "(--max-connections)\"}");
                 third.expectClosed();
             }
+            assertTrue(fixture.server.metrics().prometheus()
+                .contains("\nmist_connections_refused_total{reason=\"max_connections\"} 1\n"));
             first.close();
             awaitConnections(fixture, "tcp", 1);
             try (TestClient again = fixture.connect())
@@ -73,6 +75,9 @@ class ConnectionLimitsTest
                 assertTrue(refused.endsWith("Too many connections from 127.0.0.1 - the limit is 1 " +
                     "(--max-connections-per-ip)\n"), refused);
             }
+            final String metrics = server.metrics().prometheus();
+            assertTrue(metrics.contains("\nmist_connections_refused_total{reason=\"max_connections_per_ip\"} 1\n") &&
+                metrics.contains("\nmist_connections_refused_total{reason=\"max_connections\"} 0\n"), metrics);
         }
     }
 

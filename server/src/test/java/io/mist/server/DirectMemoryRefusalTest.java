@@ -81,13 +81,19 @@ class DirectMemoryRefusalTest
 
             // HTTP: the operator's endpoints answer; a WebSocket, which would need a ring, is refused with 503.
             final HttpClient client = HttpClient.newHttpClient();
-            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            final HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            final long tcpRefusals = refusedForMemory(metrics.body());
+            assertTrue(tcpRefusals >= 1, metrics.body());
             final String upgrade = rawHttp(http, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
             assertTrue(upgrade.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), upgrade);
             assertTrue(upgrade.contains("\r\n\r\n503 Service Unavailable: Out of memory for client buffers - "),
                 upgrade);
+            assertEquals(tcpRefusals + 1, refusedForMemory(client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body()), "the WebSocket refusal counted");
 
             // Closing connections frees their rings: a new one is taken again.
             for (final TestClient gone : accepted.subList(1, accepted.size() / 2))
@@ -113,6 +119,15 @@ class DirectMemoryRefusalTest
                 client.close();
             }
         }
+    }
+
+    /** {@code mist_connections_refused_total{reason="memory"}} in a /metrics page. */
+    private static long refusedForMemory(final String metrics)
+    {
+        final String name = "\nmist_connections_refused_total{reason=\"memory\"} ";
+        final int at = metrics.indexOf(name);
+        assertTrue(at >= 0, metrics);
+        return Long.parseLong(metrics.substring(at + name.length(), metrics.indexOf('\n', at + 1)));
     }
 
     /** Sends {@code request} as it is and reads the response until the server closes or 2 s pass. */

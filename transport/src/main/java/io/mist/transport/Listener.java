@@ -2,6 +2,7 @@ package io.mist.transport;
 
 import io.mist.codec.Command;
 import io.mist.codec.ReplyEncoder;
+import io.mist.engine.EngineCounters;
 import io.mist.engine.outbound.DirectMemoryBudget;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -44,6 +45,8 @@ public final class Listener implements AutoCloseable
     private final EventLoops loops;
     private final SocketTuning tuning;
     private final ConnectionLimits limits;
+    /** Where refused connections are counted, by why. */
+    private final EngineCounters counters;
     private final boolean http;
     /** Open connections per client address, while {@code --max-connections-per-ip} is set. */
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
@@ -61,22 +64,25 @@ public final class Listener implements AutoCloseable
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
         final Consumer<Channel> pipeline)
     {
-        this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS, false);
+        this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS, new EngineCounters(),
+            false);
     }
 
     /**
      * @param tuning socket options of accepted connections.
      * @param limits how many connections are accepted, and how long they may take to identify themselves or stay
      *     silent.
+     * @param counters where refused connections are counted ({@code mist_connections_refused_total}).
      * @param http whether the listener speaks HTTP (a refused connection gets a 503 rather than a mist error line).
      */
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
         final Consumer<Channel> pipeline, final SocketTuning tuning, final ConnectionLimits limits,
-        final boolean http)
+        final EngineCounters counters, final boolean http)
     {
         this.loops = loops;
         this.tuning = tuning;
         this.limits = limits;
+        this.counters = counters;
         this.http = http;
         this.requested = address;
         this.tls = tls;
@@ -194,6 +200,7 @@ public final class Listener implements AutoCloseable
     {
         if (limits.maxConnections() > 0 && connections.size() >= limits.maxConnections())
         {
+            counters.refusedOverConnectionLimit.incrementAndGet();
             return "Too many connections - the limit is " + limits.maxConnections() + " (--max-connections)";
         }
         if (!http)
@@ -203,6 +210,7 @@ public final class Listener implements AutoCloseable
             final String memory = DirectMemoryBudget.JVM.newClientRefusal();
             if (memory != null)
             {
+                counters.refusedOutOfMemory.incrementAndGet();
                 return memory;
             }
         }
@@ -214,6 +222,7 @@ public final class Listener implements AutoCloseable
             if (open.incrementAndGet() > limits.maxConnectionsPerIp())
             {
                 release(address, open);
+                counters.refusedOverAddressLimit.incrementAndGet();
                 return "Too many connections from " + address.getHostAddress() + " - the limit is " +
                     limits.maxConnectionsPerIp() + " (--max-connections-per-ip)";
             }

@@ -25,7 +25,7 @@ class ListenerReadSizeTest
         try (EventLoops loops = new EventLoops(new TransportConfig(1 << 20, 1)))
         {
             final Listener listener = new Listener("test", loops, new InetSocketAddress("127.0.0.1", 0), null,
-                accepted::complete, tuning, ConnectionLimits.DEFAULTS, false);
+                accepted::complete, tuning, ConnectionLimits.DEFAULTS, new io.mist.engine.EngineCounters(), false);
             try (Socket client = new Socket())
             {
                 client.connect(listener.bind());

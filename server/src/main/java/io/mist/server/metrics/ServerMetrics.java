@@ -174,6 +174,15 @@ public final class ServerMetrics
             "stay within --inbound-buffer-size; beyond it messages are copied into each subscriber's ring).", engine.payloadPool().sharedBytes());
         counter(out, "mist_connections_opened_total", "Client connections opened since start.",
             counters.connectionsOpened.get());
+        header(out, "mist_connections_refused_total", "New connections refused before they were served, by why: " +
+            "--max-connections, --max-connections-per-ip, or no direct memory for the client's first ring (also " +
+            "WebSocket upgrades).", "counter");
+        out.append("mist_connections_refused_total{reason=\"max_connections\"} ")
+            .append(counters.refusedOverConnectionLimit.get()).append('\n');
+        out.append("mist_connections_refused_total{reason=\"max_connections_per_ip\"} ")
+            .append(counters.refusedOverAddressLimit.get()).append('\n');
+        out.append("mist_connections_refused_total{reason=\"memory\"} ")
+            .append(counters.refusedOutOfMemory.get()).append('\n');
         counter(out, "mist_connection_errors_total",
             "Connections closed after an unexpected server error (a bug; each is logged at WARN with its stack).",
             counters.connectionErrors.get());

@@ -373,7 +373,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.text(ctx, request, HttpResponseStatus.FORBIDDEN, "403 Forbidden: origin not allowed\n");
             return;
         }
-        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
+        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this, engine.counters(),
             ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker -> new ChannelHandler[] {
                 new WebSocketFrameHandler(engine, handshaker, config.maxFrameSize(), gate, access, retention)});
     }

@@ -1,5 +1,6 @@
 package io.mist.transport.http;
 
+import io.mist.engine.EngineCounters;
 import io.mist.engine.outbound.DirectMemoryBudget;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -35,15 +36,18 @@ public final class WebSocketUpgrade
      * client's ring.
      *
      * @param router the handler that routed the request (taken out after the handshake).
+     * @param counters where an upgrade refused for want of direct memory is counted.
      * @param handlers the handlers that take the connection's frames, in pipeline order, given the handshaker.
      */
     public static void upgrade(final ChannelHandlerContext ctx, final FullHttpRequest request, final String path,
-        final int maxFrameSize, final ChannelHandler router, final Function<RuntimeException, String> malformed,
+        final int maxFrameSize, final ChannelHandler router, final EngineCounters counters,
+        final Function<RuntimeException, String> malformed,
         final Function<WebSocketServerHandshaker, ChannelHandler[]> handlers)
     {
         final String memory = DirectMemoryBudget.JVM.newClientRefusal();
         if (memory != null)
         {
+            counters.refusedOutOfMemory.incrementAndGet();
             LOG.warn("Refused a WebSocket upgrade from {}: {}", ctx.channel().remoteAddress(), memory);
             HttpResponses.text(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE,
                 "503 Service Unavailable: " + memory + "\n");

@@ -240,7 +240,7 @@ public final class IsimudRouter extends SimpleChannelInboundHandler<FullHttpRequ
             }
         }
         final Access granted = access;
-        WebSocketUpgrade.upgrade(ctx, request, "/sub", maxMessageSize, this,
+        WebSocketUpgrade.upgrade(ctx, request, "/sub", maxMessageSize, this, engine.counters(),
             ex -> "Connection header did not include 'upgrade'", handshaker -> new ChannelHandler[] {
                 new WebSocketFrameAggregator(maxMessageSize), new IsimudSocketHandler(engine, handshaker, granted)});
     }

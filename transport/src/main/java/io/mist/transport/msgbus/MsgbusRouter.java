@@ -332,7 +332,7 @@ public final class MsgbusRouter extends SimpleChannelInboundHandler<FullHttpRequ
             return;
         }
         final MsgbusSocket[] socket = new MsgbusSocket[1];
-        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this,
+        WebSocketUpgrade.upgrade(ctx, request, uri.path(), config.maxFrameSize(), this, engine.counters(),
             ex -> "400 Bad Request: " + ex.getMessage() + "\n", handshaker ->
             {
                 socket[0] = new MsgbusSocket(ctx.channel(), handshaker, engine.config().clientBufferSize());
