@@ -16,7 +16,7 @@ final class VectorPlainRun
 {
     /**
      * The widest vectors the CPU has, up to 256 bits. With 512-bit vectors (AVX-512, as on AMD Zen 4) JDK 17's code for
-     * this loop measured slower, not faster: parsing a 128-byte publish took 1.7× as long as with 256-bit vectors, and
+     * this loop measured slower, not faster: parsing a 128-byte publish took 1.5–1.7× as long as with 256-bit vectors, and
      * 16 KiB no less (DecodeBenchmark; see perf-results).
      */
     private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED.length() > 32 ?
