@@ -28,13 +28,13 @@ public final class TagTable
         final long head;
         final long tail;
 
-        Entry(final byte[] bytes, final int hash, final int id)
+        Entry(final byte[] bytes, final int hash, final int id, final long head, final long tail)
         {
             this.bytes = bytes;
             this.hash = hash;
             this.id = id;
-            this.head = head(bytes, 0, bytes.length);
-            this.tail = tail(bytes, 0, bytes.length);
+            this.head = head;
+            this.tail = tail;
         }
 
         boolean holds(final byte[] src, final int offset, final int length, final long head, final long tail)
@@ -74,7 +74,9 @@ public final class TagTable
     /** @return the id of the tag, or -1 when it has never been interned. */
     public int lookup(final byte[] src, final int offset, final int length)
     {
-        return find(slots, src, offset, length, hash(src, offset, length));
+        final long head = head(src, offset, length);
+        final long tail = tail(src, offset, length);
+        return find(slots, src, offset, length, hash(src, offset, length, head, tail), head, tail);
     }
 
     /** @return the id of the tag, interning it first if it is new (whatever the limit: for trusted tags). */
@@ -94,8 +96,10 @@ public final class TagTable
 
     private int intern(final byte[] src, final int offset, final int length, final int most)
     {
-        final int hash = hash(src, offset, length);
-        final int existing = find(slots, src, offset, length, hash);
+        final long head = head(src, offset, length);
+        final long tail = tail(src, offset, length);
+        final int hash = hash(src, offset, length, head, tail);
+        final int existing = find(slots, src, offset, length, hash, head, tail);
         if (existing >= 0)
         {
             return existing;
@@ -103,7 +107,7 @@ public final class TagTable
         synchronized (this)
         {
             Entry[] table = slots;
-            final int raced = find(table, src, offset, length, hash);
+            final int raced = find(table, src, offset, length, hash, head, tail);
             if (raced >= 0)
             {
                 return raced;
@@ -112,7 +116,7 @@ public final class TagTable
             {
                 return FULL;
             }
-            final Entry entry = new Entry(Arrays.copyOfRange(src, offset, offset + length), hash, size);
+            final Entry entry = new Entry(Arrays.copyOfRange(src, offset, offset + length), hash, size, head, tail);
             Entry[] ids = byId;
             if (size == ids.length)
             {
@@ -147,10 +151,10 @@ public final class TagTable
         return size;
     }
 
-    private static int find(final Entry[] table, final byte[] src, final int offset, final int length, final int hash)
+    /** The id of the tag {@code src[offset, offset + length)}, whose hash, head and tail are given; -1 if absent. */
+    private static int find(final Entry[] table, final byte[] src, final int offset, final int length, final int hash,
+        final long head, final long tail)
     {
-        final long head = head(src, offset, length);
-        final long tail = tail(src, offset, length);
         final int mask = table.length - 1;
         int i = hash & mask;
         while (true)
@@ -250,6 +254,12 @@ public final class TagTable
      */
     static int hash(final byte[] src, final int offset, final int length)
     {
+        return hash(src, offset, length, head(src, offset, length), tail(src, offset, length));
+    }
+
+    /** {@link #hash(byte[], int, int)} given the tag's {@link #head} and {@link #tail}, which lookups compare too. */
+    private static int hash(final byte[] src, final int offset, final int length, final long head, final long tail)
+    {
         long h = 0x9E3779B97F4A7C15L ^ length;
         final int end = offset + length;
         int i = offset;
@@ -260,7 +270,7 @@ public final class TagTable
         if (i < end)
         {
             // The last word overlaps bytes already mixed in; a tag under eight bytes is all in its head.
-            h = mix(h, length >= Long.BYTES ? tail(src, offset, length) : head(src, offset, length));
+            h = mix(h, length >= Long.BYTES ? tail : head);
         }
         // MurmurHash3's finalizer: every input bit reaches the low bits the table indexes by.
         h = (h ^ h >>> 33) * 0xFF51AFD7ED558CCDL;
