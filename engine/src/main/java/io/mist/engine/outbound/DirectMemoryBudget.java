@@ -39,7 +39,7 @@ public final class DirectMemoryBudget
     /** Whether a ring of {@code bytes} may be allocated now. */
     public boolean mayTake(final long bytes)
     {
-        return used.getAsLong() + bytes <= ringsLimit;
+        return fits(used.getAsLong(), bytes);
     }
 
     /**
@@ -50,13 +50,19 @@ public final class DirectMemoryBudget
     public String newClientRefusal()
     {
         final long inUse = used.getAsLong();
-        if (inUse + OutboundRing.INITIAL_CAPACITY <= ringsLimit)
+        if (fits(inUse, OutboundRing.INITIAL_CAPACITY))
         {
             return null;
         }
         return "Out of memory for client buffers - " + mebibytes(inUse) + " of direct memory in use, " +
             mebibytes(ringsLimit) + " available to clients of the " + mebibytes(limit) +
             " limit (-XX:MaxDirectMemorySize; lower --client-buffer-size to hold more busy clients)";
+    }
+
+    /** The budget's one rule: {@code bytes} more beside {@code inUse} stay within what rings may take. */
+    private boolean fits(final long inUse, final long bytes)
+    {
+        return inUse + bytes <= ringsLimit;
     }
 
     private static String mebibytes(final long bytes)
