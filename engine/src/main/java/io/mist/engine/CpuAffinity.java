@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pins the calling thread to one CPU where the platform allows it: on Linux through {@code taskset} on the thread's
+ * Pins the calling thread to a list of CPUs where the platform allows it: on Linux through {@code taskset} on the thread's
  * own task id (read from {@code /proc/thread-self}); elsewhere, or without {@code taskset}, it logs a warning and
  * leaves the thread unpinned. Called once by the thread to pin, at its start.
  */
@@ -21,27 +21,27 @@ final class CpuAffinity
     }
 
     /** @return whether the thread was pinned. */
-    static boolean pinCurrentThread(final int cpu)
+    static boolean pinCurrentThread(final String cpus)
     {
         final String name = Thread.currentThread().getName();
         try
         {
             final Path self = Files.readSymbolicLink(Path.of("/proc/thread-self"));
             final String tid = self.getFileName().toString();
-            final Process taskset = new ProcessBuilder("taskset", "-p", "-c", Integer.toString(cpu), tid)
+            final Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpus, tid)
                 .redirectErrorStream(true).start();
             final String output = new String(taskset.getInputStream().readAllBytes()).trim();
             if (!taskset.waitFor(5, TimeUnit.SECONDS) || taskset.exitValue() != 0)
             {
-                LOG.warn("Could not pin {} to CPU {}: taskset said: {}", name, cpu, output);
+                LOG.warn("Could not pin {} to CPUs {}: taskset said: {}", name, cpus, output);
                 return false;
             }
-            LOG.info("{} pinned to CPU {}", name, cpu);
+            LOG.info("{} pinned to CPUs {}", name, cpus);
             return true;
         }
         catch (final Exception ex)
         {
-            LOG.warn("Could not pin {} to CPU {} ({}); it runs unpinned", name, cpu, ex.toString());
+            LOG.warn("Could not pin {} to CPUs {} ({}); it runs unpinned", name, cpus, ex.toString());
             return false;
         }
     }

@@ -64,9 +64,9 @@ public final class Engine implements AutoCloseable
         final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create();
         this.disruptor = new Disruptor<>(() -> new InboundEvent(payloads), config.ringSize(), runnable ->
         {
-            final Thread thread = new Thread(config.matcherCpu() < 0 ? runnable : () ->
+            final Thread thread = new Thread(config.matcherCpus().isEmpty() ? runnable : () ->
             {
-                CpuAffinity.pinCurrentThread(config.matcherCpu());
+                config.matcherCpus().pinCurrentThread();
                 runnable.run();
             }, "mist-matcher");
             thread.setDaemon(true);

@@ -23,17 +23,17 @@ public final class EngineConfig
     private final WaitStrategyKind waitStrategy;
     private final int clientBufferSize;
     private final boolean latencyHistograms;
-    private final int matcherCpu;
+    private final CpuSet matcherCpus;
     private final RequestLimits limits;
     private final int inboundBufferSize;
 
     public EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize)
     {
-        this(ringSize, waitStrategy, clientBufferSize, true, -1, RequestLimits.DEFAULTS, DEFAULT_INBOUND_BUFFER_SIZE);
+        this(ringSize, waitStrategy, clientBufferSize, true, CpuSet.NONE, RequestLimits.DEFAULTS, DEFAULT_INBOUND_BUFFER_SIZE);
     }
 
     private EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize,
-        final boolean latencyHistograms, final int matcherCpu, final RequestLimits limits, final int inboundBufferSize)
+        final boolean latencyHistograms, final CpuSet matcherCpus, final RequestLimits limits, final int inboundBufferSize)
     {
         this.limits = limits;
         requirePowerOfTwo("--ring-size", ringSize, 64, 1 << 24);
@@ -44,35 +44,31 @@ public final class EngineConfig
                 " bytes (1m), got " + inboundBufferSize);
         }
         this.inboundBufferSize = inboundBufferSize;
-        if (matcherCpu < -1)
-        {
-            throw new IllegalArgumentException("--matcher-cpu must be a CPU number (0 or more), got " + matcherCpu);
-        }
         this.ringSize = ringSize;
         this.waitStrategy = waitStrategy;
         this.clientBufferSize = clientBufferSize;
         this.latencyHistograms = latencyHistograms;
-        this.matcherCpu = matcherCpu;
+        this.matcherCpus = matcherCpus;
     }
 
     /** This configuration with latency histograms recorded (the default) or not. */
     public EngineConfig withLatencyHistograms(final boolean enabled)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpu, limits,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpus, limits,
             inboundBufferSize);
     }
 
-    /** This configuration with the matcher thread pinned to {@code cpu} (-1: not pinned, the default). */
-    public EngineConfig withMatcherCpu(final int cpu)
+    /** This configuration with the matcher thread pinned to {@code cpus} ({@link CpuSet#NONE}, the default: not). */
+    public EngineConfig withMatcherCpus(final CpuSet cpus)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpu, limits,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpus, limits,
             inboundBufferSize);
     }
 
     /** This configuration with {@code limits} on requests. */
     public EngineConfig withLimits(final RequestLimits requestLimits)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpu,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus,
             requestLimits, inboundBufferSize);
     }
 
@@ -82,7 +78,7 @@ public final class EngineConfig
      */
     public EngineConfig withInboundBufferSize(final int bytes)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpu, limits,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, limits,
             bytes);
     }
 
@@ -98,10 +94,10 @@ public final class EngineConfig
         return latencyHistograms;
     }
 
-    /** The CPU the matcher thread is pinned to, or -1. */
-    public int matcherCpu()
+    /** The CPUs the matcher thread is pinned to; {@link CpuSet#NONE} if it is not. */
+    public CpuSet matcherCpus()
     {
-        return matcherCpu;
+        return matcherCpus;
     }
 
     public static EngineConfig defaults()

@@ -1,5 +1,6 @@
 package io.mist.server;
 
+import io.mist.engine.CpuSet;
 import io.mist.engine.EngineConfig;
 import io.mist.engine.RequestLimits;
 import io.mist.engine.ring.WaitStrategyKind;
@@ -165,10 +166,17 @@ public final class MistCommand implements Callable<Integer>
             "for good). Default: ${DEFAULT-VALUE}.")
     String idleTimeout;
 
-    @Option(names = "--matcher-cpu", paramLabel = "CPU", defaultValue = "-1",
-        description = "Pin the matcher thread to this CPU (Linux, with taskset); -1 leaves it to the scheduler. " +
+    @Option(names = "--matcher-cpu", paramLabel = "CPUS", defaultValue = "auto",
+        description = "Pin the matcher thread to these CPUs (Linux, with taskset; a list such as 1, 2-3 or 1,3); " +
+            "none leaves it to the scheduler; auto: on a process that may use exactly two CPUs, the matcher and the " +
+            "IO threads share the last of them (a hand-off between them is then cheaper), elsewhere none. " +
             "Default: ${DEFAULT-VALUE}.")
-    int matcherCpu;
+    String matcherCpu;
+
+    @Option(names = "--io-cpus", paramLabel = "CPUS", defaultValue = "auto",
+        description = "Pin the connection IO threads to these CPUs, as --matcher-cpu (a list, none or auto). " +
+            "Default: ${DEFAULT-VALUE}.")
+    String ioCpus;
 
     @Option(names = "--tcp-nodelay", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Send small writes at once (TCP_NODELAY); --no-tcp-nodelay lets Nagle coalesce them. " +
@@ -313,10 +321,12 @@ public final class MistCommand implements Callable<Integer>
                     uris.add(named("--listeners", () -> ListenerUri.parse(listener)));
                 }
             }
+            final CpuSet allowedCpus = CpuSet.allowed();
             final EngineConfig engine = new EngineConfig(ringSize,
                 named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy)),
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
-                .withLatencyHistograms(latencyHistograms).withMatcherCpu(matcherCpu)
+                .withLatencyHistograms(latencyHistograms)
+                .withMatcherCpus(CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus))
                 .withInboundBufferSize(ByteSize.parse("--inbound-buffer-size", inboundBufferSize))
                 .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
                     maxSubscriptions, maxDistinctTags));
@@ -329,7 +339,8 @@ public final class MistCommand implements Callable<Integer>
                         ByteSize.parse("--read-size", readSize)))
                     .withConnectionLimits(new ConnectionLimits(maxConnections, maxConnectionsPerIp,
                         Durations.parse("--handshake-timeout", handshakeTimeout),
-                        Durations.parse("--idle-timeout", idleTimeout)));
+                        Durations.parse("--idle-timeout", idleTimeout)))
+                    .withIoCpus(CpuSet.parse("--io-cpus", ioCpus, allowedCpus));
             return new ServerConfig(uris, named("--log-level", () -> LogLevel.parse(logLevel)), engine, transport,
                 tlsCert, tlsKey, authenticator, TokenSource.of(token, given("--token"), tokenFile,
                     given("--token-file")), allowAnonymous && authenticator != null && !authenticator.isBlank())

@@ -114,7 +114,11 @@ class CommandLineTest
     {
         final ServerConfig defaults = parse("--server").toConfig();
         assertEquals(true, defaults.engine().latencyHistograms());
-        assertEquals(-1, defaults.engine().matcherCpu());
+        final io.mist.engine.CpuSet auto = io.mist.engine.CpuSet.auto(io.mist.engine.CpuSet.allowed());
+        assertEquals(auto, defaults.engine().matcherCpus(), "the matcher's CPU is auto by default");
+        assertEquals(auto, defaults.transport().ioCpus(), "the IO threads' CPUs are auto by default");
+        assertEquals(io.mist.engine.CpuSet.NONE, parse("--server", "--matcher-cpu", "none", "--io-cpus", "-1")
+            .toConfig().engine().matcherCpus());
         assertEquals(java.time.Duration.ZERO, defaults.statsInterval());
         assertEquals(io.mist.transport.SocketTuning.DEFAULTS, defaults.transport().socketTuning());
         assertEquals(io.mist.engine.RequestLimits.DEFAULTS, defaults.engine().limits());
@@ -125,11 +129,12 @@ class CommandLineTest
         assertEquals(new io.mist.engine.RequestLimits(8, 64, 3), parse("--server", "--max-tags", "8",
             "--max-tag-length", "64", "--max-subscriptions", "3").toConfig().engine().limits());
 
-        final ServerConfig config = parse("--server", "--no-latency-histograms", "--matcher-cpu", "1",
+        final ServerConfig config = parse("--server", "--no-latency-histograms", "--matcher-cpu", "0", "--io-cpus", "0",
             "--stats-interval", "30s", "--no-tcp-nodelay", "--socket-send-buffer", "1m", "--socket-receive-buffer",
             "512k", "--write-batch-size", "256k", "--read-size", "1m").toConfig();
         assertEquals(false, config.engine().latencyHistograms());
-        assertEquals(1, config.engine().matcherCpu());
+        assertEquals("0", config.engine().matcherCpus().toString());
+        assertEquals("0", config.transport().ioCpus().toString());
         assertEquals(java.time.Duration.ofSeconds(30), config.statsInterval());
         assertEquals(new io.mist.transport.SocketTuning(false, 1 << 20, 512 << 10, 256 << 10, 1 << 20),
             config.transport().socketTuning());
@@ -149,7 +154,14 @@ class CommandLineTest
         assertBad("--read-size must be between 4k and 16m, got 1024", "--server", "--read-size", "1k");
         assertBad("--read-size: invalid size", "--server", "--read-size", "big");
         assertBad("--socket-send-buffer: invalid size", "--server", "--socket-send-buffer", "-5");
-        assertBad("--matcher-cpu must be a CPU number", "--server", "--matcher-cpu", "-2");
+        assertBad("--matcher-cpu must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got -2", "--server",
+            "--matcher-cpu", "-2");
+        assertBad("--io-cpus must be auto, none or a list of CPUs", "--server", "--io-cpus", "1-0");
+        if (!io.mist.engine.CpuSet.allowed().isEmpty())
+        {
+            assertBad("--io-cpus names CPU 65535, which this process may not run on (it may use CPUs ", "--server",
+                "--io-cpus", "0,65535");
+        }
         assertBad("--max-tags, --max-tag-length, --max-subscriptions and --max-distinct-tags must be at least 1",
             "--server", "--max-subscriptions", "0");
         assertBad("--max-distinct-tags must be at least 1", "--server", "--max-distinct-tags", "0");

@@ -40,13 +40,27 @@ final class ServerProcess implements AutoCloseable
     /** Starts {@code mist} with {@code args} in a JVM given {@code jvmOptions} too ({@code -XX:...}). */
     static ServerProcess start(final List<String> jvmOptions, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of(
+        return startUnder(List.of(), jvmOptions, args);
+    }
+
+    /** Starts {@code mist} as {@link #start(List, String...)}, its command led by {@code launcher} (taskset -c 0,1). */
+    static ServerProcess startUnder(final List<String> launcher, final List<String> jvmOptions, final String... args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(
             Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** The server's process id (a launcher such as taskset replaces itself with it). */
+    long pid()
+    {
+        return process.pid();
     }
 
     /** The port of the listener whose log line names {@code label} ({@code TCP}, {@code WS}, {@code HTTP}, ...). */

@@ -1,5 +1,6 @@
 package io.mist.transport;
 
+import io.mist.engine.CpuSet;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -10,12 +11,16 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The IO threads every listener shares: native epoll where available, NIO otherwise. One acceptor thread and
- * {@link TransportConfig#ioThreads()} connection threads. Created and closed by the server's main thread.
+ * {@link TransportConfig#ioThreads()} connection threads, pinned to {@link TransportConfig#ioCpus()} if asked. Created
+ * and closed by the server's main thread.
  */
 public final class EventLoops implements AutoCloseable
 {
@@ -28,8 +33,27 @@ public final class EventLoops implements AutoCloseable
         this.epoll = Epoll.isAvailable();
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-accept", true), factory);
-        this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mist-io", true),
-            factory);
+        final CpuSet cpus = config.ioCpus();
+        this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mist-io", true)
+        {
+            @Override
+            public Thread newThread(final Runnable runnable)
+            {
+                return super.newThread(cpus.isEmpty() ? runnable : () ->
+                {
+                    cpus.pinCurrentThread();
+                    runnable.run();
+                });
+            }
+        }, factory);
+        if (!cpus.isEmpty())
+        {
+            // Netty starts a loop's thread at its first task: start them all now, so they are pinned at start (and a
+            // taskset on the whole process later, as the harness's --pin, is not undone by a thread started after it).
+            final List<Future<?>> started = new ArrayList<>();
+            workers.forEach(loop -> started.add(loop.submit(() -> { })));
+            started.forEach(Future::syncUninterruptibly);
+        }
     }
 
     /** "epoll" or "nio". */

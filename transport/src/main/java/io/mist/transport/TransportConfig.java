@@ -1,5 +1,7 @@
 package io.mist.transport;
 
+import io.mist.engine.CpuSet;
+
 import java.util.List;
 
 /**
@@ -16,6 +18,7 @@ public final class TransportConfig
     private final java.util.concurrent.atomic.AtomicReference<List<String>> allowedOrigins;
     private final SocketTuning socket;
     private final ConnectionLimits connectionLimits;
+    private final CpuSet ioCpus;
 
     /**
      * @param maxFrameSize the largest request frame in bytes; larger frames are refused with an error reply.
@@ -45,28 +48,42 @@ public final class TransportConfig
         this.allowedOrigins = new java.util.concurrent.atomic.AtomicReference<>(checkedOrigins(allowedOrigins));
         this.socket = SocketTuning.DEFAULTS;
         this.connectionLimits = ConnectionLimits.DEFAULTS;
+        this.ioCpus = CpuSet.NONE;
     }
 
     private TransportConfig(final TransportConfig base, final SocketTuning socket,
-        final ConnectionLimits connectionLimits)
+        final ConnectionLimits connectionLimits, final CpuSet ioCpus)
     {
         this.maxFrameSize = base.maxFrameSize;
         this.ioThreads = base.ioThreads;
         this.allowedOrigins = base.allowedOrigins;
         this.socket = socket;
         this.connectionLimits = connectionLimits;
+        this.ioCpus = ioCpus;
     }
 
     /** This configuration with {@code tuning} for accepted sockets and their writes. */
     public TransportConfig withSocketTuning(final SocketTuning tuning)
     {
-        return new TransportConfig(this, tuning, connectionLimits);
+        return new TransportConfig(this, tuning, connectionLimits, ioCpus);
     }
 
     /** This configuration with {@code limits} on each listener's connections. */
     public TransportConfig withConnectionLimits(final ConnectionLimits limits)
     {
-        return new TransportConfig(this, socket, limits);
+        return new TransportConfig(this, socket, limits, ioCpus);
+    }
+
+    /** This configuration with the connection IO threads pinned to {@code cpus} ({@link CpuSet#NONE}: not). */
+    public TransportConfig withIoCpus(final CpuSet cpus)
+    {
+        return new TransportConfig(this, socket, connectionLimits, cpus);
+    }
+
+    /** The CPUs the connection IO threads are pinned to; {@link CpuSet#NONE} if they are not. */
+    public CpuSet ioCpus()
+    {
+        return ioCpus;
     }
 
     /** Limits on each listener's connections. */

@@ -1,0 +1,179 @@
+package io.mist.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+
+/**
+ * CPUs a data-path thread is pinned to ({@code --matcher-cpu}, {@code --io-cpus}), in {@code taskset}'s list syntax
+ * ({@code 1}, {@code 0-3}, {@code 1,3}); the empty set leaves the thread to the scheduler. Immutable; parsed on the
+ * server's main thread, applied by each pinned thread to itself at its start.
+ */
+public final class CpuSet
+{
+    /** Not pinned: the scheduler decides. */
+    public static final CpuSet NONE = new CpuSet(new BitSet(), "none");
+    private static final int MAX_CPU = 65_535;
+
+    private final BitSet cpus;
+    private final String list;
+
+    private CpuSet(final BitSet cpus, final String list)
+    {
+        this.cpus = cpus;
+        this.list = list;
+    }
+
+    /**
+     * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for {@link #auto(CpuSet)}; else a list of CPUs,
+     * each of which this process must be allowed to run on ({@code allowed}; empty when unknown, which checks
+     * nothing).
+     *
+     * @throws IllegalArgumentException naming {@code flag}, for a value that is none of these.
+     */
+    public static CpuSet parse(final String flag, final String value, final CpuSet allowed)
+    {
+        final String text = value.trim();
+        if (text.equalsIgnoreCase("none") || text.equals("-1"))
+        {
+            return NONE;
+        }
+        if (text.equalsIgnoreCase("auto"))
+        {
+            return auto(allowed);
+        }
+        final CpuSet parsed = list(text);
+        if (parsed == null)
+        {
+            throw new IllegalArgumentException(flag + " must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got " +
+                value);
+        }
+        if (!allowed.isEmpty())
+        {
+            final BitSet outside = (BitSet)parsed.cpus.clone();
+            outside.andNot(allowed.cpus);
+            if (!outside.isEmpty())
+            {
+                throw new IllegalArgumentException(flag + " names CPU " + outside.nextSetBit(0) +
+                    ", which this process may not run on (it may use CPUs " + allowed.list + ")");
+            }
+        }
+        return parsed;
+    }
+
+    /**
+     * {@code auto}: on a process allowed exactly two CPUs, the last of them, for the matcher and the IO threads alike.
+     * A hand-off between an IO thread and the matcher is then a wake-up on the same CPU instead of an interrupt to
+     * the other one (dear under a hypervisor), and the other CPU is left to the kernel's network work, the JVM's own
+     * threads and whatever else runs there (perf-results, fourteenth session). Elsewhere: not pinned.
+     */
+    public static CpuSet auto(final CpuSet allowed)
+    {
+        if (allowed.cpus.cardinality() != 2)
+        {
+            return NONE;
+        }
+        final int last = allowed.cpus.length() - 1;
+        final BitSet one = new BitSet();
+        one.set(last);
+        return new CpuSet(one, Integer.toString(last));
+    }
+
+    /** The CPUs this process may run on (Linux: {@code Cpus_allowed_list} of /proc/self/status); empty if unknown. */
+    public static CpuSet allowed()
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("Cpus_allowed_list:"))
+                {
+                    final CpuSet parsed = list(line.substring("Cpus_allowed_list:".length()).trim());
+                    return parsed == null ? NONE : parsed;
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // not Linux, or /proc not mounted: nothing known, nothing checked
+        }
+        return NONE;
+    }
+
+    /** A list such as "0-2,5", or null if it is not one. */
+    static CpuSet list(final String text)
+    {
+        if (text.isEmpty())
+        {
+            return null;
+        }
+        final BitSet cpus = new BitSet();
+        for (final String raw : text.split(",", -1))
+        {
+            final String part = raw.trim();
+            final int dash = part.indexOf('-');
+            final int first = cpu(dash < 0 ? part : part.substring(0, dash).trim());
+            final int last = dash < 0 ? first : cpu(part.substring(dash + 1).trim());
+            if (first < 0 || last < first)
+            {
+                return null;
+            }
+            cpus.set(first, last + 1);
+        }
+        return new CpuSet(cpus, text);
+    }
+
+    private static int cpu(final String text)
+    {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9'))
+        {
+            return -1;
+        }
+        final int cpu = Integer.parseInt(text);
+        return cpu > MAX_CPU ? -1 : cpu;
+    }
+
+    /** Whether this is {@link #NONE}: no pinning. */
+    public boolean isEmpty()
+    {
+        return cpus.isEmpty();
+    }
+
+    /** Whether {@code cpu} is in this set. */
+    public boolean contains(final int cpu)
+    {
+        return cpus.get(cpu);
+    }
+
+    /**
+     * Pins the calling thread to these CPUs (nothing for {@link #NONE}); if that fails, logs a warning naming the
+     * thread and leaves it unpinned.
+     */
+    public void pinCurrentThread()
+    {
+        if (!isEmpty())
+        {
+            CpuAffinity.pinCurrentThread(list);
+        }
+    }
+
+    /** taskset's list, or "none". */
+    @Override
+    public String toString()
+    {
+        return list;
+    }
+
+    @Override
+    public boolean equals(final Object other)
+    {
+        return other instanceof CpuSet && ((CpuSet)other).cpus.equals(cpus);
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return cpus.hashCode();
+    }
+}

@@ -1,0 +1,130 @@
+package io.mist.server;
+
+import io.mist.engine.CpuSet;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The data path's threads land on the CPUs {@code --matcher-cpu} and {@code --io-cpus} say: by default, on a process
+ * allowed two CPUs, the matcher and every IO thread share the last one while the JVM's other threads keep both. A real
+ * server process started under {@code taskset} on two CPUs; the threads' affinity read from /proc.
+ */
+class CpuPinningTest
+{
+    @Test
+    void byDefaultOnTwoCpusTheMatcherAndIoThreadsShareTheLast() throws Exception
+    {
+        final int[] two = twoCpus();
+        final Map<String, String> cpus = threadCpus(two, "--io-threads", "2");
+        final String last = Integer.toString(two[1]);
+        assertEquals(last, cpus.get("mist-matcher"), cpus.toString());
+        assertEquals(List.of(last, last), io(cpus), "every IO thread, started and pinned at start: " + cpus);
+        assertTrue(both(two, cpus.get("mist-accept-1-1")), "the acceptor is not on the data path: " + cpus);
+        assertTrue(both(two, cpus.get("VM Thread")), "the JVM's threads keep both CPUs: " + cpus);
+    }
+
+    @Test
+    void noneLeavesThemToTheSchedulerAndAListIsFollowed() throws Exception
+    {
+        final int[] two = twoCpus();
+        final Map<String, String> unpinned = threadCpus(two, "--matcher-cpu", "none", "--io-cpus", "none");
+        assertTrue(both(two, unpinned.get("mist-matcher")), unpinned.toString());
+        assertEquals(1, io(unpinned).size(), unpinned.toString());
+        assertTrue(both(two, io(unpinned).get(0)), unpinned.toString());
+
+        final Map<String, String> apart = threadCpus(two, "--matcher-cpu", Integer.toString(two[1]), "--io-cpus",
+            Integer.toString(two[0]));
+        assertEquals(Integer.toString(two[1]), apart.get("mist-matcher"), apart.toString());
+        assertEquals(List.of(Integer.toString(two[0])), io(apart), apart.toString());
+    }
+
+    /** The CPU lists of the IO threads (mist-io-N-M). */
+    private static List<String> io(final Map<String, String> cpus)
+    {
+        final List<String> lists = new ArrayList<>();
+        cpus.forEach((name, list) ->
+        {
+            if (name.startsWith("mist-io-"))
+            {
+                lists.add(list);
+            }
+        });
+        return lists;
+    }
+
+    /** Two CPUs this JVM may use, or the test is skipped. */
+    private static int[] twoCpus()
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux's /proc");
+        final CpuSet allowed = CpuSet.allowed();
+        final List<Integer> found = new ArrayList<>();
+        for (int cpu = 0; cpu < 65_536 && found.size() < 2; cpu++)
+        {
+            if (allowed.contains(cpu))
+            {
+                found.add(cpu);
+            }
+        }
+        assumeTrue(found.size() == 2, "needs two CPUs, this process may use " + allowed);
+        return new int[] {found.get(0), found.get(1)};
+    }
+
+    private static boolean both(final int[] two, final String list)
+    {
+        return list != null && CpuSet.parse("--x", list, CpuSet.NONE)
+            .equals(CpuSet.parse("--x", two[0] + "," + two[1], CpuSet.NONE));
+    }
+
+    /** Each thread's name and Cpus_allowed_list, of a server started under {@code taskset -c A,B} with {@code args}. */
+    private static Map<String, String> threadCpus(final int[] two, final String... args) throws Exception
+    {
+        final List<String> all = new ArrayList<>(List.of("--server", "--listeners", "tcp://127.0.0.1:0"));
+        all.addAll(List.of(args));
+        try (ServerProcess process = ServerProcess.startUnder(List.of("taskset", "-c", two[0] + "," + two[1]),
+            List.of(), all.toArray(new String[0])))
+        {
+            // a connection served, so that an IO thread exists even where nothing started it early
+            try (TestClient client = new TestClient(new InetSocketAddress("127.0.0.1", process.awaitPort("TCP"))))
+            {
+                assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}",
+                    client.send("{\"command\":\"ping\"}").read());
+            }
+            final Map<String, String> cpus = new TreeMap<>();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task")))
+            {
+                for (final Path task : (Iterable<Path>)tasks::iterator)
+                {
+                    cpus.put(Files.readString(task.resolve("comm")).trim(), allowedList(task));
+                }
+            }
+            assertFalse(cpus.isEmpty(), process.log());
+            return cpus;
+        }
+    }
+
+    private static String allowedList(final Path task) throws IOException
+    {
+        for (final String line : Files.readAllLines(task.resolve("status")))
+        {
+            if (line.startsWith("Cpus_allowed_list:"))
+            {
+                return line.substring("Cpus_allowed_list:".length()).trim();
+            }
+        }
+        return null;
+    }
+}
