@@ -140,6 +140,12 @@ public final class CpuSet
         return cpus.isEmpty();
     }
 
+    /** How many CPUs: 0 for {@link #NONE}. */
+    public int size()
+    {
+        return cpus.cardinality();
+    }
+
     /** Whether {@code cpu} is in this set. */
     public boolean contains(final int cpu)
     {

@@ -61,7 +61,7 @@ public final class Engine implements AutoCloseable
         matcher.limits(limits);
         this.shared = new SharedFrames(payloads, config.inboundBufferSize());
         matcher.share(shared);
-        final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create();
+        final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create(config.matcherSpins());
         this.disruptor = new Disruptor<>(() -> new InboundEvent(payloads), config.ringSize(), runnable ->
         {
             final Thread thread = new Thread(config.matcherCpus().isEmpty() ? runnable : () ->

@@ -24,16 +24,19 @@ public final class EngineConfig
     private final int clientBufferSize;
     private final boolean latencyHistograms;
     private final CpuSet matcherCpus;
+    private final boolean producersOnMatcherCpu;
     private final RequestLimits limits;
     private final int inboundBufferSize;
 
     public EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize)
     {
-        this(ringSize, waitStrategy, clientBufferSize, true, CpuSet.NONE, RequestLimits.DEFAULTS, DEFAULT_INBOUND_BUFFER_SIZE);
+        this(ringSize, waitStrategy, clientBufferSize, true, CpuSet.NONE, false, RequestLimits.DEFAULTS,
+            DEFAULT_INBOUND_BUFFER_SIZE);
     }
 
     private EngineConfig(final int ringSize, final WaitStrategyKind waitStrategy, final int clientBufferSize,
-        final boolean latencyHistograms, final CpuSet matcherCpus, final RequestLimits limits, final int inboundBufferSize)
+        final boolean latencyHistograms, final CpuSet matcherCpus, final boolean producersOnMatcherCpu,
+        final RequestLimits limits, final int inboundBufferSize)
     {
         this.limits = limits;
         requirePowerOfTwo("--ring-size", ringSize, 64, 1 << 24);
@@ -49,26 +52,31 @@ public final class EngineConfig
         this.clientBufferSize = clientBufferSize;
         this.latencyHistograms = latencyHistograms;
         this.matcherCpus = matcherCpus;
+        this.producersOnMatcherCpu = producersOnMatcherCpu;
     }
 
     /** This configuration with latency histograms recorded (the default) or not. */
     public EngineConfig withLatencyHistograms(final boolean enabled)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpus, limits,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpus, producersOnMatcherCpu, limits,
             inboundBufferSize);
     }
 
-    /** This configuration with the matcher thread pinned to {@code cpus} ({@link CpuSet#NONE}, the default: not). */
-    public EngineConfig withMatcherCpus(final CpuSet cpus)
+    /**
+     * This configuration with the matcher thread pinned to {@code cpus} ({@link CpuSet#NONE}, the default: not), and
+     * whether every IO thread is pinned to that same one CPU: then the matcher does not spin after work before it
+     * parks, since no IO thread can publish while it spins.
+     */
+    public EngineConfig withMatcherCpus(final CpuSet cpus, final boolean ioThreadsOnTheSameCpu)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpus, limits,
-            inboundBufferSize);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, cpus,
+            ioThreadsOnTheSameCpu, limits, inboundBufferSize);
     }
 
     /** This configuration with {@code limits} on requests. */
     public EngineConfig withLimits(final RequestLimits requestLimits)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, producersOnMatcherCpu,
             requestLimits, inboundBufferSize);
     }
 
@@ -78,7 +86,7 @@ public final class EngineConfig
      */
     public EngineConfig withInboundBufferSize(final int bytes)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, limits,
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, producersOnMatcherCpu, limits,
             bytes);
     }
 
@@ -98,6 +106,12 @@ public final class EngineConfig
     public CpuSet matcherCpus()
     {
         return matcherCpus;
+    }
+
+    /** Whether the matcher spins briefly after work before it parks: not when the IO threads share its one CPU. */
+    public boolean matcherSpins()
+    {
+        return !producersOnMatcherCpu;
     }
 
     public static EngineConfig defaults()

@@ -21,6 +21,8 @@ class CpuSetTest
         }
         assertEquals("0-2, 5", set.toString(), "rendered as given, for taskset and the log");
         assertEquals(CpuSet.parse("--io-cpus", "0,1,2,5", CpuSet.NONE), set);
+        assertEquals(4, set.size());
+        assertEquals(0, CpuSet.NONE.size());
     }
 
     @Test

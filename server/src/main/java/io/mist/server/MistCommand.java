@@ -322,11 +322,13 @@ public final class MistCommand implements Callable<Integer>
                 }
             }
             final CpuSet allowedCpus = CpuSet.allowed();
+            final CpuSet matcherCpus = CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus);
+            final CpuSet ioCpuSet = CpuSet.parse("--io-cpus", ioCpus, allowedCpus);
             final EngineConfig engine = new EngineConfig(ringSize,
                 named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy)),
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms)
-                .withMatcherCpus(CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus))
+                .withMatcherCpus(matcherCpus, matcherCpus.size() == 1 && matcherCpus.equals(ioCpuSet))
                 .withInboundBufferSize(ByteSize.parse("--inbound-buffer-size", inboundBufferSize))
                 .withLimits(new RequestLimits(maxTags, ByteSize.parse("--max-tag-length", maxTagLength),
                     maxSubscriptions, maxDistinctTags));
@@ -340,7 +342,7 @@ public final class MistCommand implements Callable<Integer>
                     .withConnectionLimits(new ConnectionLimits(maxConnections, maxConnectionsPerIp,
                         Durations.parse("--handshake-timeout", handshakeTimeout),
                         Durations.parse("--idle-timeout", idleTimeout)))
-                    .withIoCpus(CpuSet.parse("--io-cpus", ioCpus, allowedCpus));
+                    .withIoCpus(ioCpuSet);
             return new ServerConfig(uris, named("--log-level", () -> LogLevel.parse(logLevel)), engine, transport,
                 tlsCert, tlsKey, authenticator, TokenSource.of(token, given("--token"), tokenFile,
                     given("--token-file")), allowAnonymous && authenticator != null && !authenticator.isBlank())

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +118,7 @@ class CommandLineTest
         final io.mist.engine.CpuSet auto = io.mist.engine.CpuSet.auto(io.mist.engine.CpuSet.allowed());
         assertEquals(auto, defaults.engine().matcherCpus(), "the matcher's CPU is auto by default");
         assertEquals(auto, defaults.transport().ioCpus(), "the IO threads' CPUs are auto by default");
+        assertEquals(auto.isEmpty(), defaults.engine().matcherSpins(), "no spinning where they share one CPU");
         assertEquals(io.mist.engine.CpuSet.NONE, parse("--server", "--matcher-cpu", "none", "--io-cpus", "-1")
             .toConfig().engine().matcherCpus());
         assertEquals(java.time.Duration.ZERO, defaults.statsInterval());
@@ -135,6 +137,13 @@ class CommandLineTest
         assertEquals(false, config.engine().latencyHistograms());
         assertEquals("0", config.engine().matcherCpus().toString());
         assertEquals("0", config.transport().ioCpus().toString());
+        assertFalse(config.engine().matcherSpins(), "the IO thread cannot publish while the matcher spins on its CPU");
+        assertTrue(parse("--server", "--matcher-cpu", "0", "--io-cpus", "none").toConfig().engine().matcherSpins());
+        if (io.mist.engine.CpuSet.allowed().contains(1))
+        {
+            assertTrue(parse("--server", "--matcher-cpu", "0-1", "--io-cpus", "0-1").toConfig().engine()
+                .matcherSpins(), "on two CPUs an IO thread may publish while the matcher spins");
+        }
         assertEquals(java.time.Duration.ofSeconds(30), config.statsInterval());
         assertEquals(new io.mist.transport.SocketTuning(false, 1 << 20, 512 << 10, 256 << 10, 1 << 20),
             config.transport().socketTuning());

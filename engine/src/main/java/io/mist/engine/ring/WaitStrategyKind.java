@@ -29,7 +29,11 @@ public enum WaitStrategyKind
         return flagValue;
     }
 
-    public WaitStrategy create()
+    /**
+     * @param spin for {@link #BLOCK}: whether the matcher spins briefly after work before it parks (not when every
+     *     producer shares its one CPU); the other kinds poll by nature.
+     */
+    public WaitStrategy create(final boolean spin)
     {
         switch (this)
         {
@@ -38,7 +42,7 @@ public enum WaitStrategyKind
             case YIELD:
                 return new YieldingWaitStrategy();
             case BLOCK:
-                return new ParkingWaitStrategy();
+                return spin ? new ParkingWaitStrategy() : ParkingWaitStrategy.withoutSpinning();
             default:
                 return new SleepingWaitStrategy();
         }

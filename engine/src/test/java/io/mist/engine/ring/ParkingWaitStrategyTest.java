@@ -50,11 +50,31 @@ class ParkingWaitStrategyTest
         publishAndReceiveAll(true);
     }
 
+    /** Both again with a consumer that parks without spinning first ({@link ParkingWaitStrategy#withoutSpinning()}). */
+    @Test
+    void aConsumerThatDoesNotSpinIsWokenAlike()
+    {
+        publishAndReceiveAll(false, 0);
+        publishAndReceiveAll(true, 0);
+    }
+
+    @Test
+    void blockSpinsUnlessAskedNotTo()
+    {
+        assertEquals(ParkingWaitStrategy.SPINS, ((ParkingWaitStrategy)WaitStrategyKind.BLOCK.create(true)).spins());
+        assertEquals(0, ((ParkingWaitStrategy)WaitStrategyKind.BLOCK.create(false)).spins());
+    }
+
     private static void publishAndReceiveAll(final boolean holding)
+    {
+        publishAndReceiveAll(holding, ParkingWaitStrategy.SPINS);
+    }
+
+    private static void publishAndReceiveAll(final boolean holding, final int spins)
     {
         final int producers = 3;
         final int perProducer = 20_000;
-        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1));
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1), spins);
         final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 1024, DaemonThreadFactory.INSTANCE,
             ProducerType.MULTI, strategy);
         final long[] nextExpected = new long[producers];
@@ -122,7 +142,8 @@ class ParkingWaitStrategyTest
     @Test
     void aHeldWakeUpIsGivenAtTheOutermostRelease() throws Exception
     {
-        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1));
+        final ParkingWaitStrategy strategy =
+            new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1), ParkingWaitStrategy.SPINS);
         final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 64, DaemonThreadFactory.INSTANCE,
             ProducerType.MULTI, strategy);
         final CountDownLatch received = new CountDownLatch(1);
@@ -165,7 +186,8 @@ class ParkingWaitStrategyTest
                 return reads.incrementAndGet() <= SPINS_PLUS_LAST_CHECK ? wanted - 1 : wanted;
             }
         };
-        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1));
+        final ParkingWaitStrategy strategy =
+            new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1), ParkingWaitStrategy.SPINS);
         assertTimeoutPreemptively(Duration.ofSeconds(10),
             () -> assertEquals(wanted, strategy.waitFor(wanted, cursor, cursor, new NeverAlerted())));
     }
@@ -213,7 +235,7 @@ class ParkingWaitStrategyTest
     void haltWakesAParkedConsumer()
     {
         final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 64, DaemonThreadFactory.INSTANCE,
-            ProducerType.MULTI, new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1)));
+            ProducerType.MULTI, new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1), ParkingWaitStrategy.SPINS));
         disruptor.handleEventsWith((slot, sequence, endOfBatch) -> { });
         disruptor.start();
         assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
