@@ -13,16 +13,19 @@ import java.util.BitSet;
 public final class CpuSet
 {
     /** Not pinned: the scheduler decides. */
-    public static final CpuSet NONE = new CpuSet(new BitSet(), "none");
+    public static final CpuSet NONE = new CpuSet(new BitSet(), "none", false);
     private static final int MAX_CPU = 65_535;
 
     private final BitSet cpus;
     private final String list;
+    /** Chosen by {@link #auto(CpuSet)}, not asked for: a failure to pin is then no warning. */
+    private final boolean automatic;
 
-    private CpuSet(final BitSet cpus, final String list)
+    private CpuSet(final BitSet cpus, final String list, final boolean automatic)
     {
         this.cpus = cpus;
         this.list = list;
+        this.automatic = automatic;
     }
 
     /**
@@ -46,8 +49,8 @@ public final class CpuSet
         final CpuSet parsed = list(text);
         if (parsed == null)
         {
-            throw new IllegalArgumentException(flag + " must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got " +
-                value);
+            throw new IllegalArgumentException(flag +
+                " must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got " + value);
         }
         if (!allowed.isEmpty())
         {
@@ -77,7 +80,7 @@ public final class CpuSet
         final int last = allowed.cpus.length() - 1;
         final BitSet one = new BitSet();
         one.set(last);
-        return new CpuSet(one, Integer.toString(last));
+        return new CpuSet(one, Integer.toString(last), true);
     }
 
     /** The CPUs this process may run on (Linux: {@code Cpus_allowed_list} of /proc/self/status); empty if unknown. */
@@ -121,7 +124,7 @@ public final class CpuSet
             }
             cpus.set(first, last + 1);
         }
-        return new CpuSet(cpus, text);
+        return new CpuSet(cpus, text, false);
     }
 
     private static int cpu(final String text)
@@ -153,14 +156,14 @@ public final class CpuSet
     }
 
     /**
-     * Pins the calling thread to these CPUs (nothing for {@link #NONE}); if that fails, logs a warning naming the
-     * thread and leaves it unpinned.
+     * Pins the calling thread to these CPUs (nothing for {@link #NONE}); if that fails (no {@code taskset}, not Linux),
+     * logs it, as a warning unless the CPUs were chosen by {@code auto}, and leaves the thread unpinned.
      */
     public void pinCurrentThread()
     {
         if (!isEmpty())
         {
-            CpuAffinity.pinCurrentThread(list);
+            CpuAffinity.pinCurrentThread(list, !automatic);
         }
     }
 

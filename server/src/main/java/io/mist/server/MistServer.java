@@ -155,9 +155,10 @@ public final class MistServer implements AutoCloseable
             close();
             throw ex;
         }
-        LOG.info("mist started ({} IO, matcher wait strategy {}, ring {}, client buffer {} bytes, JSON scanned {} at "
-            + "a time)", loops.kind(), config.engine().waitStrategy(), config.engine().ringSize(),
-            config.engine().clientBufferSize(),
+        LOG.info("mist started ({} IO, {} IO threads on CPUs {}, matcher on CPUs {}, matcher wait strategy {}, "
+            + "ring {}, client buffer {} bytes, JSON scanned {} at a time)", loops.kind(), config.transport().ioThreads(),
+            anyIfNone(config.transport().ioCpus()), anyIfNone(config.engine().matcherCpus()),
+            config.engine().waitStrategy(), config.engine().ringSize(), config.engine().clientBufferSize(),
             MistJsonWriter.plainRunLanes() == 1 ? "a byte" : MistJsonWriter.plainRunLanes() + " bytes");
         if (MistJsonWriter.plainRunLanes() == 1)
         {
@@ -549,5 +550,10 @@ public final class MistServer implements AutoCloseable
     {
         final String message = ex.getMessage();
         return message == null ? ex.getClass().getSimpleName() : message;
+    }
+
+    private static String anyIfNone(final io.mist.engine.CpuSet cpus)
+    {
+        return cpus.isEmpty() ? "any" : cpus.toString();
     }
 }

@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CpuPinningTest
 {
+    /** Where {@link #threadCpus} puts the server's "mist started" line. */
+    private static final String STARTED = "(started)";
+
     @Test
     void byDefaultOnTwoCpusTheMatcherAndIoThreadsShareTheLast() throws Exception
     {
@@ -35,6 +38,8 @@ class CpuPinningTest
         assertEquals(List.of(last, last), io(cpus), "every IO thread, started and pinned at start: " + cpus);
         assertTrue(both(two, cpus.get("mist-accept-1-1")), "the acceptor is not on the data path: " + cpus);
         assertTrue(both(two, cpus.get("VM Thread")), "the JVM's threads keep both CPUs: " + cpus);
+        assertTrue(cpus.get(STARTED).contains("2 IO threads on CPUs " + last + ", matcher on CPUs " + last),
+            cpus.get(STARTED));
     }
 
     @Test
@@ -45,11 +50,43 @@ class CpuPinningTest
         assertTrue(both(two, unpinned.get("mist-matcher")), unpinned.toString());
         assertEquals(1, io(unpinned).size(), unpinned.toString());
         assertTrue(both(two, io(unpinned).get(0)), unpinned.toString());
+        assertTrue(unpinned.get(STARTED).contains("IO threads on CPUs any, matcher on CPUs any"),
+            unpinned.get(STARTED));
 
         final Map<String, String> apart = threadCpus(two, "--matcher-cpu", Integer.toString(two[1]), "--io-cpus",
             Integer.toString(two[0]));
         assertEquals(Integer.toString(two[1]), apart.get("mist-matcher"), apart.toString());
         assertEquals(List.of(Integer.toString(two[0])), io(apart), apart.toString());
+    }
+
+    /**
+     * Without taskset (PATH emptied for the server), CPUs chosen by auto leave the threads unpinned with an INFO line,
+     * while CPUs asked for by flag give a WARN line; the server runs either way.
+     */
+    @Test
+    void withoutTasksetAutoIsNewsAndAFlagIsAWarning() throws Exception
+    {
+        final int[] two = twoCpus();
+        final Path taskset = Stream.of("/usr/bin/taskset", "/bin/taskset").map(Path::of).filter(Files::isExecutable)
+            .findFirst().orElse(null);
+        assumeTrue(taskset != null, "needs taskset at /usr/bin or /bin");
+        final String auto = failedPin(taskset, two);
+        assertTrue(auto.contains(" INFO ") && auto.contains("to CPUs " + two[1]), auto);
+        final String asked = failedPin(taskset, two, "--matcher-cpu", Integer.toString(two[0]));
+        assertTrue(asked.contains(" WARN ") && asked.contains("to CPUs " + two[0]), asked);
+    }
+
+    /** The log line of the matcher's failed pinning, from a server that cannot find taskset. */
+    private static String failedPin(final Path taskset, final int[] two, final String... args) throws Exception
+    {
+        final List<String> all = new ArrayList<>(List.of("--server", "--listeners", "tcp://127.0.0.1:0"));
+        all.addAll(List.of(args));
+        try (ServerProcess process = ServerProcess.startUnder(List.of(taskset.toString(), "-c", two[0] + "," + two[1]),
+            Map.of("PATH", "/nonexistent"), List.of(), all.toArray(new String[0])))
+        {
+            process.awaitPort("TCP");
+            return process.awaitLine("Could not pin mist-matcher");
+        }
     }
 
     /** The CPU lists of the IO threads (mist-io-N-M). */
@@ -112,6 +149,7 @@ class CpuPinningTest
                 }
             }
             assertFalse(cpus.isEmpty(), process.log());
+            cpus.put(STARTED, process.awaitLine("mist started ("));
             return cpus;
         }
     }

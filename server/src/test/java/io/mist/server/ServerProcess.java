@@ -47,6 +47,13 @@ final class ServerProcess implements AutoCloseable
     static ServerProcess startUnder(final List<String> launcher, final List<String> jvmOptions, final String... args)
         throws IOException
     {
+        return startUnder(launcher, java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** As {@link #startUnder(List, List, String...)}, with {@code environment} set for the server. */
+    static ServerProcess startUnder(final List<String> launcher, final java.util.Map<String, String> environment,
+        final List<String> jvmOptions, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(
             Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
@@ -54,7 +61,9 @@ final class ServerProcess implements AutoCloseable
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
-        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        return new ServerProcess(builder.start());
     }
 
     /** The server's process id (a launcher such as taskset replaces itself with it). */
