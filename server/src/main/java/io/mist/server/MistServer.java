@@ -155,8 +155,9 @@ public final class MistServer implements AutoCloseable
             close();
             throw ex;
         }
-        LOG.info("mist started ({} IO, {} IO threads on CPUs {}, matcher on CPUs {}, matcher wait strategy {}, "
-            + "ring {}, client buffer {} bytes, JSON scanned {} at a time)", loops.kind(), config.transport().ioThreads(),
+        LOG.info("mist started ({} IO, {} on CPUs {}, matcher on CPUs {}, matcher wait strategy {}, "
+            + "ring {}, client buffer {} bytes, JSON scanned {} at a time)", loops.kind(),
+            config.transport().ioThreads() == 1 ? "1 IO thread" : config.transport().ioThreads() + " IO threads",
             anyIfNone(config.transport().ioCpus()), anyIfNone(config.engine().matcherCpus()),
             config.engine().waitStrategy(), config.engine().ringSize(), config.engine().clientBufferSize(),
             MistJsonWriter.plainRunLanes() == 1 ? "a byte" : MistJsonWriter.plainRunLanes() + " bytes");

@@ -50,7 +50,7 @@ class CpuPinningTest
         assertTrue(both(two, unpinned.get("mist-matcher")), unpinned.toString());
         assertEquals(1, io(unpinned).size(), unpinned.toString());
         assertTrue(both(two, io(unpinned).get(0)), unpinned.toString());
-        assertTrue(unpinned.get(STARTED).contains("IO threads on CPUs any, matcher on CPUs any"),
+        assertTrue(unpinned.get(STARTED).contains("IO thread on CPUs any, matcher on CPUs any"),
             unpinned.get(STARTED));
 
         final Map<String, String> apart = threadCpus(two, "--matcher-cpu", Integer.toString(two[1]), "--io-cpus",
