@@ -80,7 +80,7 @@ public final class CpuSet
         final int last = allowed.cpus.length() - 1;
         final BitSet one = new BitSet();
         one.set(last);
-        return new CpuSet(one, Integer.toString(last), true);
+        return new CpuSet(one, render(one), true);
     }
 
     /** The CPUs this process may run on (Linux: {@code Cpus_allowed_list} of /proc/self/status); empty if unknown. */
@@ -124,7 +124,24 @@ public final class CpuSet
             }
             cpus.set(first, last + 1);
         }
-        return new CpuSet(cpus, text, false);
+        return new CpuSet(cpus, render(cpus), false);
+    }
+
+    /** taskset's list of {@code cpus}, runs as ranges: "0-2,5". */
+    private static String render(final BitSet cpus)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int first = cpus.nextSetBit(0); first >= 0; first = cpus.nextSetBit(first + 1))
+        {
+            final int last = cpus.nextClearBit(first) - 1;
+            text.append(text.length() == 0 ? "" : ",").append(first);
+            if (last > first)
+            {
+                text.append('-').append(last);
+            }
+            first = last;
+        }
+        return text.toString();
     }
 
     private static int cpu(final String text)

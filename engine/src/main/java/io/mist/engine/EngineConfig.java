@@ -58,8 +58,8 @@ public final class EngineConfig
     /** This configuration with latency histograms recorded (the default) or not. */
     public EngineConfig withLatencyHistograms(final boolean enabled)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpus, producersOnMatcherCpu, limits,
-            inboundBufferSize);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, enabled, matcherCpus, producersOnMatcherCpu,
+            limits, inboundBufferSize);
     }
 
     /**
@@ -76,8 +76,8 @@ public final class EngineConfig
     /** This configuration with {@code limits} on requests. */
     public EngineConfig withLimits(final RequestLimits requestLimits)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, producersOnMatcherCpu,
-            requestLimits, inboundBufferSize);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus,
+            producersOnMatcherCpu, requestLimits, inboundBufferSize);
     }
 
     /**
@@ -86,8 +86,8 @@ public final class EngineConfig
      */
     public EngineConfig withInboundBufferSize(final int bytes)
     {
-        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus, producersOnMatcherCpu, limits,
-            bytes);
+        return new EngineConfig(ringSize, waitStrategy, clientBufferSize, latencyHistograms, matcherCpus,
+            producersOnMatcherCpu, limits, bytes);
     }
 
     /** Limits on tags and subscriptions. */

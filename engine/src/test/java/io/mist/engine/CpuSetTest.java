@@ -19,7 +19,8 @@ class CpuSetTest
         {
             assertEquals(cpu <= 2 || cpu == 5, set.contains(cpu), "CPU " + cpu);
         }
-        assertEquals("0-2, 5", set.toString(), "rendered as given, for taskset and the log");
+        assertEquals("0-2,5", set.toString(), "rendered as taskset takes it, for taskset and the log");
+        assertEquals("0-3,7,9-10", CpuSet.parse("--io-cpus", "10,9,7,0-1,2-3", CpuSet.NONE).toString());
         assertEquals(CpuSet.parse("--io-cpus", "0,1,2,5", CpuSet.NONE), set);
         assertEquals(4, set.size());
         assertEquals(0, CpuSet.NONE.size());

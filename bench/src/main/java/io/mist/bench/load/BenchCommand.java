@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer>
         int rounds;
 
         @Option(names = "--pin", description = "Pin each broker's process to CPU 0 and this harness to the other " +
-            "CPUs for the runs (taskset; Linux), then let them all run anywhere again.")
+            "CPUs for the runs (taskset; Linux), then give each thread back the CPUs it had.")
         boolean pin;
 
         /** Pins the brokers found on this machine and the harness, when --pin asks; close to undo. */
@@ -95,8 +95,8 @@ public final class BenchCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--pin needs at least 2 CPUs");
             }
-            // Each process's own affinity, read before any pinning (the JVM counts only the CPUs it may use).
-            final java.util.Map<Long, String> before = new java.util.LinkedHashMap<>();
+            // Each process's threads' own affinities, read before any pinning (the JVM counts only the CPUs it may use).
+            final java.util.Map<Long, java.util.Map<Long, String>> before = new java.util.LinkedHashMap<>();
             for (final Broker broker : list)
             {
                 final BrokerProcess process = BrokerProcess.listeningOn(broker.address().getPort());
@@ -105,10 +105,10 @@ public final class BenchCommand implements Callable<Integer>
                     throw new IllegalArgumentException("--pin: no process of this machine listens on " +
                         broker.name() + "'s port " + broker.address().getPort());
                 }
-                before.put(process.pid(), BrokerProcess.affinity(process.pid()));
+                before.put(process.pid(), BrokerProcess.threadAffinities(process.pid()));
             }
             final long self = ProcessHandle.current().pid();
-            before.put(self, BrokerProcess.affinity(self));
+            before.put(self, BrokerProcess.threadAffinities(self));
             final String others = "1-" + (Runtime.getRuntime().availableProcessors() - 1);
             for (final long pid : before.keySet())
             {
@@ -117,9 +117,9 @@ public final class BenchCommand implements Callable<Integer>
             System.out.println("pinned " + list.size() + " broker(s) to CPU 0, the harness to the others");
             return () ->
             {
-                for (final java.util.Map.Entry<Long, String> process : before.entrySet())
+                for (final java.util.Map.Entry<Long, java.util.Map<Long, String>> process : before.entrySet())
                 {
-                    BrokerProcess.pin(process.getKey(), process.getValue());
+                    BrokerProcess.restore(process.getKey(), process.getValue());
                 }
             };
         }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -130,17 +132,63 @@ final class BrokerProcess
         }
     }
 
-    /** The CPUs {@code pid} may run on now, in taskset's list syntax (e.g. "0,1"), to restore after pinning. */
-    static String affinity(final long pid) throws IOException, InterruptedException
+    /**
+     * The CPUs each thread of {@code pid} may run on now, in taskset's list syntax (e.g. "0-1"), by thread id: a broker
+     * may have pinned some of its threads itself (mist's matcher and IO threads, on two CPUs), and those pins are given
+     * back after the runs ({@link #restore}).
+     */
+    static Map<Long, String> threadAffinities(final long pid) throws IOException
     {
-        final Process taskset = new ProcessBuilder("taskset", "-c", "-p", Long.toString(pid))
-            .redirectErrorStream(true).start();
-        final String output = new String(taskset.getInputStream().readAllBytes()).trim();
-        if (taskset.waitFor() != 0 || output.lastIndexOf(": ") < 0)
+        final Map<Long, String> affinities = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
         {
-            throw new IOException("taskset -c -p " + pid + " failed: " + output);
+            for (final Path task : tasks)
+            {
+                try
+                {
+                    for (final String line : Files.readAllLines(task.resolve("status")))
+                    {
+                        if (line.startsWith("Cpus_allowed_list:"))
+                        {
+                            affinities.put(Long.parseLong(task.getFileName().toString()),
+                                line.substring("Cpus_allowed_list:".length()).trim());
+                        }
+                    }
+                }
+                catch (final IOException gone)
+                {
+                    // the thread ended meanwhile
+                }
+            }
         }
-        return output.substring(output.lastIndexOf(": ") + 2).trim();
+        if (!affinities.containsKey(pid))
+        {
+            throw new IOException("no affinity found for process " + pid + " in /proc");
+        }
+        return affinities;
+    }
+
+    /**
+     * Gives each thread of {@code pid} the CPUs it had in {@code before}; a thread started since gets those of the
+     * process's first thread. A thread that ended meanwhile is skipped.
+     */
+    static void restore(final long pid, final Map<Long, String> before) throws IOException, InterruptedException
+    {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : tasks)
+            {
+                final long tid = Long.parseLong(task.getFileName().toString());
+                final String cpus = before.getOrDefault(tid, before.get(pid));
+                final Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpus, Long.toString(tid))
+                    .redirectErrorStream(true).start();
+                final String output = new String(taskset.getInputStream().readAllBytes()).trim();
+                if (taskset.waitFor() != 0 && Files.exists(task))
+                {
+                    throw new IOException("taskset -p -c " + cpus + " " + tid + " failed: " + output);
+                }
+            }
+        }
     }
 
     private static long ticksPerSecond()

@@ -156,15 +156,49 @@ class LoadRunTest
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
             "--pin needs 2 CPUs");
         final long self = ProcessHandle.current().pid();
-        final String original = BrokerProcess.affinity(self);
-        final BenchCommand.Endpoints endpoints = new BenchCommand.Endpoints();
-        endpoints.pin = true;
-        // The broker is this JVM here, so the harness's pinning is what holds: every CPU but 0.
-        try (AutoCloseable pinned = endpoints.pinning(List.of(mist)))
+        // A thread pinned by its process to one CPU (as mist pins its data path on two CPUs) gets that pin back.
+        final java.util.concurrent.CompletableFuture<Long> tid = new java.util.concurrent.CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        final Thread pinnedByItsProcess = new Thread(() ->
         {
-            assertFalse(BrokerProcess.affinity(self).startsWith("0"), BrokerProcess.affinity(self));
+            try
+            {
+                tid.complete(Long.parseLong(java.nio.file.Files.readSymbolicLink(
+                    java.nio.file.Path.of("/proc/thread-self")).getFileName().toString()));
+                done.await();
+            }
+            catch (final Exception ex)
+            {
+                tid.completeExceptionally(ex);
+            }
+        }, "pinned-by-its-process");
+        pinnedByItsProcess.setDaemon(true);
+        pinnedByItsProcess.start();
+        // CPU 0: the one --pin takes the harness (this JVM) off, so the pin is moved and must be given back.
+        final String own = "0";
+        try
+        {
+            assertEquals(0, new ProcessBuilder("taskset", "-p", "-c", own, Long.toString(tid.get()))
+                .redirectErrorStream(true).start().waitFor());
+            final java.util.Map<Long, String> original = BrokerProcess.threadAffinities(self);
+            assertEquals(own, original.get(tid.get()));
+            final BenchCommand.Endpoints endpoints = new BenchCommand.Endpoints();
+            endpoints.pin = true;
+            // The broker is this JVM here, so the harness's pinning is what holds: every CPU but 0.
+            try (AutoCloseable pinned = endpoints.pinning(List.of(mist)))
+            {
+                final java.util.Map<Long, String> during = BrokerProcess.threadAffinities(self);
+                assertFalse(during.get(self).startsWith("0"), during.toString());
+                assertFalse(during.get(tid.get()).startsWith("0"), "moved with the rest: " + during);
+            }
+            final java.util.Map<Long, String> after = BrokerProcess.threadAffinities(self);
+            assertEquals(original.get(self), after.get(self));
+            assertEquals(own, after.get(tid.get()), "the thread's own pin given back, not the process's");
         }
-        assertEquals(original, BrokerProcess.affinity(self));
+        finally
+        {
+            done.countDown();
+        }
     }
 
     @Test
