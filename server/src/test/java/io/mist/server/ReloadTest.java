@@ -41,14 +41,14 @@ class ReloadTest
             assertEquals(101, upgrade(http, "https://a.example"));
             Files.writeString(file, "listeners: [tcp://127.0.0.1:0, http://127.0.0.1:0]\nmax-tags: 2\n" +
                 "allowed-origins: [https://b.example]\nlog-level: debug\nring-size: 2048\nmsgbus-ttl: 30s\n" +
-                "read-size: 1m\n");
+                "read-size: 1m\nmatcher-cpu: 0\n");
             mist.signal("HUP");
             final String line = mist.awaitLine("Reloaded the configuration (SIGHUP)");
             assertTrue(line.endsWith("Reloaded the configuration (SIGHUP): applied log INFO/TEXT -> DEBUG/TEXT; " +
                 "limits (--max-tags 2, --max-tag-length 1024, --max-subscriptions 10000); --allowed-origins " +
                 "https://b.example; needs a restart to change: --msgbus-queue-size/--msgbus-ttl/--msgbus-max-bytes/" +
-                "--msgbus-max-topics, --ring-size, --tcp-nodelay/--socket-send-buffer/--socket-receive-buffer/" +
-                "--write-batch-size/--read-size"), line);
+                "--msgbus-max-topics, --ring-size, --matcher-cpu/--io-cpus, --tcp-nodelay/--socket-send-buffer/" +
+                "--socket-receive-buffer/--write-batch-size/--read-size"), line);
             try (TestClient client = new TestClient(new InetSocketAddress("127.0.0.1", tcp)))
             {
                 client.send("{\"command\":\"publish\",\"tags\":[\"a\",\"b\",\"c\"],\"data\":\"x\"}");
