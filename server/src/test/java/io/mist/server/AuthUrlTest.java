@@ -116,11 +116,13 @@ class AuthUrlTest
         }
         Thread.sleep(600); // the answers arrive after the clients left
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (openConnections() != before && System.nanoTime() < deadline)
+        // At most as many as before: a connection of an earlier test may still have been closing when it was counted.
+        while (openConnections() > before && System.nanoTime() < deadline)
         {
             Thread.sleep(20);
         }
-        assertEquals(before, openConnections(), "every session was closed");
+        assertTrue(openConnections() <= before, "every session was closed: " + openConnections() + " open, " +
+            before + " before");
         try (TestClient client = authenticated("allow-after-gone"))
         {
             client.send("{\"command\":\"listall\"}");
