@@ -18,7 +18,7 @@ public final class CpuSet
 
     private final BitSet cpus;
     private final String list;
-    /** Chosen by {@link #auto(CpuSet)}, not asked for: a failure to pin is then no warning. */
+    /** Chosen by {@code auto}, not asked for: a failure to pin is then no warning. */
     private final boolean automatic;
 
     private CpuSet(final BitSet cpus, final String list, final boolean automatic)
@@ -29,13 +29,13 @@ public final class CpuSet
     }
 
     /**
-     * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for {@link #auto(CpuSet)}; else a list of CPUs,
-     * each of which this process must be allowed to run on ({@code allowed}; empty when unknown, which checks
-     * nothing).
+     * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for {@code auto}, the CPUs the caller chose
+     * ({@link #lastOfTwo}, {@link #firstOfTwo}); else a list of CPUs, each of which this process must be allowed to run
+     * on ({@code allowed}; empty when unknown, which checks nothing).
      *
      * @throws IllegalArgumentException naming {@code flag}, for a value that is none of these.
      */
-    public static CpuSet parse(final String flag, final String value, final CpuSet allowed)
+    public static CpuSet parse(final String flag, final String value, final CpuSet allowed, final CpuSet auto)
     {
         final String text = value.trim();
         if (text.equalsIgnoreCase("none") || text.equals("-1"))
@@ -44,7 +44,7 @@ public final class CpuSet
         }
         if (text.equalsIgnoreCase("auto"))
         {
-            return auto(allowed);
+            return auto;
         }
         final CpuSet parsed = list(text);
         if (parsed == null)
@@ -66,20 +66,31 @@ public final class CpuSet
     }
 
     /**
-     * {@code auto}: on a process allowed exactly two CPUs, the last of them, for the matcher and the IO threads alike.
-     * A hand-off between an IO thread and the matcher is then a wake-up on the same CPU instead of an interrupt to
-     * the other one (dear under a hypervisor), and the other CPU is left to the kernel's network work, the JVM's own
-     * threads and whatever else runs there (perf-results, fourteenth session). Elsewhere: not pinned.
+     * On a process allowed exactly two CPUs, the last of them; elsewhere {@link #NONE}. What {@code auto} gives the
+     * matcher, and the IO threads too when the matcher parks ({@code block}): a hand-off between an IO thread and the
+     * matcher is then a wake-up on the same CPU instead of an interrupt to the other one (dear under a hypervisor), and
+     * the other CPU is left to the kernel's network work, the JVM's own threads and whatever else runs there
+     * (perf-results, fourteenth session).
      */
-    public static CpuSet auto(final CpuSet allowed)
+    public static CpuSet lastOfTwo(final CpuSet allowed)
     {
-        if (allowed.cpus.cardinality() != 2)
-        {
-            return NONE;
-        }
-        final int last = allowed.cpus.length() - 1;
+        return allowed.cpus.cardinality() == 2 ? one(allowed.cpus.length() - 1) : NONE;
+    }
+
+    /**
+     * On a process allowed exactly two CPUs, the first of them; elsewhere {@link #NONE}. What {@code auto} gives the
+     * IO threads when the matcher polls ({@code busy-spin}, {@code yield}, {@code sleep}): the matcher then has the
+     * last CPU to itself, since an IO thread beside a polling matcher would run only when the scheduler preempts it.
+     */
+    public static CpuSet firstOfTwo(final CpuSet allowed)
+    {
+        return allowed.cpus.cardinality() == 2 ? one(allowed.cpus.nextSetBit(0)) : NONE;
+    }
+
+    private static CpuSet one(final int cpu)
+    {
         final BitSet one = new BitSet();
-        one.set(last);
+        one.set(cpu);
         return new CpuSet(one, render(one), true);
     }
 
@@ -164,6 +175,14 @@ public final class CpuSet
     public int size()
     {
         return cpus.cardinality();
+    }
+
+    /** Whether every CPU of {@code other} is in this set. */
+    public boolean containsAll(final CpuSet other)
+    {
+        final BitSet outside = (BitSet)other.cpus.clone();
+        outside.andNot(cpus);
+        return outside.isEmpty();
     }
 
     /** Whether {@code cpu} is in this set. */

@@ -9,19 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CpuSetTest
 {
-    private static final CpuSet TWO = CpuSet.parse("--x", "2,5", CpuSet.NONE);
+    private static final CpuSet TWO = CpuSet.parse("--x", "2,5", CpuSet.NONE, CpuSet.NONE);
 
     @Test
     void listsRangesAndBothTogetherParse()
     {
-        final CpuSet set = CpuSet.parse("--io-cpus", "0-2, 5", CpuSet.NONE);
+        final CpuSet set = CpuSet.parse("--io-cpus", "0-2, 5", CpuSet.NONE, CpuSet.NONE);
         for (int cpu = 0; cpu < 7; cpu++)
         {
             assertEquals(cpu <= 2 || cpu == 5, set.contains(cpu), "CPU " + cpu);
         }
         assertEquals("0-2,5", set.toString(), "rendered as taskset takes it, for taskset and the log");
-        assertEquals("0-3,7,9-10", CpuSet.parse("--io-cpus", "10,9,7,0-1,2-3", CpuSet.NONE).toString());
-        assertEquals(CpuSet.parse("--io-cpus", "0,1,2,5", CpuSet.NONE), set);
+        assertEquals("0-3,7,9-10", CpuSet.parse("--io-cpus", "10,9,7,0-1,2-3", CpuSet.NONE, CpuSet.NONE).toString());
+        assertEquals(CpuSet.parse("--io-cpus", "0,1,2,5", CpuSet.NONE, CpuSet.NONE), set);
         assertEquals(4, set.size());
         assertEquals(0, CpuSet.NONE.size());
     }
@@ -29,19 +29,33 @@ class CpuSetTest
     @Test
     void noneAndMinusOneMeanNotPinned()
     {
-        assertTrue(CpuSet.parse("--matcher-cpu", "none", TWO).isEmpty());
-        assertTrue(CpuSet.parse("--matcher-cpu", "-1", TWO).isEmpty());
+        assertTrue(CpuSet.parse("--matcher-cpu", "none", TWO, CpuSet.lastOfTwo(TWO)).isEmpty());
+        assertTrue(CpuSet.parse("--matcher-cpu", "-1", TWO, CpuSet.lastOfTwo(TWO)).isEmpty());
         assertEquals("none", CpuSet.NONE.toString());
     }
 
     @Test
-    void autoPinsToTheLastOfExactlyTwoAllowedCpus()
+    void autoIsWhatTheCallerChoseAndTheChoicesAreTheLastOrFirstOfExactlyTwo()
     {
-        assertEquals("5", CpuSet.parse("--matcher-cpu", "auto", TWO).toString());
-        assertEquals("5", CpuSet.auto(TWO).toString());
-        assertTrue(CpuSet.auto(CpuSet.parse("--x", "3", CpuSet.NONE)).isEmpty(), "one CPU: nothing to choose");
-        assertTrue(CpuSet.auto(CpuSet.parse("--x", "0-3", CpuSet.NONE)).isEmpty(), "more than two: the scheduler");
-        assertTrue(CpuSet.auto(CpuSet.NONE).isEmpty(), "unknown: the scheduler");
+        assertEquals("5", CpuSet.parse("--matcher-cpu", "auto", TWO, CpuSet.lastOfTwo(TWO)).toString());
+        assertEquals("2", CpuSet.parse("--io-cpus", "AUTO", TWO, CpuSet.firstOfTwo(TWO)).toString());
+        assertEquals("5", CpuSet.lastOfTwo(TWO).toString());
+        assertEquals("2", CpuSet.firstOfTwo(TWO).toString());
+        for (final String other : new String[] {"3", "0-3"})
+        {
+            final CpuSet allowed = CpuSet.parse("--x", other, CpuSet.NONE, CpuSet.NONE);
+            assertTrue(CpuSet.lastOfTwo(allowed).isEmpty(), "not two CPUs: the scheduler, " + other);
+            assertTrue(CpuSet.firstOfTwo(allowed).isEmpty(), "not two CPUs: the scheduler, " + other);
+        }
+        assertTrue(CpuSet.lastOfTwo(CpuSet.NONE).isEmpty(), "unknown: the scheduler");
+    }
+
+    @Test
+    void containsAllComparesSets()
+    {
+        assertTrue(TWO.containsAll(CpuSet.lastOfTwo(TWO)));
+        assertTrue(TWO.containsAll(CpuSet.NONE));
+        assertFalse(CpuSet.lastOfTwo(TWO).containsAll(TWO));
     }
 
     @Test
@@ -50,7 +64,7 @@ class CpuSetTest
         for (final String bad : new String[] {"", "x", "1-", "-", "3-1", "1,,2", "1.5", "99999999", "0x1", "-2"})
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> CpuSet.parse("--io-cpus", bad, CpuSet.NONE), bad);
+                () -> CpuSet.parse("--io-cpus", bad, CpuSet.NONE, CpuSet.NONE), bad);
             assertEquals("--io-cpus must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got " + bad,
                 ex.getMessage());
         }
@@ -60,10 +74,10 @@ class CpuSetTest
     void aCpuTheProcessMayNotUseIsRefused()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> CpuSet.parse("--matcher-cpu", "2-4", TWO));
+            () -> CpuSet.parse("--matcher-cpu", "2-4", TWO, CpuSet.NONE));
         assertEquals("--matcher-cpu names CPU 3, which this process may not run on (it may use CPUs 2,5)",
             ex.getMessage());
-        assertEquals("5", CpuSet.parse("--matcher-cpu", "5", TWO).toString());
+        assertEquals("5", CpuSet.parse("--matcher-cpu", "5", TWO, CpuSet.NONE).toString());
     }
 
     @Test

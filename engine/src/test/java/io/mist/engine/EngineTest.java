@@ -135,7 +135,8 @@ class EngineTest
             () -> new EngineConfig(1024, WaitStrategyKind.SLEEP, 5000)).getMessage().contains("--client-buffer-size"));
         assertTrue(assertThrows(IllegalArgumentException.class,
             () -> EngineConfig.defaults().withInboundBufferSize(4096)).getMessage().contains("--inbound-buffer-size"));
-        assertEquals(8 << 20, EngineConfig.defaults().withInboundBufferSize(8 << 20).withMatcherCpus(CpuSet.parse("--matcher-cpu", "1", CpuSet.NONE), true)
+        assertEquals(8 << 20, EngineConfig.defaults().withInboundBufferSize(8 << 20).withMatcherCpus(
+            CpuSet.parse("--matcher-cpu", "1", CpuSet.NONE, CpuSet.NONE), true)
             .withLatencyHistograms(false).inboundBufferSize(), "kept through the other settings");
     }
 }

@@ -169,7 +169,8 @@ public final class MistCommand implements Callable<Integer>
     @Option(names = "--matcher-cpu", paramLabel = "CPUS", defaultValue = "auto",
         description = "Pin the matcher thread to these CPUs (Linux, with taskset; a list such as 1, 2-3 or 1,3); " +
             "none leaves it to the scheduler; auto: on a process that may use exactly two CPUs, the matcher and the " +
-            "IO threads share the last of them (a hand-off between them is then cheaper), elsewhere none. " +
+            "IO threads share the last of them (a hand-off between them is then cheaper; a matcher that polls gets " +
+            "it to itself, the IO threads the first), elsewhere none. " +
             "Default: ${DEFAULT-VALUE}.")
     String matcherCpu;
 
@@ -321,11 +322,13 @@ public final class MistCommand implements Callable<Integer>
                     uris.add(named("--listeners", () -> ListenerUri.parse(listener)));
                 }
             }
+            final WaitStrategyKind waitKind = named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy));
             final CpuSet allowedCpus = CpuSet.allowed();
-            final CpuSet matcherCpus = CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus);
-            final CpuSet ioCpuSet = CpuSet.parse("--io-cpus", ioCpus, allowedCpus);
-            final EngineConfig engine = new EngineConfig(ringSize,
-                named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy)),
+            final CpuSet matcherCpus = CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus,
+                CpuSet.lastOfTwo(allowedCpus));
+            final CpuSet ioCpuSet = CpuSet.parse("--io-cpus", ioCpus, allowedCpus, waitKind == WaitStrategyKind.BLOCK ?
+                CpuSet.lastOfTwo(allowedCpus) : CpuSet.firstOfTwo(allowedCpus));
+            final EngineConfig engine = new EngineConfig(ringSize, waitKind,
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms)
                 .withMatcherCpus(matcherCpus, matcherCpus.size() == 1 && matcherCpus.equals(ioCpuSet))

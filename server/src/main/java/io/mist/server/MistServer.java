@@ -161,6 +161,14 @@ public final class MistServer implements AutoCloseable
             anyIfNone(config.transport().ioCpus()), anyIfNone(config.engine().matcherCpus()),
             config.engine().waitStrategy(), config.engine().ringSize(), config.engine().clientBufferSize(),
             MistJsonWriter.plainRunLanes() == 1 ? "a byte" : MistJsonWriter.plainRunLanes() + " bytes");
+        final io.mist.engine.CpuSet matcherCpus = config.engine().matcherCpus();
+        if (config.engine().waitStrategy() != io.mist.engine.ring.WaitStrategyKind.BLOCK && !matcherCpus.isEmpty()
+            && !config.transport().ioCpus().isEmpty() && matcherCpus.containsAll(config.transport().ioCpus()))
+        {
+            LOG.warn("The matcher polls ({}) on CPUs {}, and the IO threads are pinned there too: they run only when "
+                + "the scheduler preempts it. Give them other CPUs (--io-cpus) or let the matcher block "
+                + "(--wait-strategy block)", config.engine().waitStrategy(), matcherCpus);
+        }
         if (MistJsonWriter.plainRunLanes() == 1)
         {
             LOG.info("JSON strings are scanned a byte at a time: start java with --add-modules jdk.incubator.vector "

@@ -115,9 +115,14 @@ class CommandLineTest
     {
         final ServerConfig defaults = parse("--server").toConfig();
         assertEquals(true, defaults.engine().latencyHistograms());
-        final io.mist.engine.CpuSet auto = io.mist.engine.CpuSet.auto(io.mist.engine.CpuSet.allowed());
+        final io.mist.engine.CpuSet allowed = io.mist.engine.CpuSet.allowed();
+        final io.mist.engine.CpuSet auto = io.mist.engine.CpuSet.lastOfTwo(allowed);
         assertEquals(auto, defaults.engine().matcherCpus(), "the matcher's CPU is auto by default");
         assertEquals(auto, defaults.transport().ioCpus(), "the IO threads' CPUs are auto by default");
+        final ServerConfig polling = parse("--server", "--wait-strategy", "yield").toConfig();
+        assertEquals(auto, polling.engine().matcherCpus(), "a polling matcher: the last of two CPUs");
+        assertEquals(io.mist.engine.CpuSet.firstOfTwo(allowed), polling.transport().ioCpus(),
+            "and the IO threads the other");
         assertEquals(auto.isEmpty(), defaults.engine().matcherSpins(), "no spinning where they share one CPU");
         assertEquals(io.mist.engine.CpuSet.NONE, parse("--server", "--matcher-cpu", "none", "--io-cpus", "-1")
             .toConfig().engine().matcherCpus());

@@ -53,6 +53,11 @@ class CpuPinningTest
         assertTrue(unpinned.get(STARTED).contains("IO thread on CPUs any, matcher on CPUs any"),
             unpinned.get(STARTED));
 
+        // A polling matcher gets the last CPU to itself by default; the IO threads take the first.
+        final Map<String, String> polling = threadCpus(two, "--wait-strategy", "busy-spin");
+        assertEquals(Integer.toString(two[1]), polling.get("mist-matcher"), polling.toString());
+        assertEquals(List.of(Integer.toString(two[0])), io(polling), polling.toString());
+
         final Map<String, String> apart = threadCpus(two, "--matcher-cpu", Integer.toString(two[1]), "--io-cpus",
             Integer.toString(two[0]));
         assertEquals(Integer.toString(two[1]), apart.get("mist-matcher"), apart.toString());
@@ -74,6 +79,23 @@ class CpuPinningTest
         assertTrue(auto.contains(" INFO ") && auto.contains("to CPUs " + two[1]), auto);
         final String asked = failedPin(taskset, two, "--matcher-cpu", Integer.toString(two[0]));
         assertTrue(asked.contains(" WARN ") && asked.contains("to CPUs " + two[0]), asked);
+    }
+
+    /** A polling matcher pinned where the IO threads are is warned about at start, naming the flags that fix it. */
+    @Test
+    void aPollingMatcherSharingItsCpuWithTheIoThreadsIsWarnedAbout() throws Exception
+    {
+        final int[] two = twoCpus();
+        final String cpu = Integer.toString(two[1]);
+        try (ServerProcess process = ServerProcess.startUnder(List.of("taskset", "-c", two[0] + "," + two[1]),
+            List.of(), "--server", "--listeners", "tcp://127.0.0.1:0", "--wait-strategy", "yield", "--matcher-cpu",
+            cpu, "--io-cpus", cpu))
+        {
+            process.awaitPort("TCP");
+            final String warning = process.awaitLine("The matcher polls");
+            assertTrue(warning.contains(" WARN ") && warning.contains("(yield) on CPUs " + cpu) &&
+                warning.contains("--io-cpus") && warning.contains("--wait-strategy block"), warning);
+        }
     }
 
     /** The log line of the matcher's failed pinning, from a server that cannot find taskset. */
@@ -122,8 +144,8 @@ class CpuPinningTest
 
     private static boolean both(final int[] two, final String list)
     {
-        return list != null && CpuSet.parse("--x", list, CpuSet.NONE)
-            .equals(CpuSet.parse("--x", two[0] + "," + two[1], CpuSet.NONE));
+        return list != null && CpuSet.parse("--x", list, CpuSet.NONE, CpuSet.NONE)
+            .equals(CpuSet.parse("--x", two[0] + "," + two[1], CpuSet.NONE, CpuSet.NONE));
     }
 
     /** Each thread's name and Cpus_allowed_list, of a server started under {@code taskset -c A,B} with {@code args}. */
