@@ -30,7 +30,7 @@ public final class CpuSet
 
     /**
      * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for {@code auto}, the CPUs the caller chose
-     * ({@link #lastOfTwo}, {@link #firstOfTwo}); else a list of CPUs, each of which this process must be allowed to run
+     * (such as {@link #lastOfTwo}); else a list of CPUs, each of which this process must be allowed to run
      * on ({@code allowed}; empty when unknown, which checks nothing).
      *
      * @throws IllegalArgumentException naming {@code flag}, for a value that is none of these.
@@ -67,7 +67,7 @@ public final class CpuSet
 
     /**
      * On a process allowed exactly two CPUs, the last of them; elsewhere {@link #NONE}. What {@code auto} gives the
-     * matcher, and the IO threads too when the matcher parks ({@code block}): a hand-off between an IO thread and the
+     * matcher and the IO threads alike when the matcher parks ({@code block}): a hand-off between an IO thread and the
      * matcher is then a wake-up on the same CPU instead of an interrupt to the other one (dear under a hypervisor), and
      * the other CPU is left to the kernel's network work, the JVM's own threads and whatever else runs there
      * (perf-results, fourteenth session).
@@ -75,16 +75,6 @@ public final class CpuSet
     public static CpuSet lastOfTwo(final CpuSet allowed)
     {
         return allowed.cpus.cardinality() == 2 ? one(allowed.cpus.length() - 1) : NONE;
-    }
-
-    /**
-     * On a process allowed exactly two CPUs, the first of them; elsewhere {@link #NONE}. What {@code auto} gives the
-     * IO threads when the matcher polls ({@code busy-spin}, {@code yield}, {@code sleep}): the matcher then has the
-     * last CPU to itself, since an IO thread beside a polling matcher would run only when the scheduler preempts it.
-     */
-    public static CpuSet firstOfTwo(final CpuSet allowed)
-    {
-        return allowed.cpus.cardinality() == 2 ? one(allowed.cpus.nextSetBit(0)) : NONE;
     }
 
     private static CpuSet one(final int cpu)

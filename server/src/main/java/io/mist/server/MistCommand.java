@@ -169,8 +169,8 @@ public final class MistCommand implements Callable<Integer>
     @Option(names = "--matcher-cpu", paramLabel = "CPUS", defaultValue = "auto",
         description = "Pin the matcher thread to these CPUs (Linux, with taskset; a list such as 1, 2-3 or 1,3); " +
             "none leaves it to the scheduler; auto: on a process that may use exactly two CPUs, the matcher and the " +
-            "IO threads share the last of them (a hand-off between them is then cheaper; a matcher that polls gets " +
-            "it to itself, the IO threads the first), elsewhere none. " +
+            "IO threads share the last of them (a hand-off between them is then cheaper), unless the matcher polls " +
+            "(--wait-strategy other than block); elsewhere none. " +
             "Default: ${DEFAULT-VALUE}.")
     String matcherCpu;
 
@@ -324,10 +324,11 @@ public final class MistCommand implements Callable<Integer>
             }
             final WaitStrategyKind waitKind = named("--wait-strategy", () -> WaitStrategyKind.parse(waitStrategy));
             final CpuSet allowedCpus = CpuSet.allowed();
-            final CpuSet matcherCpus = CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus,
-                CpuSet.lastOfTwo(allowedCpus));
-            final CpuSet ioCpuSet = CpuSet.parse("--io-cpus", ioCpus, allowedCpus, waitKind == WaitStrategyKind.BLOCK ?
-                CpuSet.lastOfTwo(allowedCpus) : CpuSet.firstOfTwo(allowedCpus));
+            // auto: the data path on one CPU of two for a matcher that parks; a polling one is left unpinned (given a
+            // CPU of its own, it pushed the IO thread onto the other beside the clients: fan-in halved)
+            final CpuSet auto = waitKind == WaitStrategyKind.BLOCK ? CpuSet.lastOfTwo(allowedCpus) : CpuSet.NONE;
+            final CpuSet matcherCpus = CpuSet.parse("--matcher-cpu", matcherCpu, allowedCpus, auto);
+            final CpuSet ioCpuSet = CpuSet.parse("--io-cpus", ioCpus, allowedCpus, auto);
             final EngineConfig engine = new EngineConfig(ringSize, waitKind,
                 ByteSize.parse("--client-buffer-size", clientBufferSize))
                 .withLatencyHistograms(latencyHistograms)

@@ -120,9 +120,8 @@ class CommandLineTest
         assertEquals(auto, defaults.engine().matcherCpus(), "the matcher's CPU is auto by default");
         assertEquals(auto, defaults.transport().ioCpus(), "the IO threads' CPUs are auto by default");
         final ServerConfig polling = parse("--server", "--wait-strategy", "yield").toConfig();
-        assertEquals(auto, polling.engine().matcherCpus(), "a polling matcher: the last of two CPUs");
-        assertEquals(io.mist.engine.CpuSet.firstOfTwo(allowed), polling.transport().ioCpus(),
-            "and the IO threads the other");
+        assertEquals(io.mist.engine.CpuSet.NONE, polling.engine().matcherCpus(), "a polling matcher: not pinned");
+        assertEquals(io.mist.engine.CpuSet.NONE, polling.transport().ioCpus(), "nor its IO threads");
         assertEquals(auto.isEmpty(), defaults.engine().matcherSpins(), "no spinning where they share one CPU");
         assertEquals(io.mist.engine.CpuSet.NONE, parse("--server", "--matcher-cpu", "none", "--io-cpus", "-1")
             .toConfig().engine().matcherCpus());
