@@ -37,7 +37,8 @@ public class RingHandOffBenchmark extends DataPathBenchmark
     @Setup
     public void setUp() throws Exception
     {
-        engine = new Engine(new EngineConfig(EngineConfig.DEFAULT_RING_SIZE, WaitStrategyKind.parse(waitStrategy), 1 << 20)).start();
+        engine = new Engine(new EngineConfig(EngineConfig.DEFAULT_RING_SIZE, WaitStrategyKind.parse(waitStrategy),
+            1 << 20)).start();
         final ClientSession session = engine.openSession(() -> { });
         ingress = engine.clientIngress(session, true);
         final byte[] json = ("{\"command\":\"publish\",\"tags\":[\"priority\",\"orders\",\"eu-west\"],\"data\":\"" +

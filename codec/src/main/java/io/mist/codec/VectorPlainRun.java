@@ -7,17 +7,18 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link MistJsonWriter#plainRun} a vector at a time, with the JDK's incubating Vector API: the bytes of a run tested
- * 16 or 32 at once (the widest vectors the CPU has, up to 256 bits). Several times faster than a table lookup per byte on large data
- * (a 16 KiB publish parses 7–10× faster), about even on 128-byte publishes in the server (see perf-results). Loaded
+ * 16 or 32 at once (the widest vectors the CPU has, up to 256 bits). Several times faster than a table lookup per byte
+ * on large data (a 16 KiB publish parses 7–10× faster), about even on 128-byte publishes in the server (see
+ * perf-results). Loaded
  * only when the JVM was started with {@code --add-modules jdk.incubator.vector} (see
  * {@link MistJsonWriter#plainRunLanes()}). Stateless, any thread.
  */
 final class VectorPlainRun
 {
     /**
-     * The widest vectors the CPU has, up to 256 bits. With 512-bit vectors (AVX-512, as on AMD Zen 4) JDK 17's code for
-     * this loop measured slower, not faster: parsing a 128-byte publish took 1.5–1.7× as long as with 256-bit vectors, and
-     * 16 KiB no less (DecodeBenchmark; see perf-results).
+     * The widest vectors the CPU has, up to 256 bits. With 512-bit vectors (AVX-512, as on AMD Zen 4) JDK 17's code
+     * for this loop measured slower, not faster: parsing a 128-byte publish took 1.5–1.7× as long as with 256-bit
+     * vectors, and 16 KiB no less (DecodeBenchmark; see perf-results).
      */
     private static final VectorSpecies<Byte> SPECIES = ByteVector.SPECIES_PREFERRED.length() > 32 ?
         ByteVector.SPECIES_256 : ByteVector.SPECIES_PREFERRED;

@@ -52,15 +52,11 @@ public final class CpuSet
             throw new IllegalArgumentException(flag +
                 " must be auto, none or a list of CPUs such as 1, 0-3 or 1,3; got " + value);
         }
-        if (!allowed.isEmpty())
+        final BitSet outside = allowed.outside(parsed);
+        if (!allowed.isEmpty() && !outside.isEmpty())
         {
-            final BitSet outside = (BitSet)parsed.cpus.clone();
-            outside.andNot(allowed.cpus);
-            if (!outside.isEmpty())
-            {
-                throw new IllegalArgumentException(flag + " names CPU " + outside.nextSetBit(0) +
-                    ", which this process may not run on (it may use CPUs " + allowed.list + ")");
-            }
+            throw new IllegalArgumentException(flag + " names CPU " + outside.nextSetBit(0) +
+                ", which this process may not run on (it may use CPUs " + allowed.list + ")");
         }
         return parsed;
     }
@@ -87,9 +83,18 @@ public final class CpuSet
     /** The CPUs this process may run on (Linux: {@code Cpus_allowed_list} of /proc/self/status); empty if unknown. */
     public static CpuSet allowed()
     {
+        return allowedBy(Path.of("/proc/self/status"));
+    }
+
+    /**
+     * The CPUs a process or thread may run on, from its Linux status file ({@code /proc/PID/status},
+     * {@code /proc/PID/task/TID/status}); empty if unknown (not Linux, /proc not mounted, the thread gone).
+     */
+    public static CpuSet allowedBy(final Path status)
+    {
         try
         {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
+            for (final String line : Files.readAllLines(status))
             {
                 if (line.startsWith("Cpus_allowed_list:"))
                 {
@@ -100,7 +105,7 @@ public final class CpuSet
         }
         catch (final IOException | RuntimeException ex)
         {
-            // not Linux, or /proc not mounted: nothing known, nothing checked
+            // nothing known, nothing checked
         }
         return NONE;
     }
@@ -170,9 +175,15 @@ public final class CpuSet
     /** Whether every CPU of {@code other} is in this set. */
     public boolean containsAll(final CpuSet other)
     {
+        return outside(other).isEmpty();
+    }
+
+    /** The CPUs of {@code other} that are not in this set. */
+    private BitSet outside(final CpuSet other)
+    {
         final BitSet outside = (BitSet)other.cpus.clone();
         outside.andNot(cpus);
-        return outside.isEmpty();
+        return outside;
     }
 
     /** Whether {@code cpu} is in this set. */

@@ -9,9 +9,9 @@ import io.mist.engine.ring.WaitStrategyKind;
 public final class EngineConfig
 {
     /**
-     * 4,096 slots: the ring's events (about 450 bytes each with their payload arrays) then stay near the cores' caches;
-     * with 16,384 the matcher and the IO threads walked 7 MB of them. 1,024 filled under fan-in (11,091 full-ring pauses
-     * in one run) and measured slower than either (perf-results, thirteenth session).
+     * 4,096 slots: the ring's events (about 450 bytes each with their payload arrays) then stay near the cores'
+     * caches; with 16,384 the matcher and the IO threads walked 7 MB of them. 1,024 filled under fan-in (11,091
+     * full-ring pauses in one run) and measured slower than either (perf-results, thirteenth session).
      */
     public static final int DEFAULT_RING_SIZE = 4 * 1024;
     public static final int DEFAULT_CLIENT_BUFFER_SIZE = 4 * 1024 * 1024;

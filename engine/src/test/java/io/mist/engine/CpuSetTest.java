@@ -1,6 +1,10 @@
 package io.mist.engine;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,6 +80,15 @@ class CpuSetTest
         assertEquals("--matcher-cpu names CPU 3, which this process may not run on (it may use CPUs 2,5)",
             ex.getMessage());
         assertEquals("5", CpuSet.parse("--matcher-cpu", "5", TWO, CpuSet.NONE).toString());
+    }
+
+    @Test
+    void aStatusFilesAllowedListIsReadAndAMissingFileIsUnknown(@TempDir final Path dir) throws Exception
+    {
+        final Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tmist-io-3-1\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\nMems_allowed:\t1\n");
+        assertEquals("0-1", CpuSet.allowedBy(status).toString());
+        assertTrue(CpuSet.allowedBy(dir.resolve("gone")).isEmpty(), "a thread that ended: unknown");
     }
 
     @Test

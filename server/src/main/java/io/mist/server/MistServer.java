@@ -1,7 +1,9 @@
 package io.mist.server;
 
 import io.mist.codec.MistJsonWriter;
+import io.mist.engine.CpuSet;
 import io.mist.engine.Engine;
+import io.mist.engine.ring.WaitStrategyKind;
 import io.mist.auth.AccessControl;
 import io.mist.auth.AuthUrl;
 import io.mist.cluster.ClusterNode;
@@ -161,8 +163,8 @@ public final class MistServer implements AutoCloseable
             anyIfNone(config.transport().ioCpus()), anyIfNone(config.engine().matcherCpus()),
             config.engine().waitStrategy(), config.engine().ringSize(), config.engine().clientBufferSize(),
             MistJsonWriter.plainRunLanes() == 1 ? "a byte" : MistJsonWriter.plainRunLanes() + " bytes");
-        final io.mist.engine.CpuSet matcherCpus = config.engine().matcherCpus();
-        if (config.engine().waitStrategy() != io.mist.engine.ring.WaitStrategyKind.BLOCK && !matcherCpus.isEmpty()
+        final CpuSet matcherCpus = config.engine().matcherCpus();
+        if (config.engine().waitStrategy() != WaitStrategyKind.BLOCK && !matcherCpus.isEmpty()
             && !config.transport().ioCpus().isEmpty() && matcherCpus.containsAll(config.transport().ioCpus()))
         {
             LOG.warn("The matcher polls ({}) on CPUs {}, and the IO threads are pinned there too: they run only when "
@@ -565,7 +567,7 @@ public final class MistServer implements AutoCloseable
         return message == null ? ex.getClass().getSimpleName() : message;
     }
 
-    private static String anyIfNone(final io.mist.engine.CpuSet cpus)
+    private static String anyIfNone(final CpuSet cpus)
     {
         return cpus.isEmpty() ? "any" : cpus.toString();
     }

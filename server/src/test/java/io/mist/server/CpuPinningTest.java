@@ -3,7 +3,6 @@ package io.mist.server;
 import io.mist.engine.CpuSet;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,24 +166,13 @@ class CpuPinningTest
             {
                 for (final Path task : (Iterable<Path>)tasks::iterator)
                 {
-                    cpus.put(Files.readString(task.resolve("comm")).trim(), allowedList(task));
+                    cpus.put(Files.readString(task.resolve("comm")).trim(),
+                        CpuSet.allowedBy(task.resolve("status")).toString());
                 }
             }
             assertFalse(cpus.isEmpty(), process.log());
             cpus.put(STARTED, process.awaitLine("mist started ("));
             return cpus;
         }
-    }
-
-    private static String allowedList(final Path task) throws IOException
-    {
-        for (final String line : Files.readAllLines(task.resolve("status")))
-        {
-            if (line.startsWith("Cpus_allowed_list:"))
-            {
-                return line.substring("Cpus_allowed_list:".length()).trim();
-            }
-        }
-        return null;
     }
 }

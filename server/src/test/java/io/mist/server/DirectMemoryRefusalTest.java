@@ -87,7 +87,8 @@ class DirectMemoryRefusalTest
             final long tcpRefusals = refusedForMemory(metrics.body());
             assertTrue(tcpRefusals >= 1, metrics.body());
             final String upgrade = rawHttp(http, "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
-                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+                "Sec-WebSocket-Version: 13\r\n\r\n");
             assertTrue(upgrade.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), upgrade);
             assertTrue(upgrade.contains("\r\n\r\n503 Service Unavailable: Out of memory for client buffers - "),
                 upgrade);

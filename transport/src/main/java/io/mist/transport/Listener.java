@@ -64,8 +64,8 @@ public final class Listener implements AutoCloseable
     public Listener(final String name, final EventLoops loops, final InetSocketAddress address, final SslContext tls,
         final Consumer<Channel> pipeline)
     {
-        this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS, new EngineCounters(),
-            false);
+        this(name, loops, address, tls, pipeline, SocketTuning.DEFAULTS, ConnectionLimits.DEFAULTS,
+            new EngineCounters(), false);
     }
 
     /**

@@ -95,7 +95,8 @@ public final class BenchCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("--pin needs at least 2 CPUs");
             }
-            // Each process's threads' own affinities, read before any pinning (the JVM counts only the CPUs it may use).
+            // Each process's threads' own affinities, read before any pinning (the JVM counts only the CPUs it may
+            // use).
             final java.util.Map<Long, java.util.Map<Long, String>> before = new java.util.LinkedHashMap<>();
             for (final Broker broker : list)
             {

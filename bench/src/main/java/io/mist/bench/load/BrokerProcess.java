@@ -1,5 +1,7 @@
 package io.mist.bench.load;
 
+import io.mist.engine.CpuSet;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -144,20 +146,10 @@ final class BrokerProcess
         {
             for (final Path task : tasks)
             {
-                try
+                final CpuSet cpus = CpuSet.allowedBy(task.resolve("status"));
+                if (!cpus.isEmpty()) // empty: the thread ended meanwhile
                 {
-                    for (final String line : Files.readAllLines(task.resolve("status")))
-                    {
-                        if (line.startsWith("Cpus_allowed_list:"))
-                        {
-                            affinities.put(Long.parseLong(task.getFileName().toString()),
-                                line.substring("Cpus_allowed_list:".length()).trim());
-                        }
-                    }
-                }
-                catch (final IOException gone)
-                {
-                    // the thread ended meanwhile
+                    affinities.put(Long.parseLong(task.getFileName().toString()), cpus.toString());
                 }
             }
         }
