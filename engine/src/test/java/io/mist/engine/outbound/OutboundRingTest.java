@@ -172,6 +172,13 @@ class OutboundRingTest
         assertTrue(offer(ring, frame(1000, 7)), "accepts again once drained");
     }
 
+    /**
+     * What the JVM-wide direct memory figure may move by meanwhile for reasons of its own: the JDK's cleaner freeing
+     * an earlier test's buffers (a CI run read 31,488 bytes less than this ring alone held). The assertions that use it
+     * tell apart changes of megabytes.
+     */
+    private static final long NOISE = 1 << 20;
+
     private static long directMemoryUsed()
     {
         return DirectMemoryBudget.directPool().getMemoryUsed();
@@ -195,13 +202,13 @@ class OutboundRingTest
         final long allocated = ring.allocated();
         assertEquals((8 << 20) * 2 - OutboundRing.INITIAL_CAPACITY, allocated, "every ring holds frames");
         final long grown = directMemoryUsed() - before;
-        assertTrue(grown >= allocated, "grown " + grown);
+        assertTrue(grown >= allocated - NOISE, "grown " + grown);
         assertEquals(frames * f.length, drainAll(ring).length, "all drained");
         final long held = directMemoryUsed() - before;
-        assertTrue(held < allocated / 2 + (1 << 20), "held after draining: " + held + " bytes (the last ring is " +
+        assertTrue(held < allocated / 2 + NOISE, "held after draining: " + held + " bytes (the last ring is " +
             (8 << 20) + ")");
         ring.release();
-        assertTrue(directMemoryUsed() - before < 1 << 20, "released: " + (directMemoryUsed() - before));
+        assertTrue(directMemoryUsed() - before < NOISE, "released: " + (directMemoryUsed() - before));
     }
 
     @Test
@@ -217,17 +224,18 @@ class OutboundRingTest
         final long allocated = ring.allocated();
         ring.enterReader(); // as size() and allocated() do, from the metrics or connections listing thread
         drainAll(ring);
-        assertTrue(directMemoryUsed() - before >= allocated, "nothing freed under the reader: " +
-            (directMemoryUsed() - before));
+        // Freeing under the reader would drop every outgrown ring at once, 8 MiB less 16 KiB: far beyond NOISE.
+        assertTrue(directMemoryUsed() - before >= allocated - NOISE, "nothing freed under the reader: " +
+            (directMemoryUsed() - before) + " of " + allocated);
         ring.exitReader();
         assertTrue(offer(ring, f));
         drainAll(ring);
-        assertTrue(directMemoryUsed() - before < allocated / 2 + (1 << 20), "freed at the next drain: " +
+        assertTrue(directMemoryUsed() - before < allocated / 2 + NOISE, "freed at the next drain: " +
             (directMemoryUsed() - before));
         ring.release();
         assertEquals(0, ring.allocated(), "a released ring's rings are not walked");
         assertEquals(0, ring.size());
-        assertTrue(directMemoryUsed() - before < 1 << 20, "released: " + (directMemoryUsed() - before));
+        assertTrue(directMemoryUsed() - before < NOISE, "released: " + (directMemoryUsed() - before));
     }
 
     @Test
