@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * A broker's process on this machine, found by the port it listens on ({@code /proc/net/tcp[6]} and the socket inodes
- * of {@code /proc/<pid>/fd}, Linux): its CPU time from {@code /proc/<pid>/stat}, and pinning to a CPU with
- * {@code taskset}. The harness reads the broker's CPU at the edges of each measured window. Main thread.
+ * of {@code /proc/<pid>/fd}, Linux): its CPU time (user and system) from {@code /proc/<pid>/stat} and its threads'
+ * context switches from {@code /proc/<pid>/task/<tid>/status}, and pinning to a CPU with {@code taskset}. The harness
+ * reads them at the edges of each measured window. Main thread.
  */
 final class BrokerProcess
 {
@@ -24,7 +25,7 @@ final class BrokerProcess
 
     private final long pid;
 
-    private BrokerProcess(final long pid)
+    BrokerProcess(final long pid)
     {
         this.pid = pid;
     }
@@ -106,19 +107,76 @@ final class BrokerProcess
         return false;
     }
 
-    /** User plus system CPU time the process has used, in seconds (all its threads, living or ended). */
-    double cpuSeconds()
+    /**
+     * The process's CPU time (all its threads, living or ended) split into user and system time, and each living
+     * thread's context switches (voluntary and involuntary), now; null when {@code /proc} cannot be read.
+     */
+    Usage usage()
     {
         try
         {
             final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double)TICKS_PER_SECOND;
+            final Map<Long, Long> switches = new HashMap<>();
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+            {
+                for (final Path task : tasks)
+                {
+                    final long count = contextSwitches(task.resolve("status"));
+                    if (count >= 0) // else the thread ended meanwhile
+                    {
+                        switches.put(Long.parseLong(task.getFileName().toString()), count);
+                    }
+                }
+            }
+            return new Usage(Long.parseLong(fields[11]) / (double)TICKS_PER_SECOND,
+                Long.parseLong(fields[12]) / (double)TICKS_PER_SECOND, switches);
         }
         catch (final IOException | RuntimeException ex)
         {
-            return Double.NaN;
+            return null;
+        }
+    }
+
+    /** A thread's voluntary plus involuntary context switches from its {@code status} file; -1 if it is gone. */
+    static long contextSwitches(final Path status)
+    {
+        try
+        {
+            long count = 0;
+            for (final String line : Files.readAllLines(status))
+            {
+                if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:"))
+                {
+                    count += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return count;
+        }
+        catch (final IOException | NumberFormatException gone)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * One reading of {@link #usage()}: seconds of user and system CPU, and context switches by thread id.
+     *
+     * @param switchesByThread each thread's switches so far; a window counts the switches of the threads alive at
+     *     both of its ends, plus all of those of threads started within it.
+     */
+    record Usage(double userSeconds, double systemSeconds, Map<Long, Long> switchesByThread)
+    {
+        /** Context switches from {@code before} to this reading (threads that ended meanwhile are not counted). */
+        long switchesSince(final Usage before)
+        {
+            long count = 0;
+            for (final Map.Entry<Long, Long> thread : switchesByThread.entrySet())
+            {
+                count += thread.getValue() - before.switchesByThread.getOrDefault(thread.getKey(), 0L);
+            }
+            return count;
         }
     }
 

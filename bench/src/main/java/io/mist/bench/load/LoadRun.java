@@ -127,7 +127,7 @@ public final class LoadRun
         }
         final List<BrokerProcess> processes = processes();
         sleepUntil(measureStart);
-        final double cpuBefore = cpuSeconds(processes);
+        final List<BrokerProcess.Usage> usageBefore = usage(processes);
         final long sentBefore = sum(sent);
         final long receivedBefore = received();
         final long bytesBefore = receivedBytes();
@@ -137,7 +137,7 @@ public final class LoadRun
         final long receivedAfter = received();
         final long bytesAfter = receivedBytes();
         final double seconds = (System.nanoTime() - before) / 1e9;
-        final double cpuAfter = cpuSeconds(processes);
+        final List<BrokerProcess.Usage> usageAfter = usage(processes);
         stop = true;
         for (final Thread thread : threads)
         {
@@ -159,7 +159,8 @@ public final class LoadRun
         }
         return new RunResult(broker.name(), (sentAfter - sentBefore) / seconds,
             (receivedAfter - receivedBefore) / seconds, (bytesAfter - bytesBefore) / seconds, sum(sent), sum(expected),
-            received(), latency, (cpuAfter - cpuBefore) / seconds * 100, null);
+            received(), latency, cpuPercent(usageBefore, usageAfter, seconds, false), null,
+            cpuPercent(usageBefore, usageAfter, seconds, true), switchesPerSecond(usageBefore, usageAfter, seconds));
     }
 
     /** The broker's processes on this machine; null when one of them cannot be found (its CPU is then unknown). */
@@ -179,18 +180,59 @@ public final class LoadRun
         return all;
     }
 
-    private static double cpuSeconds(final List<BrokerProcess> processes)
+    /** Each process's usage now; null when the processes are unknown or one cannot be read. */
+    private static List<BrokerProcess.Usage> usage(final List<BrokerProcess> processes)
     {
         if (processes == null)
         {
-            return Double.NaN;
+            return null;
         }
-        double seconds = 0;
+        final List<BrokerProcess.Usage> all = new ArrayList<>();
         for (final BrokerProcess process : processes)
         {
-            seconds += process.cpuSeconds();
+            final BrokerProcess.Usage usage = process.usage();
+            if (usage == null)
+            {
+                return null;
+            }
+            all.add(usage);
         }
-        return seconds;
+        return all;
+    }
+
+    /** CPU used between the readings in percent of one core: user plus system time, or system time alone. */
+    private static double cpuPercent(final List<BrokerProcess.Usage> before, final List<BrokerProcess.Usage> after,
+        final double seconds, final boolean systemOnly)
+    {
+        if (before == null || after == null)
+        {
+            return Double.NaN;
+        }
+        double used = 0;
+        for (int i = 0; i < before.size(); i++)
+        {
+            used += after.get(i).systemSeconds() - before.get(i).systemSeconds();
+            if (!systemOnly)
+            {
+                used += after.get(i).userSeconds() - before.get(i).userSeconds();
+            }
+        }
+        return used / seconds * 100;
+    }
+
+    private static double switchesPerSecond(final List<BrokerProcess.Usage> before,
+        final List<BrokerProcess.Usage> after, final double seconds)
+    {
+        if (before == null || after == null)
+        {
+            return Double.NaN;
+        }
+        long switches = 0;
+        for (int i = 0; i < before.size(); i++)
+        {
+            switches += after.get(i).switchesSince(before.get(i));
+        }
+        return switches / seconds;
     }
 
     /**

@@ -133,6 +133,8 @@ public final class Reports
                 field(out.append(", "), "lost", r.lost());
                 field(out.append(", "), "brokerCpuPercent", r.brokerCpu());
                 field(out.append(", "), "brokerCpuMicrosPerDelivery", r.cpuMicrosPerDelivery());
+                field(out.append(", "), "brokerSystemCpuPercent", r.brokerSystemCpu());
+                field(out.append(", "), "brokerContextSwitchesPerDelivery", r.switchesPerDelivery());
                 if (r.latency() != null)
                 {
                     out.append(", \"latencyMicros\": {");
@@ -177,8 +179,18 @@ public final class Reports
                 r.deliveredBytes() / 1e6, r.lost(), r.expected()));
             if (!Double.isNaN(r.brokerCpu()))
             {
-                out.append(String.format(Locale.ROOT, ", broker CPU %.0f %% (%.2f µs per delivery)", r.brokerCpu(),
+                out.append(String.format(Locale.ROOT, ", broker CPU %.0f %% (%.2f µs per delivery", r.brokerCpu(),
                     r.cpuMicrosPerDelivery()));
+                if (!Double.isNaN(r.systemSharePercent()))
+                {
+                    out.append(String.format(Locale.ROOT, ", %.0f %% of it in the kernel", r.systemSharePercent()));
+                }
+                if (!Double.isNaN(r.switchesPerDelivery()))
+                {
+                    out.append(String.format(Locale.ROOT, ", %.2f context switches per delivery",
+                        r.switchesPerDelivery()));
+                }
+                out.append(')');
             }
             if (r.latency() != null)
             {

@@ -19,10 +19,24 @@ import java.util.List;
  * @param brokerCpu the broker process's CPU use in the measured window, in percent of one core; NaN when its process
  *     could not be found (not on this machine, or not Linux).
  * @param note why the broker was not run, or null.
+ * @param brokerSystemCpu the part of {@code brokerCpu} spent in the kernel (system time), in percent of one core; NaN
+ *     when unknown.
+ * @param brokerSwitches the broker's threads' context switches (voluntary and involuntary) per second in the measured
+ *     window; NaN when unknown.
  */
 public record RunResult(String broker, double published, double delivered, double deliveredBytes, long sent,
-    long expected, long received, Histogram latency, double brokerCpu, String note)
+    long expected, long received, Histogram latency, double brokerCpu, String note, double brokerSystemCpu,
+    double brokerSwitches)
 {
+    /** A result without the kernel's share of the CPU or the context switches. */
+    public RunResult(final String broker, final double published, final double delivered, final double deliveredBytes,
+        final long sent, final long expected, final long received, final Histogram latency, final double brokerCpu,
+        final String note)
+    {
+        this(broker, published, delivered, deliveredBytes, sent, expected, received, latency, brokerCpu, note,
+            Double.NaN, Double.NaN);
+    }
+
     /** Deliveries the broker lost (or that had not arrived when the run gave up waiting). */
     public long lost()
     {
@@ -33,6 +47,18 @@ public record RunResult(String broker, double published, double delivered, doubl
     public double cpuMicrosPerDelivery()
     {
         return delivered > 0 ? brokerCpu / 100 * 1e6 / delivered : Double.NaN;
+    }
+
+    /** The share of the broker's CPU time spent in the kernel, in percent; NaN when unknown. */
+    public double systemSharePercent()
+    {
+        return brokerCpu > 0 ? brokerSystemCpu / brokerCpu * 100 : Double.NaN;
+    }
+
+    /** The broker's context switches per delivered message; NaN when unknown or nothing arrived. */
+    public double switchesPerDelivery()
+    {
+        return delivered > 0 ? brokerSwitches / delivered : Double.NaN;
     }
 
     /** A broker that cannot express the scenario, or could not be reached. */
@@ -47,7 +73,7 @@ public record RunResult(String broker, double published, double delivered, doubl
     }
 
     /**
-     * One broker's rounds as one result: the median of each rate and of the CPU, the counts summed, the latency
+     * One broker's rounds as one result: the median of each rate, of the CPU and of the switches, the counts summed, the latency
      * histograms merged. Rounds that did not run are left out; when none ran, the first one's note stands.
      */
     public static RunResult median(final List<RunResult> rounds)
@@ -76,6 +102,8 @@ public record RunResult(String broker, double published, double delivered, doubl
         final double[] delivered = new double[ran.size()];
         final double[] bytes = new double[ran.size()];
         final double[] cpu = new double[ran.size()];
+        final double[] systemCpu = new double[ran.size()];
+        final double[] switches = new double[ran.size()];
         for (int i = 0; i < ran.size(); i++)
         {
             final RunResult r = ran.get(i);
@@ -83,6 +111,8 @@ public record RunResult(String broker, double published, double delivered, doubl
             delivered[i] = r.delivered();
             bytes[i] = r.deliveredBytes();
             cpu[i] = r.brokerCpu();
+            systemCpu[i] = r.brokerSystemCpu();
+            switches[i] = r.brokerSwitches();
             sent += r.sent();
             expected += r.expected();
             received += r.received();
@@ -97,7 +127,7 @@ public record RunResult(String broker, double published, double delivered, doubl
             }
         }
         return new RunResult(ran.get(0).broker(), median(published), median(delivered), median(bytes), sent, expected,
-            received, latency, median(cpu), null);
+            received, latency, median(cpu), null, median(systemCpu), median(switches));
     }
 
     /** The median (the mean of the middle two for an even count); NaN when any value is NaN. */

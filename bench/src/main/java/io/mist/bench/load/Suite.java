@@ -110,6 +110,8 @@ final class Suite implements Callable<Integer>
         }
         rows.add(Row.cpu(at + ": broker CPU", latencyResults));
         rows.add(Row.cpuPerDelivery(at + ": broker CPU per delivery", latencyResults));
+        rows.add(Row.systemShare(at + ": share of the broker CPU in the kernel", latencyResults));
+        rows.add(Row.switchesPerDelivery(at + ": broker context switches per delivery", latencyResults));
         latencyTarget(latencyResults, 50);
         latencyTarget(latencyResults, 99);
         cpuTarget(at, latencyResults);
@@ -306,6 +308,8 @@ final class Suite implements Callable<Integer>
         boolean micros;
         /** Percent of one core, or (with {@link #micros}) µs per delivery: printed with decimals. */
         boolean cpu;
+        /** How the figures are printed, when neither a rate, a CPU nor a latency. */
+        String format;
 
         Row(final String label)
         {
@@ -362,6 +366,30 @@ final class Suite implements Callable<Integer>
             return row;
         }
 
+        static Row systemShare(final String label, final List<RunResult> results)
+        {
+            final Row row = new Row(label);
+            row.lowerIsBetter = true;
+            row.format = "%.0f %%";
+            for (final RunResult r : results)
+            {
+                row.put(r, r.systemSharePercent());
+            }
+            return row;
+        }
+
+        static Row switchesPerDelivery(final String label, final List<RunResult> results)
+        {
+            final Row row = new Row(label);
+            row.lowerIsBetter = true;
+            row.format = "%.2f";
+            for (final RunResult r : results)
+            {
+                row.put(r, r.switchesPerDelivery());
+            }
+            return row;
+        }
+
         static Row latency(final String label, final List<RunResult> results, final double percentile)
         {
             final Row row = new Row(label);
@@ -379,7 +407,7 @@ final class Suite implements Callable<Integer>
             if (result.ran())
             {
                 values.put(result.broker(), value);
-                if (result.lost() > 0 && !cpu)
+                if (result.lost() > 0 && !cpu && format == null)
                 {
                     notes.put(result.broker(), result.lost() + " lost");
                 }
@@ -399,7 +427,8 @@ final class Suite implements Callable<Integer>
             {
                 return note == null ? "—" : note;
             }
-            final String figure = cpu ? String.format(Locale.ROOT, micros ? "%.2f µs" : "%.0f %%", value) :
+            final String figure = format != null ? String.format(Locale.ROOT, format, value) :
+                cpu ? String.format(Locale.ROOT, micros ? "%.2f µs" : "%.0f %%", value) :
                 micros ? Charts.formatMicros(value) : label.endsWith("MB/s") ?
                 String.format(Locale.ROOT, "%.0f", value) : Charts.formatRate(value);
             return note == null ? figure : figure + " (" + note + ")";

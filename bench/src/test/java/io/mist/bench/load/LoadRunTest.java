@@ -63,6 +63,54 @@ class LoadRunTest
         // The server is this JVM, found by its port: its CPU over the window, and per delivery.
         assertTrue(result.brokerCpu() > 0, "broker CPU " + result.brokerCpu());
         assertTrue(result.cpuMicrosPerDelivery() > 0 && Double.isFinite(result.cpuMicrosPerDelivery()));
+        // Sockets are written in the kernel, and the matcher and IO threads hand work to each other by waking up.
+        assertTrue(result.brokerSystemCpu() > 0 && result.brokerSystemCpu() <= result.brokerCpu(),
+            "system " + result.brokerSystemCpu() + " of " + result.brokerCpu());
+        assertTrue(result.switchesPerDelivery() > 0 && Double.isFinite(result.switchesPerDelivery()),
+            "switches per delivery " + result.switchesPerDelivery());
+    }
+
+    @Test
+    void aThreadsContextSwitchesAreCountedWhileItLivesAndOnlyThen() throws Exception
+    {
+        final long self = ProcessHandle.current().pid();
+        final BrokerProcess process = new BrokerProcess(self);
+        final BrokerProcess.Usage before = process.usage();
+        final java.util.concurrent.CountDownLatch slept = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        final Thread sleeper = new Thread(() ->
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000); // each park a voluntary switch
+            }
+            slept.countDown();
+            awaitQuietly(end);
+        });
+        sleeper.start();
+        slept.await();
+        final BrokerProcess.Usage during = process.usage();
+        assertTrue(during.switchesSince(before) >= 50, "a new thread's switches count: " + during.switchesSince(before));
+        assertTrue(during.userSeconds() + during.systemSeconds() >= before.userSeconds() + before.systemSeconds());
+        end.countDown();
+        sleeper.join();
+        final BrokerProcess.Usage after = process.usage();
+        // The ended thread is left out of the reading after, not counted back: the rest of the JVM switched a little.
+        assertTrue(after.switchesSince(during) >= 0 && after.switchesSince(during) < during.switchesSince(before),
+            after.switchesSince(during) + " switches after the sleeper ended, " + during.switchesSince(before) +
+            " while it ran");
+    }
+
+    private static void awaitQuietly(final java.util.concurrent.CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
@@ -204,13 +252,17 @@ class LoadRunTest
     @Test
     void roundsAreCombinedByMedianWithCountsSummed()
     {
-        final RunResult a = new RunResult("mist", 10, 100, 1000, 5, 50, 50, null, 30, null);
-        final RunResult b = new RunResult("mist", 30, 300, 3000, 5, 50, 49, null, 10, null);
-        final RunResult c = new RunResult("mist", 20, 200, 2000, 5, 50, 50, null, 20, null);
+        final RunResult a = new RunResult("mist", 10, 100, 1000, 5, 50, 50, null, 30, null, 15, 700);
+        final RunResult b = new RunResult("mist", 30, 300, 3000, 5, 50, 49, null, 10, null, 5, 900);
+        final RunResult c = new RunResult("mist", 20, 200, 2000, 5, 50, 50, null, 20, null, 10, 800);
         final RunResult median = RunResult.median(List.of(a, b, c, RunResult.skipped("mist", "failed: x")));
         assertEquals(20, median.published());
         assertEquals(200, median.delivered());
         assertEquals(20, median.brokerCpu());
+        assertEquals(10, median.brokerSystemCpu());
+        assertEquals(50, median.systemSharePercent());
+        assertEquals(800, median.brokerSwitches());
+        assertEquals(4, median.switchesPerDelivery()); // 800 switches a second for 200 deliveries a second
         assertEquals(150, median.expected());
         assertEquals(1, median.lost());
     }

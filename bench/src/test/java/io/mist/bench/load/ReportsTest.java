@@ -24,9 +24,12 @@ class ReportsTest
         final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 4, 128, Duration.ofSeconds(1),
             Duration.ofSeconds(2), 5_000, 0, 0, 0, 7);
         final RunResult mist = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, histogram(100_000),
-            80.0, null);
+            80.0, null, 60.0, 8000);
         final RunResult nats = new RunResult("nats", 5000, 10000, 1.28e6, 15000, 60000, 59990, histogram(200_000),
             Double.NaN, null);
+        final String console = Reports.console(spec, List.of(mist, nats));
+        assertTrue(console.contains("broker CPU 80 % (40.00 µs per delivery, 75 % of it in the kernel, 0.40 context " +
+            "switches per delivery)"), console);
         final List<Path> files = Reports.write(directory, LocalDate.of(2026, 11, 23), spec, List.of(mist, nats),
             "mist-bench run --mode latency");
         assertEquals(List.of("2026-11-23-fanout-latency-4c-128b.json", "2026-11-23-fanout-latency-4c-128b-mist.hgrm",
@@ -39,6 +42,9 @@ class ReportsTest
         assertTrue(json.contains("\"brokerCpuPercent\": 80.000"), json);
         assertTrue(json.contains("\"brokerCpuMicrosPerDelivery\": 40.000"), json); // 0.8 s of CPU / 20,000
         assertTrue(json.contains("\"brokerCpuPercent\": null"), json);
+        assertTrue(json.contains("\"brokerSystemCpuPercent\": 60.000"), json);
+        assertTrue(json.contains("\"brokerContextSwitchesPerDelivery\": 0.400"), json);
+        assertTrue(json.contains("\"brokerContextSwitchesPerDelivery\": null"), json);
         assertTrue(json.contains("\"command\": \"mist-bench run --mode latency\""), json);
         assertTrue(json.contains("\"p99\": 100.0"), json);
         assertTrue(Files.readString(files.get(1)).contains("#[Mean"), "HdrHistogram's percentile format");
