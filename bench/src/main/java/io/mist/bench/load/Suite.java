@@ -235,7 +235,9 @@ final class Suite implements Callable<Integer>
             "client (mist's JSON, NATS' text protocol, RESP): one reader thread per connection with a 1 MiB buffer, " +
             "line ends found " + (ThinClient.searchLanes() > Long.BYTES ? "a vector at a time" : "8 bytes at a time") +
             ", writes through a 64 KiB buffer. Broker CPU is read from /proc/PID/stat over the measured window: % " +
-            "of one core, and µs of broker CPU per delivered message.\n\n");
+            "of one core, and µs of broker CPU per delivered message; at the fixed rate also the share of it spent " +
+            "in the kernel (system time) and the broker's context switches per delivery (its threads' " +
+            "/proc/PID/task/TID/status).\n\n");
         out.append("| scenario |");
         for (final Broker broker : brokers)
         {
