@@ -187,7 +187,8 @@ public final class Reports
                 }
                 if (!Double.isNaN(r.switchesPerDelivery()))
                 {
-                    out.append(String.format(Locale.ROOT, ", %.2f context switches per delivery",
+                    // Two significant digits: flat-out runs make a few per thousand deliveries.
+                    out.append(String.format(Locale.ROOT, ", %.2g context switches per delivery",
                         r.switchesPerDelivery()));
                 }
                 out.append(')');
