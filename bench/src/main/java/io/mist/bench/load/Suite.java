@@ -301,7 +301,7 @@ final class Suite implements Callable<Integer>
     }
 
     /** One line of the summary: a figure per broker. */
-    private static final class Row
+    static final class Row
     {
         final String label;
         final java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
@@ -312,6 +312,8 @@ final class Suite implements Callable<Integer>
         boolean cpu;
         /** How the figures are printed, when neither a rate, a CPU nor a latency. */
         String format;
+        /** Whether the brokers' figures are given as ratios. */
+        boolean compared = true;
 
         Row(final String label)
         {
@@ -371,8 +373,8 @@ final class Suite implements Callable<Integer>
         static Row systemShare(final String label, final List<RunResult> results)
         {
             final Row row = new Row(label);
-            row.lowerIsBetter = true;
             row.format = "%.0f %%";
+            row.compared = false; // a share says where the time goes, not which broker does better
             for (final RunResult r : results)
             {
                 row.put(r, r.systemSharePercent());
@@ -440,7 +442,7 @@ final class Suite implements Callable<Integer>
         {
             final Double a = values.get(ours);
             final Double b = values.get(peer);
-            if (a == null || b == null || a.isNaN() || b.isNaN() || a <= 0 || b <= 0)
+            if (!compared || a == null || b == null || a.isNaN() || b.isNaN() || a <= 0 || b <= 0)
             {
                 return "—";
             }
