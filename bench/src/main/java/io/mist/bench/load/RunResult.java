@@ -73,8 +73,8 @@ public record RunResult(String broker, double published, double delivered, doubl
     }
 
     /**
-     * One broker's rounds as one result: the median of each rate, of the CPU and of the switches, the counts summed, the latency
-     * histograms merged. Rounds that did not run are left out; when none ran, the first one's note stands.
+     * One broker's rounds as one result: the median of each rate, of the CPU and of the switches, the counts summed,
+     * the latency histograms merged. Rounds that did not run are left out; when none ran, the first one's note stands.
      */
     public static RunResult median(final List<RunResult> rounds)
     {

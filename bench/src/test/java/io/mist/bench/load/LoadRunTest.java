@@ -90,7 +90,8 @@ class LoadRunTest
         sleeper.start();
         slept.await();
         final BrokerProcess.Usage during = process.usage();
-        assertTrue(during.switchesSince(before) >= 50, "a new thread's switches count: " + during.switchesSince(before));
+        assertTrue(during.switchesSince(before) >= 50,
+            "a new thread's switches count: " + during.switchesSince(before));
         assertTrue(during.userSeconds() + during.systemSeconds() >= before.userSeconds() + before.systemSeconds());
         end.countDown();
         sleeper.join();
