@@ -9,8 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link MistJsonWriter#plainRun} a vector at a time, with the JDK's incubating Vector API: the bytes of a run tested
  * 16 or 32 at once (the widest vectors the CPU has, up to 256 bits). Several times faster than a table lookup per byte
  * on large data (a 16 KiB publish parses 7–10× faster), about even on 128-byte publishes in the server (see
- * perf-results). Loaded
- * only when the JVM was started with {@code --add-modules jdk.incubator.vector} (see
+ * perf-results). Loaded only when the JVM was started with {@code --add-modules jdk.incubator.vector} (see
  * {@link MistJsonWriter#plainRunLanes()}). Stateless, any thread.
  */
 final class VectorPlainRun

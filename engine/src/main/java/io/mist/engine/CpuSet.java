@@ -193,15 +193,21 @@ public final class CpuSet
     }
 
     /**
-     * Pins the calling thread to these CPUs (nothing for {@link #NONE}); if that fails (no {@code taskset}, not Linux),
-     * logs it, as a warning unless the CPUs were chosen by {@code auto}, and leaves the thread unpinned.
+     * What a thread pinned to these CPUs runs: {@code body}, after pinning the thread to itself; {@code body} as it is
+     * for {@link #NONE}. If pinning fails (no {@code taskset}, not Linux), it is logged, as a warning unless the CPUs
+     * were chosen by {@code auto}, and the thread runs unpinned.
      */
-    public void pinCurrentThread()
+    public Runnable pinning(final Runnable body)
     {
-        if (!isEmpty())
+        if (isEmpty())
+        {
+            return body;
+        }
+        return () ->
         {
             CpuAffinity.pinCurrentThread(list, !automatic);
-        }
+            body.run();
+        };
     }
 
     /** taskset's list, or "none". */

@@ -64,11 +64,7 @@ public final class Engine implements AutoCloseable
         final com.lmax.disruptor.WaitStrategy waitStrategy = config.waitStrategy().create(config.matcherSpins());
         this.disruptor = new Disruptor<>(() -> new InboundEvent(payloads), config.ringSize(), runnable ->
         {
-            final Thread thread = new Thread(config.matcherCpus().isEmpty() ? runnable : () ->
-            {
-                config.matcherCpus().pinCurrentThread();
-                runnable.run();
-            }, "mist-matcher");
+            final Thread thread = new Thread(config.matcherCpus().pinning(runnable), "mist-matcher");
             thread.setDaemon(true);
             return thread;
         }, ProducerType.MULTI, waitStrategy);

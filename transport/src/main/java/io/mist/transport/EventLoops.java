@@ -39,11 +39,7 @@ public final class EventLoops implements AutoCloseable
             @Override
             public Thread newThread(final Runnable runnable)
             {
-                return super.newThread(cpus.isEmpty() ? runnable : () ->
-                {
-                    cpus.pinCurrentThread();
-                    runnable.run();
-                });
+                return super.newThread(cpus.pinning(runnable));
             }
         }, factory);
         if (!cpus.isEmpty())
