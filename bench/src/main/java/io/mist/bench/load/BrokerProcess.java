@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A broker's process on this machine, found by the port it listens on ({@code /proc/net/tcp[6]} and the socket inodes
@@ -118,18 +119,11 @@ final class BrokerProcess
             final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
             final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            final Map<Long, Long> switches = new HashMap<>();
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+            final Map<Long, Long> switches = byThread(pid, status ->
             {
-                for (final Path task : tasks)
-                {
-                    final long count = contextSwitches(task.resolve("status"));
-                    if (count >= 0) // else the thread ended meanwhile
-                    {
-                        switches.put(Long.parseLong(task.getFileName().toString()), count);
-                    }
-                }
-            }
+                final long count = contextSwitches(status);
+                return count < 0 ? null : count;
+            });
             return new Usage(Long.parseLong(fields[11]) / (double)TICKS_PER_SECOND,
                 Long.parseLong(fields[12]) / (double)TICKS_PER_SECOND, switches);
         }
@@ -137,6 +131,27 @@ final class BrokerProcess
         {
             return null;
         }
+    }
+
+    /**
+     * One reading per thread of {@code pid}, by thread id, taken from its {@code status} file by {@code read}, which
+     * returns null for a thread that ended meanwhile (it is left out).
+     */
+    private static <T> Map<Long, T> byThread(final long pid, final Function<Path, T> read) throws IOException
+    {
+        final Map<Long, T> readings = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : tasks)
+            {
+                final T reading = read.apply(task.resolve("status"));
+                if (reading != null)
+                {
+                    readings.put(Long.parseLong(task.getFileName().toString()), reading);
+                }
+            }
+        }
+        return readings;
     }
 
     /** A thread's voluntary plus involuntary context switches from its {@code status} file; -1 if it is gone. */
@@ -199,18 +214,11 @@ final class BrokerProcess
      */
     static Map<Long, String> threadAffinities(final long pid) throws IOException
     {
-        final Map<Long, String> affinities = new HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+        final Map<Long, String> affinities = byThread(pid, status ->
         {
-            for (final Path task : tasks)
-            {
-                final CpuSet cpus = CpuSet.allowedBy(task.resolve("status"));
-                if (!cpus.isEmpty()) // empty: the thread ended meanwhile
-                {
-                    affinities.put(Long.parseLong(task.getFileName().toString()), cpus.toString());
-                }
-            }
-        }
+            final CpuSet cpus = CpuSet.allowedBy(status);
+            return cpus.isEmpty() ? null : cpus.toString();
+        });
         if (!affinities.containsKey(pid))
         {
             throw new IOException("no affinity found for process " + pid + " in /proc");

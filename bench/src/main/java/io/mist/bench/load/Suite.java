@@ -327,22 +327,12 @@ final class Suite implements Callable<Integer>
 
         static Row throughput(final String label, final List<RunResult> results, final boolean published)
         {
-            final Row row = new Row(label);
-            for (final RunResult r : results)
-            {
-                row.put(r, published ? r.published() : r.delivered());
-            }
-            return row;
+            return new Row(label).fill(results, r -> published ? r.published() : r.delivered());
         }
 
         static Row bytes(final String label, final List<RunResult> results)
         {
-            final Row row = new Row(label);
-            for (final RunResult r : results)
-            {
-                row.put(r, r.deliveredBytes() / 1e6);
-            }
-            return row;
+            return new Row(label).fill(results, r -> r.deliveredBytes() / 1e6);
         }
 
         static Row cpu(final String label, final List<RunResult> results)
@@ -350,11 +340,7 @@ final class Suite implements Callable<Integer>
             final Row row = new Row(label);
             row.lowerIsBetter = true;
             row.cpu = true;
-            for (final RunResult r : results)
-            {
-                row.put(r, r.brokerCpu());
-            }
-            return row;
+            return row.fill(results, RunResult::brokerCpu);
         }
 
         static Row cpuPerDelivery(final String label, final List<RunResult> results)
@@ -363,11 +349,7 @@ final class Suite implements Callable<Integer>
             row.lowerIsBetter = true;
             row.cpu = true;
             row.micros = true;
-            for (final RunResult r : results)
-            {
-                row.put(r, r.cpuMicrosPerDelivery());
-            }
-            return row;
+            return row.fill(results, RunResult::cpuMicrosPerDelivery);
         }
 
         static Row systemShare(final String label, final List<RunResult> results)
@@ -375,11 +357,7 @@ final class Suite implements Callable<Integer>
             final Row row = new Row(label);
             row.format = "%.0f %%";
             row.compared = false; // a share says where the time goes, not which broker does better
-            for (final RunResult r : results)
-            {
-                row.put(r, r.systemSharePercent());
-            }
-            return row;
+            return row.fill(results, RunResult::systemSharePercent);
         }
 
         static Row switchesPerDelivery(final String label, final List<RunResult> results)
@@ -387,11 +365,7 @@ final class Suite implements Callable<Integer>
             final Row row = new Row(label);
             row.lowerIsBetter = true;
             row.format = "%.2f";
-            for (final RunResult r : results)
-            {
-                row.put(r, r.switchesPerDelivery());
-            }
-            return row;
+            return row.fill(results, RunResult::switchesPerDelivery);
         }
 
         static Row latency(final String label, final List<RunResult> results, final double percentile)
@@ -399,11 +373,18 @@ final class Suite implements Callable<Integer>
             final Row row = new Row(label);
             row.lowerIsBetter = true;
             row.micros = true;
+            return row.fill(results, r -> r.latency() == null ? Double.NaN :
+                r.latency().getValueAtPercentile(percentile) / 1000.0);
+        }
+
+        /** Puts each result's {@code value} (the flags that decide notes set first); returns this row. */
+        private Row fill(final List<RunResult> results, final java.util.function.ToDoubleFunction<RunResult> value)
+        {
             for (final RunResult r : results)
             {
-                row.put(r, r.latency() == null ? Double.NaN : r.latency().getValueAtPercentile(percentile) / 1000.0);
+                put(r, value.applyAsDouble(r));
             }
-            return row;
+            return this;
         }
 
         private void put(final RunResult result, final double value)
