@@ -1,15 +1,18 @@
 package io.mist.bench;
 
 import io.mist.engine.metrics.EnqueueStamp;
+import io.mist.engine.metrics.LatencyStage;
 import io.mist.engine.outbound.OutboundRing;
 import io.mist.engine.outbound.SharedFrames;
 import io.mist.engine.ring.PayloadPool;
 import io.mist.engine.session.ClientSession;
 import io.mist.transport.legacy.LegacyTextFraming;
+import io.mist.transport.SocketTuning;
 import io.mist.transport.outbound.ChannelOutbound;
 import io.mist.transport.ws.WebSocketTextFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -45,6 +48,14 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
     @Param({ "small", "shared16k" })
     public String frame;
 
+    /**
+     * The latency histogram of enqueue-to-written ({@code --no-latency-histograms} turns it off): {@code off}; {@code
+     * perFrame}, every delivery enqueued at its own time, one value recorded per delivery (the worst case: one message
+     * per matcher batch); {@code per8}, eight deliveries per enqueue time (batches of eight).
+     */
+    @Param({ "off", "perFrame", "per8" })
+    public String histogram;
+
     private EmbeddedChannel channel;
     private ClientSession session;
     private ChannelOutbound outbound;
@@ -52,12 +63,18 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
     private final PayloadPool pool = new PayloadPool();
     private final SharedFrames shared = new SharedFrames(pool, 64 << 20);
     private byte[] large;
+    private boolean recording;
+    private int framesPerStamp;
+    private int stamp = 2;
 
     @Setup
     public void setUp()
     {
         channel = new EmbeddedChannel();
-        outbound = new ChannelOutbound(channel);
+        recording = !histogram.equals("off");
+        outbound = recording ? new ChannelOutbound(channel, new SingleWriterRecorder(1, LatencyStage.HIGHEST_NANOS, 2),
+            SocketTuning.DEFAULT_WRITE_BATCH) : new ChannelOutbound(channel);
+        framesPerStamp = histogram.equals("perFrame") ? 1 : 8;
         session = new ClientSession(1, new OutboundRing(4 << 20, shared), outbound);
         final String head = "{\"command\":\"publish\",\"tags\":[\"large\"],\"data\":\"";
         large = (head + "x".repeat(16 * 1024 - head.length() - 3) + "\"}\n").getBytes(StandardCharsets.UTF_8);
@@ -85,9 +102,14 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
     {
         for (int i = 0; i < BATCH; i++)
         {
+            if (i % framesPerStamp == 0)
+            {
+                stamp = stamp == Integer.MAX_VALUE ? 2 : stamp + 1; // EnqueueStamp's units; any positive int
+            }
+            final int enqueued = recording ? stamp : EnqueueStamp.NONE;
             if (frame.equals("small"))
             {
-                session.outbound().offer(delivery, 0, DELIVERY.length);
+                session.outbound().offer(delivery, 0, DELIVERY.length, enqueued);
             }
             else
             {
@@ -95,7 +117,7 @@ public class ChannelDrainBenchmark extends DataPathBenchmark
                 final byte[] array = pool.acquire(large.length);
                 System.arraycopy(large, 0, array, 0, large.length);
                 final int slot = shared.claim(array, large.length);
-                shared.settle(slot, session.outbound().offerShared(slot, large.length, EnqueueStamp.NONE) ? 1 : 0);
+                shared.settle(slot, session.outbound().offerShared(slot, large.length, enqueued) ? 1 : 0);
             }
         }
         int bytes = 0;
