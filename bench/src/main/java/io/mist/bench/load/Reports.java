@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * Writes one run's record into the results directory: {@code <date>-<slug>.json} (every parameter, the machine, each
- * broker's figures and its ratios to the peers), one {@code .hgrm} percentile distribution per broker in latency mode
- * (microseconds), and {@code <date>-<slug>.svg}. Also formats the console and Markdown tables. Main thread.
+ * broker's figures, those of each round, and its ratios to the peers), one {@code .hgrm} percentile distribution per
+ * broker in latency mode (microseconds), and {@code <date>-<slug>.svg}. Also formats the console and Markdown tables.
+ * Main thread.
  */
 public final class Reports
 {
@@ -145,6 +146,23 @@ public final class Reports
                     }
                     field(out.append(", "), "count", r.latency().getTotalCount()).append(" }");
                 }
+                if (r.rounds().size() > 1)
+                {
+                    out.append(", \"rounds\": [");
+                    for (int k = 0; k < r.rounds().size(); k++)
+                    {
+                        final RunResult round = r.rounds().get(k);
+                        field(out.append(k == 0 ? "{ " : ", { "), "deliveredPerSecond", round.delivered());
+                        field(out.append(", "), "brokerCpuMicrosPerDelivery", round.cpuMicrosPerDelivery());
+                        if (round.latency() != null)
+                        {
+                            field(out.append(", "), "p50Micros", round.latency().getValueAtPercentile(50) / 1000.0);
+                            field(out.append(", "), "p99Micros", round.latency().getValueAtPercentile(99) / 1000.0);
+                        }
+                        out.append(" }");
+                    }
+                    out.append(']');
+                }
                 if (mist != null && r != mist && mist.ran())
                 {
                     field(out.append(", "), "mistDeliveredRatio", ratio(mist.delivered(), r.delivered()));
@@ -200,6 +218,22 @@ public final class Reports
                 {
                     out.append(' ').append(PERCENTILE_NAMES[p]).append(' ')
                         .append(Charts.formatMicros(r.latency().getValueAtPercentile(PERCENTILES[p]) / 1000.0));
+                }
+            }
+            if (r.rounds().size() > 1)
+            {
+                out.append("; by round: delivered");
+                for (final RunResult round : r.rounds())
+                {
+                    out.append(' ').append(Charts.formatRate(round.delivered())).append("/s");
+                }
+                if (r.latency() != null)
+                {
+                    out.append(", p99");
+                    for (final RunResult round : r.rounds())
+                    {
+                        out.append(' ').append(Charts.formatMicros(round.latency().getValueAtPercentile(99) / 1000.0));
+                    }
                 }
             }
             out.append('\n');

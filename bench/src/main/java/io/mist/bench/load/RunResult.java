@@ -23,11 +23,21 @@ import java.util.List;
  *     when unknown.
  * @param brokerSwitches the broker's threads' context switches (voluntary and involuntary) per second in the measured
  *     window; NaN when unknown.
+ * @param rounds the rounds a {@link #median} was taken of (those that ran, in order); empty for one run.
  */
 public record RunResult(String broker, double published, double delivered, double deliveredBytes, long sent,
     long expected, long received, Histogram latency, double brokerCpu, String note, double brokerSystemCpu,
-    double brokerSwitches)
+    double brokerSwitches, List<RunResult> rounds)
 {
+    /** One run's result. */
+    public RunResult(final String broker, final double published, final double delivered, final double deliveredBytes,
+        final long sent, final long expected, final long received, final Histogram latency, final double brokerCpu,
+        final String note, final double brokerSystemCpu, final double brokerSwitches)
+    {
+        this(broker, published, delivered, deliveredBytes, sent, expected, received, latency, brokerCpu, note,
+            brokerSystemCpu, brokerSwitches, List.of());
+    }
+
     /** A result without the kernel's share of the CPU or the context switches. */
     public RunResult(final String broker, final double published, final double delivered, final double deliveredBytes,
         final long sent, final long expected, final long received, final Histogram latency, final double brokerCpu,
@@ -72,9 +82,16 @@ public record RunResult(String broker, double published, double delivered, doubl
         return note == null;
     }
 
+    /** The rounds behind this result: {@link #rounds}, or this result alone when it is one run's. */
+    public List<RunResult> roundsOrSelf()
+    {
+        return rounds.isEmpty() ? List.of(this) : rounds;
+    }
+
     /**
      * One broker's rounds as one result: the median of each rate, of the CPU and of the switches, the counts summed,
-     * the latency histograms merged. Rounds that did not run are left out; when none ran, the first one's note stands.
+     * the latency histograms merged, the rounds kept ({@link #rounds}). Rounds that did not run are left out; when none
+     * ran, the first one's note stands.
      */
     public static RunResult median(final List<RunResult> rounds)
     {
@@ -127,7 +144,7 @@ public record RunResult(String broker, double published, double delivered, doubl
             }
         }
         return new RunResult(ran.get(0).broker(), median(published), median(delivered), median(bytes), sent, expected,
-            received, latency, median(cpu), null, median(systemCpu), median(switches));
+            received, latency, median(cpu), null, median(systemCpu), median(switches), List.copyOf(ran));
     }
 
     /** The median (the mean of the middle two for an even count); NaN when any value is NaN. */

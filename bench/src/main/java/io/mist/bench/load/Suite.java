@@ -170,7 +170,8 @@ final class Suite implements Callable<Integer>
             return;
         }
         final double ratio = mist.delivered() / other.delivered();
-        targets.add(String.format(Locale.ROOT, "- %s: %.2f× — %s", label, ratio, ratio >= goal ? "met" :
+        targets.add(String.format(Locale.ROOT, "- %s: %.2f×%s — %s", label, ratio,
+            byRound(mist, other, RunResult::delivered, ""), ratio >= goal ? "met" :
             String.format(Locale.ROOT, "missed by %.0f %%", (goal - ratio) / goal * 100)));
     }
 
@@ -186,8 +187,9 @@ final class Suite implements Callable<Integer>
         }
         final double ours = mist.latency().getValueAtPercentile(percentile) / 1000.0;
         final double theirs = redis.latency().getValueAtPercentile(percentile) / 1000.0;
-        targets.add(String.format(Locale.ROOT, "- %s: %s vs %s — %s", label, Charts.formatMicros(ours),
-            Charts.formatMicros(theirs), ours <= theirs ? "met" :
+        targets.add(String.format(Locale.ROOT, "- %s: %s vs %s%s — %s", label, Charts.formatMicros(ours),
+            Charts.formatMicros(theirs), byRound(mist, redis, r -> r.latency() == null ? Double.NaN :
+                r.latency().getValueAtPercentile(percentile), "mist ÷ Redis "), ours <= theirs ? "met" :
             String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
     }
 
@@ -204,8 +206,20 @@ final class Suite implements Callable<Integer>
         }
         final double ours = mist.cpuMicrosPerDelivery();
         final double theirs = redis.cpuMicrosPerDelivery();
-        targets.add(String.format(Locale.ROOT, "- %s: %.2f µs vs %.2f µs — %s", label, ours, theirs,
-            ours <= theirs ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+        targets.add(String.format(Locale.ROOT, "- %s: %.2f µs vs %.2f µs%s — %s", label, ours, theirs,
+            byRound(mist, redis, RunResult::cpuMicrosPerDelivery, "mist ÷ Redis "), ours <= theirs ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+    }
+
+    /**
+     * " (0.95–1.40 by round)": how far the ratio of {@code figure} moved between rounds, after {@code prefix}; empty
+     * for a single round. A target is judged on the medians; this says how near the medians are to the noise.
+     */
+    private static String byRound(final RunResult mist, final RunResult peer,
+        final java.util.function.ToDoubleFunction<RunResult> figure, final String prefix)
+    {
+        final String spread = Row.spread(mist.roundsOrSelf().stream().mapToDouble(figure).toArray(),
+            peer.roundsOrSelf().stream().mapToDouble(figure).toArray());
+        return spread.isEmpty() ? "" : " (" + prefix + spread + ")";
     }
 
     private List<RunResult> run(final LocalDate date, final List<Broker> brokers, final RunSpec spec)
@@ -305,6 +319,8 @@ final class Suite implements Callable<Integer>
     {
         final String label;
         final java.util.Map<String, Double> values = new java.util.LinkedHashMap<>();
+        /** Each broker's figure in each of its rounds, in order (one value for a single run). */
+        final java.util.Map<String, double[]> rounds = new java.util.LinkedHashMap<>();
         final java.util.Map<String, String> notes = new java.util.LinkedHashMap<>();
         boolean lowerIsBetter;
         boolean micros;
@@ -383,6 +399,10 @@ final class Suite implements Callable<Integer>
             for (final RunResult r : results)
             {
                 put(r, value.applyAsDouble(r));
+                if (r.ran())
+                {
+                    rounds.put(r.broker(), r.roundsOrSelf().stream().mapToDouble(value).toArray());
+                }
             }
             return this;
         }
@@ -427,7 +447,36 @@ final class Suite implements Callable<Integer>
             {
                 return "—";
             }
-            return String.format(Locale.ROOT, "%.2f×", a / b) + (lowerIsBetter ? " (lower is better)" : "");
+            final String spread = spread(rounds.get(ours), rounds.get(peer));
+            return String.format(Locale.ROOT, "%.2f×", a / b) + (spread.isEmpty() && !lowerIsBetter ? "" :
+                " (" + spread + (spread.isEmpty() || !lowerIsBetter ? "" : "; ") +
+                (lowerIsBetter ? "lower is better" : "") + ")");
+        }
+
+        /**
+         * The lowest and highest of the ratios round by round ({@code ours[i] / theirs[i]}: the brokers alternate
+         * within a round, so each pair ran minutes apart at most), as "0.95–1.40 by round"; empty for fewer than two
+         * rounds or when a round lacks a figure.
+         */
+        static String spread(final double[] ours, final double[] theirs)
+        {
+            if (ours == null || theirs == null || ours.length < 2 || ours.length != theirs.length)
+            {
+                return "";
+            }
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < ours.length; i++)
+            {
+                final double ratio = ours[i] / theirs[i];
+                if (Double.isNaN(ratio) || Double.isInfinite(ratio) || ratio <= 0)
+                {
+                    return "";
+                }
+                low = Math.min(low, ratio);
+                high = Math.max(high, ratio);
+            }
+            return String.format(Locale.ROOT, "%.2f–%.2f by round", low, high);
         }
     }
 }

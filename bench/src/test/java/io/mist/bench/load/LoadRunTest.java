@@ -266,6 +266,8 @@ class LoadRunTest
         assertEquals(4, median.switchesPerDelivery()); // 800 switches a second for 200 deliveries a second
         assertEquals(150, median.expected());
         assertEquals(1, median.lost());
+        assertEquals(List.of(a, b, c), median.rounds(), "the rounds that ran, in order, kept for their spread");
+        assertEquals(List.of(a), a.roundsOrSelf(), "one run stands for its only round");
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReportsTest
@@ -54,6 +55,27 @@ class ReportsTest
         {
             assertTrue(svg.contains(axis), "percentile axis label " + axis);
         }
+    }
+
+    /** A result of several rounds carries each round's rate, CPU per delivery and latency into the JSON. */
+    @Test
+    void eachRoundsFiguresAreWrittenBesideTheMedians() throws Exception
+    {
+        final RunSpec spec = new RunSpec(Scenario.FANOUT, RunSpec.Mode.LATENCY, 4, 128, Duration.ofSeconds(1),
+            Duration.ofSeconds(2), 5_000, 0, 0, 0, 7);
+        final RunResult mist = RunResult.median(List.of(
+            new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, histogram(100_000), 80.0, null),
+            new RunResult("mist", 5000, 10000, 1.28e6, 15000, 60000, 60000, histogram(300_000), 40.0, null)));
+        final String console = Reports.console(spec, List.of(mist));
+        assertTrue(console.contains("; by round: delivered 20.0 k/s 10.0 k/s, p99 100 µs 300 µs"), console);
+        final String json = Reports.json(LocalDate.of(2026, 11, 23), spec, List.of(mist), "mist-bench run");
+        assertTrue(json.contains("\"rounds\": [{ \"deliveredPerSecond\": 20000.000, \"brokerCpuMicrosPerDelivery\": " +
+            "40.000, \"p50Micros\": 100.0"), json);
+        assertTrue(json.contains(", { \"deliveredPerSecond\": 10000.000, \"brokerCpuMicrosPerDelivery\": 40.000, " +
+            "\"p50Micros\": 300."), json);
+        final RunResult single = new RunResult("mist", 5000, 20000, 2.56e6, 15000, 60000, 60000, null, 80.0, null);
+        assertFalse(Reports.json(LocalDate.of(2026, 11, 23), spec, List.of(single), "x").contains("\"rounds\""),
+            "one run has no rounds to list");
     }
 
     @Test

@@ -32,4 +32,30 @@ class SuiteRowTest
         assertEquals("0.10", row.cell("redis"));
         assertEquals("4.00× (lower is better)", row.ratio("mist", "redis"));
     }
+
+    /** Beside the ratio of the medians, the lowest and highest ratio of one round's figures, round by round. */
+    @Test
+    void ratiosShowHowFarTheyMovedFromRoundToRound()
+    {
+        // mist 20k, 30k, 10k deliveries/s (median 20k); Redis 10k, 20k, 20k (median 20k): 2.0, 1.5 and 0.5 by round
+        final RunResult mist = RunResult.median(List.of(delivering("mist", 20000, 80), delivering("mist", 30000, 60),
+            delivering("mist", 10000, 70)));
+        final RunResult redis = RunResult.median(List.of(delivering("redis", 10000, 40),
+            delivering("redis", 20000, 60), delivering("redis", 20000, 50)));
+        final Suite.Row rate = Suite.Row.throughput("rate", List.of(mist, redis));
+        assertEquals("1.00× (0.50–2.00 by round)", rate.ratio("mist", "redis"));
+        // CPU per delivery by round: mist 40, 20, 70 µs; Redis 40, 30, 25 µs: 1.00, 0.67 and 2.80; of the medians
+        // (CPU 70 % and 50 % at 20k/s each) 35 against 25 µs
+        final Suite.Row cpu = Suite.Row.cpuPerDelivery("cpu", List.of(mist, redis));
+        assertEquals("1.40× (0.67–2.80 by round; lower is better)", cpu.ratio("mist", "redis"));
+        // one round each: no spread to show
+        assertEquals("1.00×", Suite.Row.throughput("one", List.of(delivering("mist", 5, 1), delivering("redis", 5, 1)))
+            .ratio("mist", "redis"));
+        assertEquals("", Suite.Row.spread(new double[] {1, 2}, new double[] {1, 0}), "a round without a figure");
+    }
+
+    private static RunResult delivering(final String broker, final double delivered, final double cpu)
+    {
+        return new RunResult(broker, delivered, delivered, delivered * 128, 100, 100, 100, null, cpu, null, cpu / 2, 10);
+    }
 }
