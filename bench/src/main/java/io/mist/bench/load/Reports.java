@@ -152,6 +152,11 @@ public final class Reports
                     for (int k = 0; k < r.rounds().size(); k++)
                     {
                         final RunResult round = r.rounds().get(k);
+                        if (!round.ran())
+                        {
+                            field(out.append(k == 0 ? "{ " : ", { "), "skipped", round.note()).append(" }");
+                            continue;
+                        }
                         field(out.append(k == 0 ? "{ " : ", { "), "deliveredPerSecond", round.delivered());
                         field(out.append(", "), "brokerCpuMicrosPerDelivery", round.cpuMicrosPerDelivery());
                         if (round.latency() != null)
@@ -225,14 +230,15 @@ public final class Reports
                 out.append("; by round: delivered");
                 for (final RunResult round : r.rounds())
                 {
-                    out.append(' ').append(Charts.formatRate(round.delivered())).append("/s");
+                    out.append(' ').append(round.ran() ? Charts.formatRate(round.delivered()) + "/s" : "—");
                 }
                 if (r.latency() != null)
                 {
                     out.append(", p99");
                     for (final RunResult round : r.rounds())
                     {
-                        out.append(' ').append(Charts.formatMicros(round.latency().getValueAtPercentile(99) / 1000.0));
+                        out.append(' ').append(round.latency() == null ? "—" :
+                            Charts.formatMicros(round.latency().getValueAtPercentile(99) / 1000.0));
                     }
                 }
             }

@@ -23,7 +23,8 @@ import java.util.List;
  *     when unknown.
  * @param brokerSwitches the broker's threads' context switches (voluntary and involuntary) per second in the measured
  *     window; NaN when unknown.
- * @param rounds the rounds a {@link #median} was taken of (those that ran, in order); empty for one run.
+ * @param rounds the rounds a {@link #median} was taken of, in order, those that did not run included (each broker's
+ *     round i ran beside the others' round i); empty for one run.
  */
 public record RunResult(String broker, double published, double delivered, double deliveredBytes, long sent,
     long expected, long received, Histogram latency, double brokerCpu, String note, double brokerSystemCpu,
@@ -90,8 +91,8 @@ public record RunResult(String broker, double published, double delivered, doubl
 
     /**
      * One broker's rounds as one result: the median of each rate, of the CPU and of the switches, the counts summed,
-     * the latency histograms merged, the rounds kept ({@link #rounds}). Rounds that did not run are left out; when none
-     * ran, the first one's note stands.
+     * the latency histograms merged, the rounds kept ({@link #rounds}). Rounds that did not run are left out of the
+     * figures; when none ran, the first one's note stands, and when one ran, it stands alone.
      */
     public static RunResult median(final List<RunResult> rounds)
     {
@@ -144,7 +145,7 @@ public record RunResult(String broker, double published, double delivered, doubl
             }
         }
         return new RunResult(ran.get(0).broker(), median(published), median(delivered), median(bytes), sent, expected,
-            received, latency, median(cpu), null, median(systemCpu), median(switches), List.copyOf(ran));
+            received, latency, median(cpu), null, median(systemCpu), median(switches), List.copyOf(rounds));
     }
 
     /** The median (the mean of the middle two for an even count); NaN when any value is NaN. */

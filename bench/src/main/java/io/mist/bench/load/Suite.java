@@ -207,7 +207,8 @@ final class Suite implements Callable<Integer>
         final double ours = mist.cpuMicrosPerDelivery();
         final double theirs = redis.cpuMicrosPerDelivery();
         targets.add(String.format(Locale.ROOT, "- %s: %.2f µs vs %.2f µs%s — %s", label, ours, theirs,
-            byRound(mist, redis, RunResult::cpuMicrosPerDelivery, "mist ÷ Redis "), ours <= theirs ? "met" : String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
+            byRound(mist, redis, RunResult::cpuMicrosPerDelivery, "mist ÷ Redis "), ours <= theirs ? "met" :
+            String.format(Locale.ROOT, "missed by %.0f %%", (ours - theirs) / theirs * 100)));
     }
 
     /**
@@ -217,8 +218,7 @@ final class Suite implements Callable<Integer>
     private static String byRound(final RunResult mist, final RunResult peer,
         final java.util.function.ToDoubleFunction<RunResult> figure, final String prefix)
     {
-        final String spread = Row.spread(mist.roundsOrSelf().stream().mapToDouble(figure).toArray(),
-            peer.roundsOrSelf().stream().mapToDouble(figure).toArray());
+        final String spread = Row.spread(Row.figures(mist, figure), Row.figures(peer, figure));
         return spread.isEmpty() ? "" : " (" + prefix + spread + ")";
     }
 
@@ -401,7 +401,7 @@ final class Suite implements Callable<Integer>
                 put(r, value.applyAsDouble(r));
                 if (r.ran())
                 {
-                    rounds.put(r.broker(), r.roundsOrSelf().stream().mapToDouble(value).toArray());
+                    rounds.put(r.broker(), figures(r, value));
                 }
             }
             return this;
@@ -453,30 +453,38 @@ final class Suite implements Callable<Integer>
                 (lowerIsBetter ? "lower is better" : "") + ")");
         }
 
+        /** {@code value} of each of {@code result}'s rounds in order, NaN for a round that did not run. */
+        static double[] figures(final RunResult result, final java.util.function.ToDoubleFunction<RunResult> value)
+        {
+            return result.roundsOrSelf().stream().mapToDouble(r -> r.ran() ? value.applyAsDouble(r) : Double.NaN)
+                .toArray();
+        }
+
         /**
          * The lowest and highest of the ratios round by round ({@code ours[i] / theirs[i]}: the brokers alternate
-         * within a round, so each pair ran minutes apart at most), as "0.95–1.40 by round"; empty for fewer than two
-         * rounds or when a round lacks a figure.
+         * within a round, so each pair ran minutes apart at most), as "0.95–1.40 by round", leaving out a round in
+         * which either lacks a figure; empty unless two rounds remain.
          */
         static String spread(final double[] ours, final double[] theirs)
         {
-            if (ours == null || theirs == null || ours.length < 2 || ours.length != theirs.length)
+            if (ours == null || theirs == null || ours.length != theirs.length)
             {
                 return "";
             }
             double low = Double.POSITIVE_INFINITY;
             double high = Double.NEGATIVE_INFINITY;
+            int pairs = 0;
             for (int i = 0; i < ours.length; i++)
             {
                 final double ratio = ours[i] / theirs[i];
-                if (Double.isNaN(ratio) || Double.isInfinite(ratio) || ratio <= 0)
+                if (!Double.isNaN(ratio) && !Double.isInfinite(ratio) && ratio > 0)
                 {
-                    return "";
+                    low = Math.min(low, ratio);
+                    high = Math.max(high, ratio);
+                    pairs++;
                 }
-                low = Math.min(low, ratio);
-                high = Math.max(high, ratio);
             }
-            return String.format(Locale.ROOT, "%.2f–%.2f by round", low, high);
+            return pairs < 2 ? "" : String.format(Locale.ROOT, "%.2f–%.2f by round", low, high);
         }
     }
 }

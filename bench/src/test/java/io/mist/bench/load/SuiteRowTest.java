@@ -51,7 +51,14 @@ class SuiteRowTest
         // one round each: no spread to show
         assertEquals("1.00×", Suite.Row.throughput("one", List.of(delivering("mist", 5, 1), delivering("redis", 5, 1)))
             .ratio("mist", "redis"));
-        assertEquals("", Suite.Row.spread(new double[] {1, 2}, new double[] {1, 0}), "a round without a figure");
+        assertEquals("", Suite.Row.spread(new double[] {1, 2}, new double[] {1, 0}), "one round left with figures");
+        // a round in which one broker did not run is left out; the others still pair by round
+        final RunResult gap = RunResult.median(List.of(delivering("mist", 20000, 80),
+            RunResult.skipped("mist", "failed: x"), delivering("mist", 10000, 70), delivering("mist", 30000, 60)));
+        final RunResult full = RunResult.median(List.of(delivering("redis", 10000, 40),
+            delivering("redis", 40000, 60), delivering("redis", 20000, 50), delivering("redis", 20000, 50)));
+        assertEquals("1.00× (0.50–2.00 by round)", Suite.Row.throughput("gap", List.of(gap, full))
+            .ratio("mist", "redis"), "rounds 1, 3 and 4: 2.0, 0.5 and 1.5; round 2's 40k left out");
     }
 
     private static RunResult delivering(final String broker, final double delivered, final double cpu)
