@@ -74,8 +74,8 @@ public final class BenchCommand implements Callable<Integer>
         Path out;
 
         @Option(names = "--rounds", defaultValue = "3",
-            description = "Rounds per scenario, the brokers alternating within each; figures are the medians. " +
-                "Default: ${DEFAULT-VALUE}.")
+            description = "Rounds per scenario, the brokers alternating within each; figures are the medians, " +
+                "each round's beside them (by round). Default: ${DEFAULT-VALUE}.")
         int rounds;
 
         @Option(names = "--pin", description = "Pin each broker's process to CPU 0 and this harness to the other " +
