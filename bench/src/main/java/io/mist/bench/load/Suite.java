@@ -447,10 +447,18 @@ final class Suite implements Callable<Integer>
             {
                 return "—";
             }
+            final List<String> asides = new ArrayList<>(2);
             final String spread = spread(rounds.get(ours), rounds.get(peer));
-            return String.format(Locale.ROOT, "%.2f×", a / b) + (spread.isEmpty() && !lowerIsBetter ? "" :
-                " (" + spread + (spread.isEmpty() || !lowerIsBetter ? "" : "; ") +
-                (lowerIsBetter ? "lower is better" : "") + ")");
+            if (!spread.isEmpty())
+            {
+                asides.add(spread);
+            }
+            if (lowerIsBetter)
+            {
+                asides.add("lower is better");
+            }
+            return String.format(Locale.ROOT, "%.2f×", a / b) +
+                (asides.isEmpty() ? "" : " (" + String.join("; ", asides) + ")");
         }
 
         /** {@code value} of each of {@code result}'s rounds in order, NaN for a round that did not run. */
