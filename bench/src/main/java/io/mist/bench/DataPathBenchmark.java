@@ -1,5 +1,8 @@
 package io.mist.bench;
 
+import io.mist.codec.MistFrame;
+import io.mist.engine.ingress.ClientIngress;
+import io.mist.engine.ring.Offer;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -20,4 +23,15 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED")
 public abstract class DataPathBenchmark
 {
+    /**
+     * Hands {@code frame} to the matcher as a connection's IO thread would, spinning while the inbound ring is full (a
+     * connection would stop reading until there is room; a benchmark has nothing else to do).
+     */
+    static void submitWaitingForRoom(final ClientIngress ingress, final MistFrame frame)
+    {
+        while (ingress.submit(frame) == Offer.FULL)
+        {
+            Thread.onSpinWait();
+        }
+    }
 }

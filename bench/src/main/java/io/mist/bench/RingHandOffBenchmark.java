@@ -5,7 +5,6 @@ import io.mist.codec.MistFrameParser;
 import io.mist.engine.Engine;
 import io.mist.engine.EngineConfig;
 import io.mist.engine.ingress.ClientIngress;
-import io.mist.engine.ring.Offer;
 import io.mist.engine.ring.WaitStrategyKind;
 import io.mist.engine.session.ClientSession;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,10 +54,7 @@ public class RingHandOffBenchmark extends DataPathBenchmark
     @Benchmark
     public void handOff()
     {
-        while (ingress.submit(frame) == Offer.FULL)
-        {
-            Thread.onSpinWait(); // as a connection would wait for room, without its timer
-        }
+        submitWaitingForRoom(ingress, frame);
     }
 
     /** Requests in one socket read, for {@link #handOffHeldPerRead} (a 16 KiB read of publishes this size). */

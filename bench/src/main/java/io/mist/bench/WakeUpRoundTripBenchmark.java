@@ -6,7 +6,6 @@ import io.mist.engine.CpuSet;
 import io.mist.engine.Engine;
 import io.mist.engine.EngineConfig;
 import io.mist.engine.ingress.ClientIngress;
-import io.mist.engine.ring.Offer;
 import io.mist.engine.ring.WaitStrategyKind;
 import io.mist.engine.session.ClientSession;
 import org.agrona.concurrent.ControlledMessageHandler;
@@ -70,10 +69,7 @@ public class WakeUpRoundTripBenchmark extends DataPathBenchmark
     public int roundTrip()
     {
         woken = false;
-        while (publisher.submit(frame) == Offer.FULL)
-        {
-            Thread.onSpinWait();
-        }
+        submitWaitingForRoom(publisher, frame);
         awaitWake();
         return subscriber.outbound().drain(discard, Integer.MAX_VALUE);
     }
@@ -102,10 +98,7 @@ public class WakeUpRoundTripBenchmark extends DataPathBenchmark
     private void submit(final ClientIngress ingress, final String json) throws io.mist.codec.FrameException
     {
         parse(json);
-        while (ingress.submit(frame) == Offer.FULL)
-        {
-            Thread.onSpinWait();
-        }
+        submitWaitingForRoom(ingress, frame);
     }
 
     private void parse(final String json) throws io.mist.codec.FrameException
