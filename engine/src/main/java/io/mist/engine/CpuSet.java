@@ -29,8 +29,8 @@ public final class CpuSet
     }
 
     /**
-     * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for {@code auto}, the CPUs the caller chose
-     * (such as {@link #lastOfTwo}); else a list of CPUs, each of which this process must be allowed to run
+     * A flag's value: {@code none} (or -1) for no pinning; {@code auto} for the CPUs the caller passes as
+     * {@code auto} (such as {@link #lastOfTwo}); else a list of CPUs, each of which this process must be allowed to run
      * on ({@code allowed}; empty when unknown, which checks nothing).
      *
      * @throws IllegalArgumentException naming {@code flag}, for a value that is none of these.
