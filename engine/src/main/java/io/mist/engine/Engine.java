@@ -18,6 +18,7 @@ import io.mist.engine.outbound.SharedFrames;
 import io.mist.engine.ring.InboundEvent;
 import io.mist.engine.ring.InboundEventType;
 import io.mist.engine.ring.InboundRing;
+import io.mist.engine.ring.ParkingWaitStrategy;
 import io.mist.engine.ring.PayloadPool;
 import io.mist.engine.ring.WakeupHold;
 import io.mist.engine.session.ClientSession;
@@ -49,6 +50,8 @@ public final class Engine implements AutoCloseable
     private final InboundRing ring;
     /** The matcher's wait strategy's hold on wake-ups ({@link WakeupHold#NONE} if it has none). */
     private final WakeupHold wakeups;
+    /** The matcher's wait strategy if it parks when idle ({@code block}); null for the polling ones. */
+    private final ParkingWaitStrategy parking;
     private final LiveLimits limits;
 
     public Engine(final EngineConfig config)
@@ -73,6 +76,7 @@ public final class Engine implements AutoCloseable
         this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull, payloads,
             config.inboundBufferSize(), counters.inboundBufferFull);
         this.wakeups = waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE;
+        this.parking = waitStrategy instanceof ParkingWaitStrategy ? (ParkingWaitStrategy)waitStrategy : null;
     }
 
     public Engine start()
@@ -111,6 +115,26 @@ public final class Engine implements AutoCloseable
     public WakeupHold wakeups()
     {
         return wakeups;
+    }
+
+    /**
+     * Whether every IO thread shares the matcher's one CPU ({@code --matcher-cpu} and {@code --io-cpus} the same single
+     * CPU, as {@code auto} chooses on two CPUs) and the matcher parks when idle: then an IO thread about to wait for
+     * its sockets first gives the CPU to a matcher it woke that has not run yet ({@link #matcherWoken()}), so the
+     * matcher's drains find the IO thread awake instead of waking it again.
+     */
+    public boolean ioThreadsShareMatcherCpu()
+    {
+        return parking != null && config.ioThreadsOnMatcherCpu();
+    }
+
+    /**
+     * Whether the matcher is not parked: woken by a publish, or working, and not yet out of work. Always false for a
+     * matcher that polls instead of parking. Any thread; IO threads ask before they wait.
+     */
+    public boolean matcherWoken()
+    {
+        return parking != null && parking.woken();
     }
 
     /** The per-connection entry into the ring. IO thread. */

@@ -114,6 +114,12 @@ public final class EngineConfig
         return !producersOnMatcherCpu;
     }
 
+    /** Whether every IO thread is pinned to the matcher's one CPU ({@link #withMatcherCpus}). */
+    public boolean ioThreadsOnMatcherCpu()
+    {
+        return producersOnMatcherCpu;
+    }
+
     public static EngineConfig defaults()
     {
         return new EngineConfig(DEFAULT_RING_SIZE, DEFAULT_WAIT_STRATEGY, DEFAULT_CLIENT_BUFFER_SIZE);

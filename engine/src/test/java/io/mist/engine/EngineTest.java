@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,6 +125,25 @@ class EngineTest
             assertEquals(io.mist.engine.ring.Offer.STOPPED, ingress.offer((event, arg) -> ingress.disconnect(event),
                 null));
         });
+    }
+
+    /**
+     * IO threads yield to the matcher before they wait only where they share its one CPU and it parks: not when it
+     * polls (it holds the CPU anyway), not when it has CPUs of its own.
+     */
+    @Test
+    void ioThreadsShareTheMatcherCpuOnlyWhenPinnedWithItAndItParks()
+    {
+        final CpuSet one = CpuSet.parse("--matcher-cpu", "0", CpuSet.NONE, CpuSet.NONE);
+        try (Engine parking = new Engine(EngineConfig.defaults().withMatcherCpus(one, true));
+            Engine alone = new Engine(EngineConfig.defaults().withMatcherCpus(one, false));
+            Engine polling = new Engine(new EngineConfig(64, WaitStrategyKind.YIELD, 4096).withMatcherCpus(one, true)))
+        {
+            assertTrue(parking.ioThreadsShareMatcherCpu());
+            assertFalse(alone.ioThreadsShareMatcherCpu());
+            assertFalse(polling.ioThreadsShareMatcherCpu());
+            assertFalse(polling.matcherWoken(), "a polling matcher is never reported woken");
+        }
     }
 
     @Test

@@ -86,7 +86,7 @@ public final class MistServer implements AutoCloseable
         this.access = access;
         this.engine = new Engine(config.engine());
         this.cluster = config.cluster() == null ? null : ClusterNode.prepare(config.cluster(), engine);
-        this.loops = new EventLoops(config.transport());
+        this.loops = new EventLoops(config.transport(), engine);
         this.metrics = new ServerMetrics(engine, this::listenerConnections,
             () -> listenerNames.keySet().stream().mapToLong(Listener::ringBytes).sum(),
             () -> listenerNames.keySet().stream().mapToLong(Listener::pendingWriteBytes).sum(),

@@ -1,9 +1,12 @@
 package io.mist.transport;
 
 import io.mist.engine.CpuSet;
+import io.mist.engine.Engine;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -13,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +32,29 @@ public final class EventLoops implements AutoCloseable
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
 
+    /** IO threads that do not yield to a matcher (no engine shares their CPU). */
     public EventLoops(final TransportConfig config)
     {
+        this(config, DefaultSelectStrategyFactory.INSTANCE);
+    }
+
+    /**
+     * The server's IO threads: where they share the engine's matcher's one CPU, each gives it the CPU before it waits
+     * if the matcher is woken ({@link YieldToMatcher}).
+     */
+    public EventLoops(final TransportConfig config, final Engine engine)
+    {
+        this(config, engine.ioThreadsShareMatcherCpu()
+            ? () -> new YieldToMatcher(engine::matcherWoken) : DefaultSelectStrategyFactory.INSTANCE);
+    }
+
+    private EventLoops(final TransportConfig config, final SelectStrategyFactory workerStrategy)
+    {
         this.epoll = Epoll.isAvailable();
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-accept", true), factory);
+        this.acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mist-accept", true),
+            epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory(0, workerStrategy)
+            : NioIoHandler.newFactory(SelectorProvider.provider(), workerStrategy);
         final CpuSet cpus = config.ioCpus();
         this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("mist-io", true)
         {

@@ -151,6 +151,16 @@ public final class ParkingWaitStrategy implements WaitStrategy, WakeupHold
         }
     }
 
+    /**
+     * Whether the matcher is not parked: from the moment a producer wakes it (or a park times out) until it runs out of
+     * work and parks again. An IO thread sharing the matcher's one CPU that finds it woken before it waits for its
+     * sockets knows the matcher is waiting for that CPU. Any thread.
+     */
+    public boolean woken()
+    {
+        return waiter == null;
+    }
+
     private void wake()
     {
         if (waiter != null)

@@ -169,6 +169,55 @@ class ParkingWaitStrategyTest
     }
 
     /**
+     * {@link ParkingWaitStrategy#woken()}, which IO threads sharing the matcher's CPU ask before they wait: false while
+     * the consumer is parked, true from the publish that wakes it (at once, in the publishing thread) for as long as
+     * the consumer works, false again once it has parked.
+     */
+    @Test
+    void theConsumerIsWokenFromThePublishUntilItParksAgain() throws Exception
+    {
+        final ParkingWaitStrategy strategy = new ParkingWaitStrategy(TimeUnit.HOURS.toNanos(1), 0);
+        final Disruptor<Slot> disruptor = new Disruptor<>(Slot::new, 64, DaemonThreadFactory.INSTANCE,
+            ProducerType.MULTI, strategy);
+        final CountDownLatch working = new CountDownLatch(1);
+        final CountDownLatch finish = new CountDownLatch(1);
+        disruptor.handleEventsWith((slot, sequence, endOfBatch) ->
+        {
+            working.countDown();
+            finish.await();
+        });
+        final RingBuffer<Slot> ring = disruptor.start();
+        try
+        {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+            {
+                while (strategy.woken())
+                {
+                    Thread.sleep(1); // until the consumer, with nothing to do, parks
+                }
+            });
+            ring.publish(ring.next());
+            assertTrue(strategy.woken(), "a publish that wakes the parked consumer marks it woken at once");
+            assertTrue(working.await(5, TimeUnit.SECONDS));
+            Thread.sleep(50);
+            assertTrue(strategy.woken(), "woken while it works");
+            finish.countDown();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+            {
+                while (strategy.woken())
+                {
+                    Thread.sleep(1); // parked again once out of work
+                }
+            });
+        }
+        finally
+        {
+            finish.countDown();
+            disruptor.halt();
+        }
+    }
+
+    /**
      * The race a test cannot hit by timing, scripted: the publish lands after the waiter's last look at the cursor
      * but before it parks. The waiter must see it on its re-check instead of parking (here for an hour).
      */
