@@ -60,6 +60,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class MistClient implements AutoCloseable
 {
+    /** On a TLS connection's channel: its handshake, set when the pipeline is built ({@link #handshake}). */
+    private static final io.netty.util.AttributeKey<io.netty.util.concurrent.Future<Channel>> HANDSHAKE =
+        io.netty.util.AttributeKey.valueOf(MistClient.class, "handshake");
+
     private final InetSocketAddress address;
     private final ClientOptions options;
     private final EventLoopGroup group;
@@ -111,6 +115,7 @@ public final class MistClient implements AutoCloseable
                             handler.engine().setSSLParameters(parameters);
                         }
                         handler.setHandshakeTimeoutMillis(options.connectTimeout.toMillis());
+                        socket.attr(HANDSHAKE).set(handler.handshakeFuture());
                         socket.pipeline().addLast(handler);
                     }
                     socket.pipeline().addLast(new Decoder());
@@ -190,14 +195,15 @@ public final class MistClient implements AutoCloseable
     }
 
     /**
-     * The TLS handshake of a connected channel. Failed with {@link java.nio.channels.ClosedChannelException} when the
-     * channel closed before this look (its pipeline is emptied then, the handler gone): a server that hung up on the
-     * handshake, as a plain listener does, before this thread got here.
+     * The TLS handshake of a connected channel, kept when its handler was added: a handshake that failed and closed
+     * the channel before this look (the pipeline, and the handler with it, gone) still tells why, say a certificate
+     * the client does not trust, rather than looking like a server that hung up. Failed with
+     * {@link java.nio.channels.ClosedChannelException} only for a channel closed before its pipeline was set up.
      */
     private static io.netty.util.concurrent.Future<Channel> handshake(final Channel channel)
     {
-        final SslHandler handler = channel.pipeline().get(SslHandler.class);
-        return handler != null ? handler.handshakeFuture() :
+        final io.netty.util.concurrent.Future<Channel> handshake = channel.attr(HANDSHAKE).get();
+        return handshake != null ? handshake :
             channel.eventLoop().newFailedFuture(new java.nio.channels.ClosedChannelException());
     }
 
