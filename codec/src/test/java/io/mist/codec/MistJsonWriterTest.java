@@ -100,18 +100,24 @@ class MistJsonWriterTest
     void plainRunStopsAtTheFirstByteThatNeedsEscapingOrEndsTheString()
     {
         // Lengths up to 300 cover every vector path: whole vectors, the last one overlapping, the narrow one, and
-        // strings shorter than any vector.
+        // strings shorter than any vector. Every third round lays plain bytes only between the special ones, up to
+        // 1,200 of them, so runs outlast the first four vectors and end in either half of a pair of them.
         final java.util.Random random = new java.util.Random(11);
         final byte[] special = { '"', '\\', '<', '>', '&', 0x7F, 0x1F, 0x20, 0x7E, (byte)0x80, (byte)0xE2, (byte)0xFF, 0,
             '=', '.', (byte)('"' | 0x80), (byte)('\\' | 0x80), (byte)('<' | 0x80), (byte)('&' | 0x80), '>' | 0x20, '"' - 0x20 };
         for (int round = 0; round < 50_000; round++)
         {
-            final byte[] bytes = new byte[1 + random.nextInt(round % 2 == 0 ? 40 : 300)];
+            final byte[] bytes = new byte[1 + random.nextInt(round % 3 == 0 ? 40 : round % 3 == 1 ? 300 : 1200)];
             final int sparseness = 1 + random.nextInt(300);
+            final boolean longRuns = round % 3 == 2;
             for (int i = 0; i < bytes.length; i++)
             {
-                bytes[i] = random.nextInt(sparseness) == 0 ? special[random.nextInt(special.length)] :
-                    (byte)(0x20 + random.nextInt(0x60));
+                byte background = (byte)(0x20 + random.nextInt(0x60));
+                while (longRuns && !plainByte(background))
+                {
+                    background = (byte)(0x20 + random.nextInt(0x60));
+                }
+                bytes[i] = random.nextInt(sparseness) == 0 ? special[random.nextInt(special.length)] : background;
             }
             final int from = random.nextInt(bytes.length);
             final int limit = from + random.nextInt(bytes.length - from + 1);
