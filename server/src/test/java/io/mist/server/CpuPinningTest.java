@@ -97,6 +97,65 @@ class CpuPinningTest
         }
     }
 
+    /**
+     * Where the IO threads share the matcher's CPU (the default on two CPUs) an IO thread about to wait first yields to
+     * a woken matcher (YieldToMatcher). Publishes with pauses between them, so the matcher parks and is woken again
+     * and again, all still reach the subscriber in order; and once idle, the data path's threads use next to no CPU (an
+     * IO thread that kept looking instead of waiting would spin its core).
+     */
+    @Test
+    void onTheSharedCpuEveryMessageArrivesAndTheIdleDataPathRests() throws Exception
+    {
+        final int[] two = twoCpus();
+        try (ServerProcess process = ServerProcess.startUnder(List.of("taskset", "-c", two[0] + "," + two[1]),
+            List.of(), "--server", "--listeners", "tcp://127.0.0.1:0", "--io-threads", "2"))
+        {
+            final InetSocketAddress address = new InetSocketAddress("127.0.0.1", process.awaitPort("TCP"));
+            final String started = process.awaitLine("mist started (");
+            assertTrue(started.contains("IO threads on CPUs " + two[1] + ", matcher on CPUs " + two[1]), started);
+            try (TestClient subscriber = new TestClient(address); TestClient publisher = new TestClient(address))
+            {
+                subscriber.send("{\"command\":\"subscribe\",\"tags\":[\"a\"]}").sync();
+                for (int i = 0; i < 300; i++)
+                {
+                    publisher.send("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"m" + i + "\"}");
+                    if (i % 3 == 0)
+                    {
+                        Thread.sleep(1);
+                    }
+                }
+                for (int i = 0; i < 300; i++)
+                {
+                    subscriber.expect("{\"command\":\"publish\",\"tags\":[\"a\"],\"data\":\"m" + i + "\"}");
+                }
+            }
+            final long before = dataPathTicks(process.pid());
+            Thread.sleep(2000);
+            final long used = dataPathTicks(process.pid()) - before;
+            assertTrue(used < 40, "the idle data path used " + used + " clock ticks (1/100 s) in 2 s");
+        }
+    }
+
+    /** CPU clock ticks (user and system) the server's matcher and IO threads have used so far. */
+    private static long dataPathTicks(final long pid) throws Exception
+    {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                final String name = Files.readString(task.resolve("comm")).trim();
+                if (name.equals("mist-matcher") || name.startsWith("mist-io-"))
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                }
+            }
+        }
+        return ticks;
+    }
+
     /** The log line of the matcher's failed pinning, from a server that cannot find taskset. */
     private static String failedPin(final Path taskset, final int[] two, final String... args) throws Exception
     {
