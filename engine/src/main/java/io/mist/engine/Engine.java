@@ -48,7 +48,7 @@ public final class Engine implements AutoCloseable
     private final Matcher matcher;
     private final Disruptor<InboundEvent> disruptor;
     private final InboundRing ring;
-    /** The matcher's wait strategy's hold on wake-ups ({@link WakeupHold#NONE} if it has none). */
+    /** The parking matcher's hold on wake-ups; {@link WakeupHold#NONE} for a polling one (no producer wakes it). */
     private final WakeupHold wakeups;
     /** The matcher's wait strategy if it parks when idle ({@code block}); null for the polling ones. */
     private final ParkingWaitStrategy parking;
@@ -75,8 +75,8 @@ public final class Engine implements AutoCloseable
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
         this.ring = new InboundRing(disruptor.getRingBuffer(), counters.inboundRingFull, payloads,
             config.inboundBufferSize(), counters.inboundBufferFull);
-        this.wakeups = waitStrategy instanceof WakeupHold ? (WakeupHold)waitStrategy : WakeupHold.NONE;
         this.parking = waitStrategy instanceof ParkingWaitStrategy ? (ParkingWaitStrategy)waitStrategy : null;
+        this.wakeups = parking != null ? parking : WakeupHold.NONE;
     }
 
     public Engine start()
