@@ -45,6 +45,8 @@ import java.util.function.Consumer;
 public final class MistServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger("mist");
+    /** How long shutdown waits for the connections to close once the drain is over (a close is not a write). */
+    private static final long CLOSE_CONNECTIONS_MILLIS = 2_000;
 
     /** The configuration the server started with; a reload compares against it what needs a restart. */
     private final ServerConfig config;
@@ -538,6 +540,10 @@ public final class MistServer implements AutoCloseable
         for (final Listener listener : answersHealth)
         {
             listener.close();
+        }
+        for (final Listener listener : listeners)
+        {
+            listener.closeConnections(CLOSE_CONNECTIONS_MILLIS);
         }
         loops.close();
         if (retention != null)

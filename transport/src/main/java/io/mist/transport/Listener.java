@@ -189,6 +189,12 @@ public final class Listener implements AutoCloseable
         connections.stopReadingClients();
     }
 
+    /** See {@link ListenerConnections#closeAll}. */
+    public void closeConnections(final long millis)
+    {
+        connections.closeAll(millis);
+    }
+
     /** See {@link ListenerConnections#awaitFlushed}. */
     public void awaitFlushed(final long millis) throws InterruptedException
     {
