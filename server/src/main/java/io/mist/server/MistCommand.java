@@ -372,15 +372,24 @@ public final class MistCommand implements Callable<Integer>
     /**
      * On SIGHUP, reads the configuration again as at start (the same command line, the environment and the config
      * file as they are now) and lets the server apply what can change while it runs; one log line says what changed
-     * and what needs a restart. A configuration that no longer parses changes nothing and is logged.
+     * and what needs a restart. A configuration that no longer parses changes nothing and is logged. Installed before
+     * the server starts, so that a SIGHUP sent as soon as a listener is up does not meet the JVM's own handler (which
+     * exits); until {@code started} is set, a SIGHUP is logged and ignored. Returns false when the process was started
+     * with SIGHUP ignored (nohup does that): the JVM then leaves it ignored, and no reload can happen.
      */
-    private static void reloadOnSighup(final MistServer server, final List<String> args)
+    private static boolean reloadOnSighup(final MistServer server, final List<String> args,
+        final java.util.function.BooleanSupplier started)
     {
         final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("mist");
         try
         {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
+            return sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
             {
+                if (!started.getAsBoolean())
+                {
+                    log.warn("Reload (SIGHUP) ignored: the server is still starting");
+                    return;
+                }
                 try
                 {
                     log.info(server.reload(reparse(args)));
@@ -389,11 +398,12 @@ public final class MistCommand implements Callable<Integer>
                 {
                     log.error("Reload (SIGHUP) refused; the running configuration stays: {}", ex.getMessage());
                 }
-            });
+            }) != sun.misc.SignalHandler.SIG_IGN;
         }
         catch (final IllegalArgumentException | UnsupportedOperationException ex)
         {
             log.debug("No SIGHUP on this platform: the configuration cannot be reloaded ({})", ex.getMessage());
+            return true;
         }
     }
 
@@ -472,6 +482,8 @@ public final class MistCommand implements Callable<Integer>
     {
         leakDetectionOffUnlessAsked();
         final MistServer server = new MistServer(config);
+        final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        final boolean reloads = reloadOnSighup(server, args, started::get);
         try
         {
             server.start();
@@ -482,7 +494,13 @@ public final class MistCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
-        reloadOnSighup(server, args);
+        started.set(true);
+        if (!reloads)
+        {
+            org.slf4j.LoggerFactory.getLogger("mist").warn("SIGHUP was ignored when this process started (nohup " +
+                "does that), so kill -HUP cannot reload the configuration; to reload, start mist without nohup (as " +
+                "a service, in a container, or with setsid)");
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

@@ -42,6 +42,7 @@ class ReloadTest
             Files.writeString(file, "listeners: [tcp://127.0.0.1:0, http://127.0.0.1:0]\nmax-tags: 2\n" +
                 "allowed-origins: [https://b.example]\nlog-level: debug\nring-size: 2048\nmsgbus-ttl: 30s\n" +
                 "read-size: 1m\nmatcher-cpu: 0\n");
+            assertTrue(!mist.log().contains("SIGHUP was ignored"), mist.log()); // started as a service would be
             mist.signal("HUP");
             final String line = mist.awaitLine("Reloaded the configuration (SIGHUP)");
             assertTrue(line.endsWith("Reloaded the configuration (SIGHUP): applied log INFO/TEXT -> DEBUG/TEXT; " +
@@ -85,6 +86,28 @@ class ReloadTest
             mist.signal("HUP");
             assertTrue(mist.awaitLine("Reloaded the configuration (SIGHUP)").contains("applied TLS certificate"));
             assertEquals(after, served(port));
+        }
+    }
+
+    /**
+     * A process started with SIGHUP ignored (nohup does that) cannot take it back, as the JVM leaves it ignored: the
+     * server says so at start, rather than let a later kill -HUP do nothing in silence, and a SIGHUP changes nothing.
+     */
+    @Test
+    void startedUnderNohupItSaysItCannotReload() throws Exception
+    {
+        try (ServerProcess mist = ServerProcess.startUnder(java.util.List.of("nohup"), java.util.List.of(), "--server",
+            "--listeners", "tcp://127.0.0.1:0"))
+        {
+            final int tcp = mist.awaitPort("TCP");
+            assertTrue(mist.awaitLine("SIGHUP was ignored when this process started").contains(
+                "kill -HUP cannot reload the configuration"));
+            mist.signal("HUP");
+            try (TestClient client = new TestClient(new InetSocketAddress("127.0.0.1", tcp)))
+            {
+                client.sync(); // still serving
+            }
+            assertTrue(!mist.log().contains("Reloaded") && !mist.log().contains("Shutting down"), mist.log());
         }
     }
 
