@@ -228,6 +228,10 @@ public final class MistClient implements AutoCloseable
             }
         }
         connected.closeFuture().addListener(future -> lost(connected));
+        if (closed)
+        {
+            connected.close(); // close() ran meanwhile and may have closed the channel before this one
+        }
     }
 
     /** Sends {@code ping}; completes with the pong. */
@@ -549,23 +553,31 @@ public final class MistClient implements AutoCloseable
             }
             bootstrap.connect(address).addListener((ChannelFuture connecting) ->
             {
-                if (connecting.isSuccess() && tls != null && !closed)
+                if (connecting.isSuccess() && closed)
+                {
+                    connecting.channel().close(); // closed while connecting: not left to the loop's shutdown
+                }
+                else if (connecting.isSuccess() && tls != null)
                 {
                     handshake(connecting.channel()).addListener(handshake ->
                     {
-                        if (handshake.isSuccess() && !closed)
+                        if (closed)
+                        {
+                            connecting.channel().close();
+                        }
+                        else if (handshake.isSuccess())
                         {
                             nextDelayMillis = options.reconnectDelay.toMillis();
                             attach(connecting.channel());
                         }
-                        else if (!closed)
+                        else
                         {
                             options.errorListener.accept(new IOException(handshakeFailure(handshake.cause())));
                             scheduleReconnect();
                         }
                     });
                 }
-                else if (connecting.isSuccess() && !closed)
+                else if (connecting.isSuccess())
                 {
                     nextDelayMillis = options.reconnectDelay.toMillis();
                     attach(connecting.channel());
