@@ -134,10 +134,10 @@ public final class ListenerConnections
 
     /**
      * Closes every connection and waits, at most {@code millis}, until each is closed: the end of a drain, before the
-     * IO threads stop. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its channels only if it sees
-     * the shutdown before its last look at its task queue, so a shutdown asked for just after that look ended the loop
-     * with the connection still open (about one close in sixty, measured), and the client never learnt the server
-     * had gone.
+     * IO threads stop. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its channels only when its
+     * check after IO sees the shutdown, and a shutdown asked for between that check and the loop's confirmation of it
+     * ends the loop with every channel still open (about one stop in sixty, measured): the clients never learnt the
+     * server had gone.
      */
     public void closeAll(final long millis)
     {
