@@ -128,6 +128,42 @@ class ShutdownTest
         }
     }
 
+    /** A WebSocket client is told: a close frame 1001 (going away), which a browser's onclose shows, not a bare 1006. */
+    @Test
+    void aWebSocketClientGetsACloseFrameSayingTheServerIsGoingAway() throws Exception
+    {
+        final ServerFixture fixture = new ServerFixture(io.mist.auth.AccessControl.OPEN, "ws://127.0.0.1:0");
+        try (WsTestClient client = WsTestClient.connect(fixture.uri("ws").resolve("/subscribe/websocket")))
+        {
+            client.send("{\"command\":\"ping\"}");
+            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}\n", client.read());
+            fixture.close();
+            assertEquals(1001, client.awaitClose());
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
+    /** So is a WebSocket of another dialect: isimud's /sub. */
+    @Test
+    void anIsimudSubscriberGetsTheSameCloseFrame() throws Exception
+    {
+        final ServerFixture fixture = new ServerFixture(new MistServer(ServerConfig.withListeners(
+            "isimud://127.0.0.1:0").withIsimud("s3cret", false)).start());
+        try (WsTestClient client = WsTestClient.connect(java.net.URI.create("ws://127.0.0.1:" +
+            fixture.server.firstAddress("isimud").getPort() + "/sub")))
+        {
+            fixture.close();
+            assertEquals(1001, client.awaitClose());
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
     private static java.net.http.HttpResponse<String> get(final java.net.http.HttpClient client,
         final java.net.URI base, final String path) throws Exception
     {

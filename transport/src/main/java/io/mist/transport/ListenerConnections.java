@@ -2,9 +2,13 @@ package io.mist.transport;
 
 import io.mist.engine.session.ClientSession;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -134,14 +138,34 @@ public final class ListenerConnections
 
     /**
      * Closes every connection and waits, at most {@code millis}, until each is closed: the end of a drain, before the
-     * IO threads stop. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its channels only when its
-     * check after IO sees the shutdown, and a shutdown asked for between that check and the loop's confirmation of it
-     * ends the loop with every channel still open (about one stop in sixty, measured): the clients never learnt the
-     * server had gone.
+     * IO threads stop. A WebSocket (any dialect) is first sent a close frame, 1001 "server stopping" (RFC 6455: an
+     * endpoint going away), so a browser sees a clean close with a reason rather than 1006; one that does not take it
+     * within the time is closed anyway. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its
+     * channels only when its check after IO sees the shutdown, and a shutdown asked for between that check and the
+     * loop's confirmation of it ends the loop with every channel still open (about one stop in sixty, measured): the
+     * clients never learnt the server had gone.
      */
     public void closeAll(final long millis)
     {
-        channels.close().awaitUninterruptibly(millis);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (final Channel channel : channels)
+        {
+            if (channel.pipeline().get(WebSocketFrameEncoder.class) != null)
+            {
+                channel.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE,
+                    "server stopping")).addListener(ChannelFutureListener.CLOSE);
+            }
+            else
+            {
+                channel.close();
+            }
+        }
+        for (final Channel channel : channels)
+        {
+            channel.closeFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+        }
+        channels.close().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private boolean hasPendingOutput()
