@@ -45,8 +45,11 @@ import java.util.function.Consumer;
 public final class MistServer implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger("mist");
-    /** How long shutdown waits for the connections to close once the drain is over (a close is not a write). */
-    private static final long CLOSE_CONNECTIONS_MILLIS = 2_000;
+    /**
+     * The least time shutdown gives the connections to close once the drain is over, when the drain used up its
+     * budget: enough for a WebSocket's close frame to a client that reads.
+     */
+    private static final long CLOSE_AT_LEAST_MILLIS = 100;
 
     /** The configuration the server started with; a reload compares against it what needs a restart. */
     private final ServerConfig config;
@@ -523,7 +526,8 @@ public final class MistServer implements AutoCloseable
         {
             cluster.close();
         }
-        // One budget for the whole drain: the matcher finishes its ring, then queued messages are written.
+        // One budget for the whole drain: the matcher finishes its ring, queued messages are written, the connections
+        // are closed.
         final long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         engine.close(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         try
@@ -543,7 +547,8 @@ public final class MistServer implements AutoCloseable
         }
         for (final Listener listener : listeners)
         {
-            listener.closeConnections(CLOSE_CONNECTIONS_MILLIS);
+            // Within what is left of the drain's budget: a WebSocket close frame is one more thing to deliver.
+            listener.closeConnections(Math.max(CLOSE_AT_LEAST_MILLIS, (deadline - System.nanoTime()) / 1_000_000));
         }
         loops.close();
         if (retention != null)

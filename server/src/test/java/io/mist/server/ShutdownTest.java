@@ -146,6 +146,32 @@ class ShutdownTest
         }
     }
 
+    /** A WebSocket subscriber that does not read cannot take its close frame: it holds the stop no longer for that. */
+    @Test
+    void aWebSocketSubscriberThatDoesNotReadHoldsTheStopForTheDrainTimeoutAtMost() throws Exception
+    {
+        final ServerConfig config = config(java.time.Duration.ofMillis(1500), "tcp://127.0.0.1:0", "ws://127.0.0.1:0");
+        final ServerFixture fixture = new ServerFixture(new MistServer(config).start());
+        try (WsTestClient stalled = WsTestClient.connectPaused(fixture.uri("ws").resolve("/subscribe/websocket"));
+            TestClient publisher = fixture.connect())
+        {
+            stalled.send("{\"command\":\"subscribe\",\"tags\":[\"stuck\"]}").send("{\"command\":\"ping\"}");
+            stalled.request(1);
+            assertEquals("{\"command\":\"ping\",\"data\":\"pong\"}\n", stalled.read()); // subscribed
+            publisher.sendRaw(burst("stuck"));
+            publisher.sync(); // megabytes queued for a subscriber that reads no more
+            final long start = System.nanoTime();
+            fixture.close();
+            final long tookMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            org.junit.jupiter.api.Assertions.assertTrue(tookMillis >= 1400 && tookMillis < 3000,
+                "the stop waited for the drain timeout (1.5 s), then closed anyway: " + tookMillis + " ms");
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
     /** So is a WebSocket of another dialect: isimud's /sub. */
     @Test
     void anIsimudSubscriberGetsTheSameCloseFrame() throws Exception
