@@ -95,7 +95,7 @@ class ShutdownTest
 
     /**
      * Every stop closes every connection, so that a client learns at once that the server has gone (and a reconnecting
-     * client reconnects). The IO threads' own shutdown left about one connection in sixty open (a race in Netty's
+     * client reconnects). The IO threads' own shutdown left about one connection in a hundred open (a race in Netty's
      * event loop), so this stops many servers.
      */
     @Test
@@ -128,7 +128,7 @@ class ShutdownTest
         }
     }
 
-    /** A WebSocket client is told: a close frame 1001 (going away), which a browser's onclose shows, not a bare 1006. */
+    /** A WebSocket client is told: a close frame 1001 (going away), which a browser's onclose shows, not 1006. */
     @Test
     void aWebSocketClientGetsACloseFrameSayingTheServerIsGoingAway() throws Exception
     {

@@ -118,7 +118,7 @@ public final class ChurnCommand implements Callable<Integer>
         finally
         {
             // The half-closed sockets are closed here, not left to the loops' shutdown, which does not close every
-            // channel it holds (Netty 4.2 skips them all about one shutdown in sixty).
+            // channel it holds (Netty 4.2 skips them all about one shutdown in a hundred).
             for (final Channel channel : halfClosed)
             {
                 channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
