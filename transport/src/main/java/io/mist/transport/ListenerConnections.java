@@ -142,8 +142,8 @@ public final class ListenerConnections
      * endpoint going away), so a browser sees a clean close with a reason rather than 1006; one that does not take it
      * within the time is closed anyway. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its
      * channels only when its check after IO sees the shutdown, and a shutdown asked for between that check and the
-     * loop's confirmation of it ends the loop with every channel still open (measured: 25 stops in 2,400): the
-     * clients never learnt the server had gone.
+     * loop's confirmation of it ends the loop with every channel still open (at least 24 stops in 2,400, measured):
+     * the clients never learnt the server had gone.
      */
     public void closeAll(final long millis)
     {
