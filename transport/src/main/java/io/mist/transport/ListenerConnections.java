@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class ListenerConnections
 {
     private static final AttributeKey<ClientSession> SESSION = AttributeKey.valueOf("mist-session");
+    /** How long {@link #closeAll} waits at least for the connections it closes without asking. */
+    private static final long FORCED_CLOSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ChannelGroup channels;
 
@@ -165,7 +167,9 @@ public final class ListenerConnections
             channel.closeFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()),
                 TimeUnit.NANOSECONDS);
         }
-        channels.close().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // What is left (a WebSocket that did not take its frame) is closed now; that takes no waiting for the client.
+        channels.close().awaitUninterruptibly(Math.max(FORCED_CLOSE_NANOS, deadline - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
     }
 
     private boolean hasPendingOutput()
