@@ -71,6 +71,45 @@ class BrowserWebSocketTest
         }
     }
 
+    /** A stopping server closes a page's WebSocket with a reason: {@code onclose} sees 1001 and "server stopping". */
+    @Test
+    void aStoppingServerTellsAPagesWebSocketWhy(@TempDir final Path profile) throws Exception
+    {
+        final String chromium = requireChromium();
+        final ServerFixture mist = new ServerFixture(io.mist.auth.AccessControl.OPEN,
+            new TransportConfig(TransportConfig.DEFAULT_MAX_FRAME_SIZE, 1), "http://127.0.0.1:0");
+        try
+        {
+            final String html = "<!doctype html><html><body><script>\n" +
+                "const log = (o) => console.log('Response! ' + JSON.stringify(o));\n" +
+                "const ws = new WebSocket('ws://127.0.0.1:" + mist.uri("http").getPort() + "/subscribe/websocket');\n" +
+                "ws.onopen = () => log({ open: true });\n" +
+                "ws.onclose = (e) => log({ code: e.code, reason: e.reason, clean: e.wasClean });\n" +
+                "</script></body></html>\n";
+            final HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            serve(pages, html);
+            final Process browser = startChromium(chromium, profile,
+                "http://127.0.0.1:" + pages.getAddress().getPort() + "/");
+            final BlockingQueue<String> received = watch(browser, RESPONSE);
+            try
+            {
+                assertEquals("{\"open\":true}", next(received, browser));
+                mist.close();
+                assertEquals("{\"code\":1001,\"reason\":\"server stopping\",\"clean\":true}",
+                    next(received, browser));
+            }
+            finally
+            {
+                stop(browser);
+                pages.stop(0);
+            }
+        }
+        finally
+        {
+            mist.close();
+        }
+    }
+
     /**
      * {@code fetch()} of {@code POST /publish} with a JSON body from a page of an origin {@code --allowed-origins}
      * lists (CORS preflight, then the publish, its status readable), and from one it does not list, in an iframe:
