@@ -1,6 +1,8 @@
 package io.mist.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 
@@ -172,14 +174,16 @@ class ShutdownTest
         }
     }
 
-    /** So is a WebSocket of another dialect: isimud's /sub. */
-    @Test
-    void anIsimudSubscriberGetsTheSameCloseFrame() throws Exception
+    /** So are the WebSockets of the other dialects: isimud's /sub and a msgbus topic's. */
+    @ParameterizedTest
+    @CsvSource({"isimud, /sub", "msgbus, /news"})
+    void theOtherDialectsWebSocketsGetTheSameCloseFrame(final String dialect, final String path) throws Exception
     {
-        final ServerFixture fixture = new ServerFixture(new MistServer(ServerConfig.withListeners(
-            "isimud://127.0.0.1:0").withIsimud("s3cret", false)).start());
+        final ServerConfig config = ServerConfig.withListeners(dialect + "://127.0.0.1:0");
+        final ServerFixture fixture = new ServerFixture(new MistServer(dialect.equals("isimud") ?
+            config.withIsimud("s3cret", false) : config).start());
         try (WsTestClient client = WsTestClient.connect(java.net.URI.create("ws://127.0.0.1:" +
-            fixture.server.firstAddress("isimud").getPort() + "/sub")))
+            fixture.server.firstAddress(dialect).getPort() + path)))
         {
             fixture.close();
             assertEquals(1001, client.awaitClose());
