@@ -7,7 +7,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
@@ -141,17 +141,17 @@ public final class ListenerConnections
      * Closes every connection and waits, at most {@code millis}, until each is closed: the end of a drain, before the
      * IO threads stop. A WebSocket (any dialect) is closed with the closing handshake ({@link ServerClose}), status
      * 1001 "server stopping" (RFC 6455: an endpoint going away), so a browser sees a clean close with a reason rather
-     * than 1006; one that does not answer within the time is closed anyway. Not left to the IO threads' shutdown: Netty 4.2's event loop closes its
-     * channels only when its check after IO sees the shutdown, and a shutdown asked for between that check and the
-     * loop's confirmation of it ends the loop with every channel still open (at least 24 stops in 2,400, measured):
-     * the clients never learnt the server had gone.
+     * than 1006; one that does not answer within the time is closed anyway. Not left to the IO threads' shutdown:
+     * Netty 4.2's event loop closes its channels only when its check after IO sees the shutdown, and a shutdown asked
+     * for between that check and the loop's confirmation of it ends the loop with every channel still open (at least
+     * 24 stops in 2,400, measured): the clients never learnt the server had gone.
      */
     public void closeAll(final long millis)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         for (final Channel channel : channels)
         {
-            if (channel.pipeline().get(WebSocketFrameEncoder.class) != null)
+            if (channel.pipeline().get(WebSocketFrameDecoder.class) != null)
             {
                 ServerClose.start(channel, WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server stopping");
             }
